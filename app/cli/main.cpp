@@ -1,0 +1,26 @@
+// `relay`: the headless engine. Thin: parses the command line and calls core.
+#include "commands.h"
+#include "version.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+    CLI::App app{"relay: RELAY engine for CoT-aligned looped transformers (arXiv 2502.08482)"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", [] {
+        return "relay " + relay::engineVersion() + " (LibTorch " + relay::torchVersion() +
+               ", SQLite " + relay::sqliteVersion() + ")";
+    });
+    relay::cli::addDataCommands(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        return app.exit(error);
+    } catch (const std::exception& error) {
+        std::cerr << "relay: error: " << error.what() << "\n";
+        return 2;
+    }
+    return 0;
+}
