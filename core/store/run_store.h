@@ -1,0 +1,69 @@
+// The run store: one SQLite file holding every run, its metrics, evaluations, hit matrices,
+// probe snapshots, generated chains and checkpoints (PRODUCT.md). Opened by the engine to
+// write and by the GUI to read, possibly by several processes at once (WAL mode, waits out
+// locks). Opening migrates older schemas forward and marks runs whose process died as
+// interrupted. A file that is not a run store is reported and never overwritten.
+#pragma once
+
+#include "store/run_records.h"
+#include "store/sqlite_database.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace relay {
+
+class RunStore {
+public:
+    explicit RunStore(const std::string& path);
+
+    // The default store: $XDG_DATA_HOME/relay-workbench/runs.db (or ~/.local/share/...).
+    static std::string defaultPath();
+
+    const std::string& path() const { return m_database.path(); }
+    int schemaVersion();
+
+    // Runs.
+    std::int64_t createRun(const RunRecord& run); // fills process id, host, time when unset
+    RunRecord run(std::int64_t id);               // throws StoreError naming a missing id
+    std::vector<RunRecord> runs();                // newest first
+    void setStatus(std::int64_t run, const std::string& status);
+    void rename(std::int64_t run, const std::string& name);
+    void setTags(std::int64_t run, const std::string& tags);
+    void setNotes(std::int64_t run, const std::string& notes);
+    void deleteRun(std::int64_t run); // rows only; checkpoint files are the caller's choice
+    // Runs marked running whose process is gone (on this host) become interrupted; returns how
+    // many. Called on open.
+    int markInterruptedRuns();
+
+    // Measurements; each call is one transaction however many rows it writes.
+    void addMetrics(std::int64_t run, const std::vector<MetricPoint>& points);
+    void addEvals(std::int64_t run, const std::vector<EvalRecord>& evals);
+    void addStepAccuracy(std::int64_t run, const std::vector<StepAccuracyRecord>& records);
+    void addHitMatrix(std::int64_t run, const HitMatrixRecord& matrix);
+    void addProbes(std::int64_t run, const std::vector<ProbeRecord>& probes);
+    void addChains(std::int64_t run, const std::vector<ChainRecord>& chains);
+    void addCheckpoint(std::int64_t run, const CheckpointRecord& checkpoint);
+
+    std::vector<MetricPoint> metrics(std::int64_t run, const std::string& name = {});
+    std::vector<std::string> metricNames(std::int64_t run);
+    std::vector<EvalRecord> evals(std::int64_t run);
+    std::vector<StepAccuracyRecord> stepAccuracy(std::int64_t run);
+    // The newest hit matrix of a length (empty cells when none).
+    HitMatrixRecord hitMatrix(std::int64_t run, int length);
+    std::vector<ProbeRecord> probes(std::int64_t run, std::int64_t trainingStep = -1);
+    std::vector<std::int64_t> probeSteps(std::int64_t run);
+    std::vector<ChainRecord> chains(std::int64_t run);
+    std::vector<CheckpointRecord> checkpoints(std::int64_t run);
+
+private:
+    void migrate();
+    void requireRun(std::int64_t run);
+
+    SqliteDatabase m_database;
+};
+
+double secondsSinceEpoch();
+
+} // namespace relay
