@@ -2,8 +2,8 @@
 
 #include "store/schema.h"
 
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -155,7 +155,9 @@ std::vector<RunRecord> RunStore::runs() {
     return result;
 }
 
-void RunStore::requireRun(std::int64_t id) { run(id); }
+void RunStore::requireRun(std::int64_t id) {
+    run(id);
+}
 
 void RunStore::setStatus(std::int64_t id, const std::string& status) {
     requireRun(id);

@@ -200,7 +200,7 @@ std::vector<std::int64_t> RunStore::probeSteps(std::int64_t run) {
 
 std::vector<ChainRecord> RunStore::chains(std::int64_t run) {
     auto query = m_database.prepare("SELECT id, task, length, input, steps, answer, verified, "
-                                     "first_wrong_step FROM chains WHERE run = ? ORDER BY id");
+                                    "first_wrong_step FROM chains WHERE run = ? ORDER BY id");
     query.bind(1, run);
     std::vector<ChainRecord> result;
     while (query.step()) {

@@ -9,6 +9,8 @@ namespace relay {
 
 const std::vector<std::string>& storeMigrations();
 
-inline int currentSchemaVersion() { return static_cast<int>(storeMigrations().size()); }
+inline int currentSchemaVersion() {
+    return static_cast<int>(storeMigrations().size());
+}
 
 } // namespace relay

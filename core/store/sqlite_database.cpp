@@ -37,7 +37,9 @@ Statement::Statement(sqlite3* database, const std::string& sql, const std::strin
     }
 }
 
-Statement::~Statement() { sqlite3_finalize(m_statement); }
+Statement::~Statement() {
+    sqlite3_finalize(m_statement);
+}
 
 Statement& Statement::bind(int index, std::int64_t value) {
     sqlite3_bind_int64(m_statement, index, value);
@@ -93,7 +95,9 @@ std::int64_t Statement::integer(int column) const {
     return sqlite3_column_int64(m_statement, column);
 }
 
-double Statement::real(int column) const { return sqlite3_column_double(m_statement, column); }
+double Statement::real(int column) const {
+    return sqlite3_column_double(m_statement, column);
+}
 
 std::string Statement::text(int column) const {
     const unsigned char* value = sqlite3_column_text(m_statement, column);
@@ -127,7 +131,9 @@ SqliteDatabase::SqliteDatabase(const std::string& path) : m_path(path) {
     }
 }
 
-SqliteDatabase::~SqliteDatabase() { sqlite3_close(m_database); }
+SqliteDatabase::~SqliteDatabase() {
+    sqlite3_close(m_database);
+}
 
 void SqliteDatabase::execute(const std::string& sql) {
     for (int attempt = 0;; ++attempt) {
@@ -144,7 +150,9 @@ void SqliteDatabase::execute(const std::string& sql) {
     }
 }
 
-std::int64_t SqliteDatabase::lastInsertId() const { return sqlite3_last_insert_rowid(m_database); }
+std::int64_t SqliteDatabase::lastInsertId() const {
+    return sqlite3_last_insert_rowid(m_database);
+}
 
 void SqliteDatabase::transaction(const std::function<void()>& body) {
     for (int attempt = 0;; ++attempt) {

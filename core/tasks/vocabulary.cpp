@@ -10,10 +10,9 @@ namespace {
 // Fixed part, in id order. Never reorder: checkpoints store ids.
 const std::vector<std::string>& fixedTokens() {
     static const std::vector<std::string> tokens = [] {
-        std::vector<std::string> list = {kPadToken, kSepToken, kBosToken, kEosToken, "[ARI]",
-                                         "[ED]",    "[LIS]",   "+",       "-",       "*",
-                                         "/",       "(",       ")",       "=",       "|",
-                                         ","};
+        std::vector<std::string> list = {
+            kPadToken, kSepToken, kBosToken, kEosToken, "[ARI]", "[ED]", "[LIS]", "+",
+            "-",       "*",       "/",       "(",       ")",     "=",    "|",     ","};
         for (char letter = 'a'; letter <= 'z'; ++letter)
             list.emplace_back(1, letter);
         return list;
@@ -40,7 +39,9 @@ std::int64_t Vocabulary::id(const std::string& token) const {
     return found->second;
 }
 
-bool Vocabulary::contains(const std::string& token) const { return m_ids.count(token) > 0; }
+bool Vocabulary::contains(const std::string& token) const {
+    return m_ids.count(token) > 0;
+}
 
 const std::string& Vocabulary::token(std::int64_t id) const {
     if (id < 0 || id >= size())
@@ -64,7 +65,9 @@ Tokens Vocabulary::tokens(const std::vector<std::int64_t>& ids) const {
     return result;
 }
 
-std::string Vocabulary::toJson() const { return nlohmann::json(m_tokens).dump(); }
+std::string Vocabulary::toJson() const {
+    return nlohmann::json(m_tokens).dump();
+}
 
 Vocabulary Vocabulary::fromJson(const std::string& json) {
     std::vector<std::string> tokens;
@@ -76,8 +79,8 @@ Vocabulary Vocabulary::fromJson(const std::string& json) {
     }
     const auto& fixed = fixedTokens();
     if (tokens.size() <= fixed.size())
-        throw std::invalid_argument("vocabulary: too few tokens (" +
-                                    std::to_string(tokens.size()) + ")");
+        throw std::invalid_argument("vocabulary: too few tokens (" + std::to_string(tokens.size()) +
+                                    ")");
     Vocabulary vocabulary(static_cast<int>(tokens.size() - fixed.size()));
     if (vocabulary.m_tokens != tokens)
         throw std::invalid_argument("vocabulary: token list does not match this version's ids");

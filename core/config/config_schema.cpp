@@ -1,0 +1,70 @@
+#include "config/config_schema.h"
+
+namespace relay {
+
+const std::vector<ConfigField>& configFields() {
+    using nlohmann::json;
+    static const std::vector<ConfigField> fields = {
+        {"name", "", "a label for the run (defaults to kind-task-time)"},
+        {"train_lengths.min", 1, "shortest training complexity", 1, 1000},
+        {"train_lengths.max", 4, "longest training complexity (K_train)", 1, 1000},
+        {"test_lengths.min", 1, "shortest evaluated complexity", 1, 1000},
+        {"test_lengths.max", 8, "longest evaluated complexity (K_test)", 1, 1000},
+        {"data.train_samples", 20000, "training problems, per length proportional to it", 1, 1e8},
+        {"data.test_samples_per_length", 200, "test problems per length (disjoint from training)",
+         1, 1e7},
+        {"data.probe_count", 6, "probe problems decoded at every evaluation for the viewer", 0,
+         100},
+        {"iterations.rule",
+         "oracle",
+         "loop count: oracle T, a fixed N, or adaptive stopping",
+         0,
+         0,
+         {"oracle", "fixed", "adaptive"}},
+        {"iterations.fixed", 0, "N for the fixed rule", 0, 10000},
+        {"iterations.maximum", 0, "adaptive: run up to this many (0: twice the longest T)", 0,
+         10000},
+        {"objective.kind",
+         "relay",
+         "relay: L_ans + lambda L_iter; vanilla: L_ans only",
+         0,
+         0,
+         {"relay", "vanilla"}},
+        {"objective.lambda", 1.0, "weight of the iteration-alignment loss", 0, 1e6},
+        {"optimizer.learning_rate", 5e-4, "AdamW peak learning rate", 1e-9, 10},
+        {"optimizer.weight_decay", 0.01, "AdamW weight decay", 0, 10},
+        {"optimizer.beta1", 0.9, "AdamW beta1", 0, 0.999999},
+        {"optimizer.beta2", 0.98, "AdamW beta2", 0, 0.999999},
+        {"optimizer.epsilon", 1e-8, "AdamW epsilon", 1e-12, 1},
+        {"schedule.warmup_ratio", 0.01, "linear warmup share of all steps, then linear decay", 0,
+         1},
+        {"training.batch_size", 64, "problems per optimizer step", 1, 1e6},
+        {"training.steps", 10000, "optimizer steps (ignored when epochs > 0)", 1, 1e9},
+        {"training.epochs", 0, "passes over the training set; > 0 overrides steps", 0, 1e6},
+        {"training.gradient_clip", 1.0, "global gradient-norm clip (0: off)", 0, 1e6},
+        {"training.curriculum", false, "grow the training length range over time (Fan et al.)"},
+        {"training.curriculum_start", 1, "curriculum: longest length at the start", 1, 1000},
+        {"training.curriculum_grow_every", 500, "curriculum: steps between length increases", 1,
+         1e9},
+        {"training.ema_decay", 0.0, "EMA of weights for evaluation (0: off; Fan et al. 0.9999)", 0,
+         0.999999999},
+        {"eval.every", 500, "steps between evaluations", 1, 1e9},
+        {"checkpoint.every", 1000, "steps between checkpoints", 1, 1e9},
+        {"device", "auto", "cpu, cuda, cuda:N or auto"},
+        {"threads", 0, "CPU threads (0: all cores)", 0, 1024},
+        {"seed", 1, "seed of data, initialisation and batching", 0, 9.2e18},
+    };
+    return fields;
+}
+
+const std::vector<ConfigField>& taskFields() {
+    static const std::vector<ConfigField> fields = {
+        {"task", "ari", "ari, ed or lis", 0, 0, {"ari", "ed", "lis"}},
+        {"weight", 1.0, "loss weight of this task in multitask runs", 0, 1e6},
+        {"modulus", 11, "ARI: arithmetic modulo this prime", 2, 1000},
+        {"lis_value_range", 250, "LIS: values lie below this", 2, 100000},
+    };
+    return fields;
+}
+
+} // namespace relay

@@ -1,0 +1,390 @@
+#include "config/experiment_config.h"
+
+#include "config/config_schema.h"
+#include "tasks/vocabulary.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace relay {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void fail(const std::string& key, const std::string& message) {
+    throw std::invalid_argument("config key '" + key + "': " + message);
+}
+
+std::vector<std::string> splitPath(const std::string& key) {
+    std::vector<std::string> parts;
+    std::stringstream stream(key);
+    std::string part;
+    while (std::getline(stream, part, '.'))
+        parts.push_back(part);
+    return parts;
+}
+
+json* find(json& root, const std::string& key) {
+    json* node = &root;
+    for (const auto& part : splitPath(key)) {
+        if (!node->is_object() || !node->contains(part))
+            return nullptr;
+        node = &(*node)[part];
+    }
+    return node;
+}
+
+// Type and range of one leaf against its field.
+void checkField(const ConfigField& field, const json& value, const std::string& key) {
+    const json& model = field.defaultValue;
+    if (model.is_boolean() && !value.is_boolean())
+        fail(key, "expected true or false, got " + value.dump());
+    if (model.is_string() && !value.is_string())
+        fail(key, "expected a string, got " + value.dump());
+    if (model.is_number_integer() &&
+        !(value.is_number_integer() ||
+          (value.is_number_float() && std::floor(value.get<double>()) == value.get<double>())))
+        fail(key, "expected an integer, got " + value.dump());
+    if (model.is_number_float() && !value.is_number())
+        fail(key, "expected a number, got " + value.dump());
+    if (value.is_number()) {
+        double number = value.get<double>();
+        if (number < field.minimum || number > field.maximum)
+            fail(key, value.dump() + " is outside [" + json(field.minimum).dump() + ", " +
+                          json(field.maximum).dump() + "]");
+    }
+    if (value.is_string() && !field.choices.empty() &&
+        std::find(field.choices.begin(), field.choices.end(), value.get<std::string>()) ==
+            field.choices.end()) {
+        std::string list;
+        for (const auto& choice : field.choices)
+            list += (list.empty() ? "" : ", ") + choice;
+        fail(key, "'" + value.get<std::string>() + "' is not one of " + list);
+    }
+}
+
+void setPath(json& root, const std::string& key, const json& value) {
+    json* node = &root;
+    for (const auto& part : splitPath(key))
+        node = &(*node)[part];
+    *node = value;
+}
+
+json defaultTaskJson() {
+    json task = json::object();
+    for (const auto& field : taskFields())
+        task[field.key] = field.defaultValue;
+    return task;
+}
+
+json modelDefaults() {
+    json model = modelConfigToJson(ModelConfig{});
+    model.erase("vocabulary_size"); // derived from the tasks, never set by hand
+    return model;
+}
+
+// Unknown keys anywhere outside model/tasks (those two check their own).
+void rejectUnknownKeys(const json& user, const json& defaults, const std::string& prefix) {
+    if (!user.is_object())
+        fail(prefix.empty() ? "(top level)" : prefix, "expected a JSON object, got " + user.dump());
+    for (const auto& [key, value] : user.items()) {
+        std::string path = prefix.empty() ? key : prefix + "." + key;
+        if (!defaults.contains(key))
+            fail(path, "unknown key");
+        if (path == "model" || path == "tasks")
+            continue;
+        if (defaults[key].is_object())
+            rejectUnknownKeys(value, defaults[key], path);
+    }
+}
+
+std::vector<TaskEntry> readTasks(const json& tasks) {
+    if (!tasks.is_array() || tasks.empty())
+        fail("tasks", "expected a non-empty list of task objects, got " + tasks.dump());
+    std::vector<TaskEntry> entries;
+    for (std::size_t index = 0; index < tasks.size(); ++index) {
+        std::string prefix = "tasks." + std::to_string(index);
+        json task = defaultTaskJson();
+        const json& given = tasks[index];
+        if (given.is_string()) {
+            task["task"] = given;
+        } else {
+            if (!given.is_object())
+                fail(prefix, "expected a task object or name, got " + given.dump());
+            for (const auto& [key, value] : given.items()) {
+                if (!task.contains(key))
+                    fail(prefix + "." + key, "unknown key");
+                task[key] = value;
+            }
+        }
+        for (const auto& field : taskFields())
+            checkField(field, task[field.key], prefix + "." + field.key);
+        TaskEntry entry;
+        entry.task = task["task"].get<std::string>();
+        entry.weight = task["weight"].get<double>();
+        entry.options.modulus = task["modulus"].get<int>();
+        entry.options.lisValueRange = task["lis_value_range"].get<int>();
+        try {
+            makeTask(entry.task, entry.options); // checks e.g. that the modulus is prime
+        } catch (const std::exception& error) {
+            fail(prefix, error.what());
+        }
+        for (const auto& earlier : entries)
+            if (earlier.task == entry.task)
+                fail(prefix, "task '" + entry.task + "' is listed twice");
+        entries.push_back(entry);
+    }
+    return entries;
+}
+
+} // namespace
+
+std::int64_t ExperimentConfig::totalSteps() const {
+    if (epochs <= 0)
+        return steps;
+    std::int64_t perEpoch = (static_cast<std::int64_t>(trainSamples) + batchSize - 1) / batchSize;
+    return std::max<std::int64_t>(1, perEpoch * epochs);
+}
+
+const json& defaultConfigJson() {
+    static const json defaults = [] {
+        json root = json::object();
+        for (const auto& field : configFields())
+            setPath(root, field.key, field.defaultValue);
+        root["tasks"] = json::array({defaultTaskJson()});
+        root["model"] = modelDefaults();
+        return root;
+    }();
+    return defaults;
+}
+
+std::vector<std::pair<std::string, std::string>> describeConfig() {
+    std::vector<std::pair<std::string, std::string>> lines;
+    for (const auto& field : configFields())
+        lines.emplace_back(field.key, field.defaultValue.dump() + "  " + field.meaning);
+    for (const auto& field : taskFields())
+        lines.emplace_back("tasks[]." + field.key,
+                           field.defaultValue.dump() + "  " + field.meaning);
+    const json model = modelDefaults(); // items() must not outlive what it iterates
+    for (const auto& [key, value] : model.items())
+        lines.emplace_back("model." + key, value.dump());
+    return lines;
+}
+
+ExperimentConfig experimentConfigFromJson(const json& user) {
+    const json& defaults = defaultConfigJson();
+    rejectUnknownKeys(user, defaults, "");
+    json merged = defaults;
+    merged.merge_patch(user);
+    if (user.contains("tasks"))
+        merged["tasks"] = user["tasks"]; // lists replace, never merge
+    for (const auto& field : configFields())
+        checkField(field, *find(merged, field.key), field.key);
+
+    ExperimentConfig config;
+    config.name = merged["name"];
+    config.tasks = readTasks(merged["tasks"]);
+    config.trainLengthMin = merged["train_lengths"]["min"];
+    config.trainLengthMax = merged["train_lengths"]["max"];
+    config.testLengthMin = merged["test_lengths"]["min"];
+    config.testLengthMax = merged["test_lengths"]["max"];
+    if (config.trainLengthMin > config.trainLengthMax)
+        fail("train_lengths.min", "is larger than train_lengths.max");
+    if (config.testLengthMin > config.testLengthMax)
+        fail("test_lengths.min", "is larger than test_lengths.max");
+    config.trainSamples = merged["data"]["train_samples"];
+    config.testSamplesPerLength = merged["data"]["test_samples_per_length"];
+    config.probeCount = merged["data"]["probe_count"];
+    config.iterationsRule = merged["iterations"]["rule"];
+    config.fixedIterations = merged["iterations"]["fixed"];
+    config.maximumIterations = merged["iterations"]["maximum"];
+    if (config.iterationsRule == "fixed" && config.fixedIterations < 1)
+        fail("iterations.fixed", "must be at least 1 with the fixed rule");
+    config.objective = merged["objective"]["kind"];
+    config.lambda = merged["objective"]["lambda"];
+    config.optimizer.learningRate = merged["optimizer"]["learning_rate"];
+    config.optimizer.weightDecay = merged["optimizer"]["weight_decay"];
+    config.optimizer.beta1 = merged["optimizer"]["beta1"];
+    config.optimizer.beta2 = merged["optimizer"]["beta2"];
+    config.optimizer.epsilon = merged["optimizer"]["epsilon"];
+    config.warmupRatio = merged["schedule"]["warmup_ratio"];
+    config.batchSize = merged["training"]["batch_size"];
+    config.steps = merged["training"]["steps"];
+    config.epochs = merged["training"]["epochs"];
+    config.gradientClip = merged["training"]["gradient_clip"];
+    config.curriculum = merged["training"]["curriculum"];
+    config.curriculumStartLength = merged["training"]["curriculum_start"];
+    config.curriculumGrowEvery = merged["training"]["curriculum_grow_every"];
+    config.emaDecay = merged["training"]["ema_decay"];
+    config.evalEvery = merged["eval"]["every"];
+    config.checkpointEvery = merged["checkpoint"]["every"];
+    config.device = merged["device"];
+    config.threads = merged["threads"];
+    config.seed = merged["seed"].get<std::uint64_t>();
+
+    int longest = std::max(config.trainLengthMax, config.testLengthMax);
+    int largestNumber = 0;
+    for (const auto& entry : config.tasks)
+        largestNumber =
+            std::max(largestNumber, makeTask(entry.task, entry.options)->largestNumber(longest));
+    json model = merged["model"];
+    if (model.contains("vocabulary_size"))
+        fail("model.vocabulary_size", "is derived from the tasks; do not set it");
+    model["vocabulary_size"] = Vocabulary::forLargestNumber(largestNumber).size();
+    try {
+        config.model = modelConfigFromJson(model);
+    } catch (const std::invalid_argument& error) {
+        throw std::invalid_argument(std::string("config key ") + error.what());
+    }
+    return config;
+}
+
+json experimentConfigToJson(const ExperimentConfig& config) {
+    json root = defaultConfigJson();
+    root["name"] = config.name;
+    root["tasks"] = json::array();
+    for (const auto& entry : config.tasks)
+        root["tasks"].push_back({{"task", entry.task},
+                                 {"weight", entry.weight},
+                                 {"modulus", entry.options.modulus},
+                                 {"lis_value_range", entry.options.lisValueRange}});
+    root["train_lengths"] = {{"min", config.trainLengthMin}, {"max", config.trainLengthMax}};
+    root["test_lengths"] = {{"min", config.testLengthMin}, {"max", config.testLengthMax}};
+    root["data"] = {{"train_samples", config.trainSamples},
+                    {"test_samples_per_length", config.testSamplesPerLength},
+                    {"probe_count", config.probeCount}};
+    root["iterations"] = {{"rule", config.iterationsRule},
+                          {"fixed", config.fixedIterations},
+                          {"maximum", config.maximumIterations}};
+    root["objective"] = {{"kind", config.objective}, {"lambda", config.lambda}};
+    root["optimizer"] = {{"learning_rate", config.optimizer.learningRate},
+                         {"weight_decay", config.optimizer.weightDecay},
+                         {"beta1", config.optimizer.beta1},
+                         {"beta2", config.optimizer.beta2},
+                         {"epsilon", config.optimizer.epsilon}};
+    root["schedule"] = {{"warmup_ratio", config.warmupRatio}};
+    root["training"] = {{"batch_size", config.batchSize},
+                        {"steps", config.steps},
+                        {"epochs", config.epochs},
+                        {"gradient_clip", config.gradientClip},
+                        {"curriculum", config.curriculum},
+                        {"curriculum_start", config.curriculumStartLength},
+                        {"curriculum_grow_every", config.curriculumGrowEvery},
+                        {"ema_decay", config.emaDecay}};
+    root["eval"] = {{"every", config.evalEvery}};
+    root["checkpoint"] = {{"every", config.checkpointEvery}};
+    root["device"] = config.device;
+    root["threads"] = config.threads;
+    root["seed"] = config.seed;
+    json model = modelConfigToJson(config.model);
+    model.erase("vocabulary_size");
+    root["model"] = model;
+    return root;
+}
+
+json loadConfigJson(const std::string& path) {
+    std::ifstream in(path);
+    if (!in)
+        throw std::invalid_argument("config file " + path + ": cannot be read");
+    try {
+        return json::parse(in);
+    } catch (const json::parse_error& error) {
+        throw std::invalid_argument("config file " + path + ": not valid JSON (" + error.what() +
+                                    ")");
+    }
+}
+
+void applyOverride(json& config, const std::string& assignment) {
+    auto equals = assignment.find('=');
+    if (equals == std::string::npos || equals == 0)
+        throw std::invalid_argument("--set '" + assignment + "': expected key.path=value");
+    std::string key = assignment.substr(0, equals);
+    std::string text = assignment.substr(equals + 1);
+    json value;
+    try {
+        value = json::parse(text);
+    } catch (const json::parse_error&) {
+        value = text; // a bare word is a string: --set device=cpu
+    }
+    if (key == "tasks" && value.is_string()) { // --set tasks=ari,ed
+        json list = json::array();
+        std::stringstream stream(text);
+        std::string name;
+        while (std::getline(stream, name, ','))
+            list.push_back(json{{"task", name}});
+        value = list;
+    }
+    auto parts = splitPath(key);
+    const json* shape = &defaultConfigJson();
+    for (const auto& part : parts) {
+        if (shape->is_array() && !shape->empty())
+            shape = &(*shape)[0]; // tasks.N.key
+        else if (shape->is_object() && shape->contains(part))
+            shape = &(*shape)[part];
+        else
+            fail(key, "unknown key");
+    }
+    json* node = &config;
+    for (const auto& part : parts) {
+        if (node->is_array()) {
+            std::size_t index = std::strtoul(part.c_str(), nullptr, 10);
+            if (index >= node->size())
+                fail(key, "no task entry " + part);
+            node = &(*node)[index];
+        } else {
+            if (part == "tasks" && !node->contains("tasks"))
+                (*node)["tasks"] = defaultConfigJson()["tasks"];
+            node = &(*node)[part];
+        }
+    }
+    *node = value;
+}
+
+namespace {
+
+std::vector<std::filesystem::path> presetFolders() {
+    std::vector<std::filesystem::path> folders;
+    if (const char* folder = std::getenv("RELAY_PRESETS_DIR"); folder && *folder)
+        folders.emplace_back(folder);
+#ifdef RELAY_SOURCE_PRESETS_DIR
+    folders.emplace_back(RELAY_SOURCE_PRESETS_DIR);
+#endif
+#ifdef RELAY_INSTALLED_PRESETS_DIR
+    folders.emplace_back(RELAY_INSTALLED_PRESETS_DIR);
+#endif
+    return folders;
+}
+
+} // namespace
+
+json loadPreset(const std::string& name) {
+    for (const auto& folder : presetFolders()) {
+        auto path = folder / (name + ".json");
+        if (std::filesystem::exists(path))
+            return loadConfigJson(path.string());
+    }
+    std::string known;
+    for (const auto& preset : presetNames())
+        known += (known.empty() ? "" : ", ") + preset;
+    throw std::invalid_argument("preset '" + name + "' not found (known: " + known + ")");
+}
+
+std::vector<std::string> presetNames() {
+    std::vector<std::string> names;
+    for (const auto& folder : presetFolders()) {
+        std::error_code error;
+        for (const auto& entry : std::filesystem::directory_iterator(folder, error))
+            if (entry.path().extension() == ".json")
+                names.push_back(entry.path().stem().string());
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+}
+
+} // namespace relay

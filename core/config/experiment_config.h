@@ -1,0 +1,87 @@
+// The experiment config: everything a run needs, as one JSON document (PRODUCT.md "Engine").
+// Defaults and their meaning live in one place (config_schema.cpp); a user's file and
+// `--set a.b=value` overrides are merged over them; unknown keys, wrong types and values out of
+// range are errors that name the key. No LibTorch: the GUI validates with the same code.
+#pragma once
+
+#include "model/model_config.h"
+#include "tasks/task.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace relay {
+
+struct TaskEntry {
+    std::string task; // ari | ed | lis
+    double weight = 1.0;
+    TaskOptions options;
+};
+
+struct OptimizerConfig {
+    double learningRate = 5e-4;
+    double weightDecay = 0.01;
+    double beta1 = 0.9;
+    double beta2 = 0.98;
+    double epsilon = 1e-8;
+};
+
+struct ExperimentConfig {
+    std::string name;
+    std::vector<TaskEntry> tasks;
+    int trainLengthMin = 1, trainLengthMax = 4;
+    int testLengthMin = 1, testLengthMax = 8;
+    int trainSamples = 20000;
+    int testSamplesPerLength = 200;
+    int probeCount = 6;
+    ModelConfig model;
+    std::string iterationsRule = "oracle"; // oracle | fixed | adaptive
+    int fixedIterations = 0;
+    int maximumIterations = 0;       // adaptive: run up to this many (0: 2 x the longest T)
+    std::string objective = "relay"; // relay | vanilla
+    double lambda = 1.0;
+    OptimizerConfig optimizer;
+    double warmupRatio = 0.01;
+    int batchSize = 64;
+    int steps = 10000;
+    int epochs = 0; // > 0 overrides steps: steps = epochs * trainSamples / batchSize
+    double gradientClip = 1.0;
+    int evalEvery = 500;
+    int checkpointEvery = 1000;
+    bool curriculum = false;
+    int curriculumStartLength = 1;
+    int curriculumGrowEvery = 500;
+    double emaDecay = 0.0; // 0 disables the exponential moving average of weights
+    std::string device = "auto";
+    int threads = 0; // 0: all cores
+    std::uint64_t seed = 1;
+
+    bool multitask() const { return tasks.size() > 1; }
+    // Optimizer steps the run takes (epochs converted when set).
+    std::int64_t totalSteps() const;
+};
+
+// The defaults as JSON: the shape every config must have.
+const nlohmann::json& defaultConfigJson();
+
+// One line per key: "key  default  meaning" (for `relay config --describe` and the GUI's
+// tooltips).
+std::vector<std::pair<std::string, std::string>> describeConfig();
+
+// Merges `user` over the defaults and validates; throws std::invalid_argument naming the key.
+ExperimentConfig experimentConfigFromJson(const nlohmann::json& user);
+nlohmann::json experimentConfigToJson(const ExperimentConfig& config);
+
+// Reads a config file (errors name the file), applies `key.path=value` overrides in order.
+nlohmann::json loadConfigJson(const std::string& path);
+void applyOverride(nlohmann::json& config, const std::string& assignment);
+
+// A preset shipped in resources/presets (paper-ari, cpu-quick-ari, ...); searched in
+// $RELAY_PRESETS_DIR, then the source tree's resources/presets, then the installed share dir.
+nlohmann::json loadPreset(const std::string& name);
+std::vector<std::string> presetNames();
+
+} // namespace relay

@@ -1,0 +1,99 @@
+#include "config/experiment_config.h"
+#include "tasks/vocabulary.h"
+
+#include <gtest/gtest.h>
+
+using namespace relay;
+using nlohmann::json;
+
+namespace {
+
+// The error message of parsing `user`, or "" when it parses.
+std::string errorOf(const json& user) {
+    try {
+        experimentConfigFromJson(user);
+        return "";
+    } catch (const std::invalid_argument& error) {
+        return error.what();
+    }
+}
+
+} // namespace
+
+TEST(ExperimentConfig, DefaultsParseAndRoundTrip) {
+    auto config = experimentConfigFromJson(json::object());
+    EXPECT_EQ(config.tasks.size(), 1u);
+    EXPECT_EQ(config.tasks[0].task, "ari");
+    EXPECT_EQ(config.model.hiddenSize, 256);
+    // ARI mod 11 up to 8 operators: numbers 0..10.
+    EXPECT_EQ(config.model.vocabularySize, Vocabulary(11).size());
+    auto again = experimentConfigFromJson(experimentConfigToJson(config));
+    EXPECT_EQ(experimentConfigToJson(again), experimentConfigToJson(config));
+}
+
+TEST(ExperimentConfig, EveryPresetIsValid) {
+    auto names = presetNames();
+    for (const char* expected : {"paper-ari", "paper-ed", "paper-lis", "cpu-quick-ari"})
+        EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
+    for (const auto& name : names)
+        EXPECT_EQ(errorOf(loadPreset(name)), "") << name;
+    auto paper = experimentConfigFromJson(loadPreset("paper-ari"));
+    EXPECT_EQ(paper.batchSize, 512);
+    EXPECT_EQ(paper.totalSteps(), 500 * ((1000000 + 511) / 512)); // 500 epochs
+    EXPECT_THROW(loadPreset("no-such-preset"), std::invalid_argument);
+}
+
+TEST(ExperimentConfig, ErrorsNameTheKey) {
+    EXPECT_NE(errorOf({{"bogus", 1}}).find("'bogus': unknown key"), std::string::npos);
+    EXPECT_NE(errorOf({{"optimizer", {{"lr", 1}}}}).find("'optimizer.lr'"), std::string::npos);
+    EXPECT_NE(errorOf({{"training", {{"batch_size", "big"}}}}).find("training.batch_size"),
+              std::string::npos);
+    EXPECT_NE(errorOf({{"training", {{"batch_size", 0}}}}).find("outside"), std::string::npos);
+    EXPECT_NE(errorOf({{"training", {{"batch_size", 2.5}}}}).find("integer"), std::string::npos);
+    EXPECT_NE(errorOf({{"iterations", {{"rule", "forever"}}}}).find("not one of"),
+              std::string::npos);
+    EXPECT_NE(errorOf({{"model", {{"heads", 3}}}}).find("model.heads"), std::string::npos);
+    EXPECT_NE(errorOf({{"model", {{"vocabulary_size", 3}}}}).find("derived"), std::string::npos);
+    EXPECT_NE(errorOf({{"tasks", json::array({{{"task", "sudoku"}}})}}).find("tasks.0.task"),
+              std::string::npos);
+    EXPECT_NE(
+        errorOf({{"tasks", json::array({{{"task", "ari"}, {"modulus", 12}}})}}).find("tasks.0"),
+        std::string::npos);
+    EXPECT_NE(errorOf({{"train_lengths", {{"min", 5}, {"max", 2}}}}).find("train_lengths.min"),
+              std::string::npos);
+    EXPECT_NE(errorOf({{"tasks", json::array()}}).find("tasks"), std::string::npos);
+}
+
+TEST(ExperimentConfig, OverridesApplyAndValidate) {
+    json config = loadPreset("cpu-quick-ari");
+    applyOverride(config, "optimizer.learning_rate=0.001");
+    applyOverride(config, "device=cpu");
+    applyOverride(config, "model.position_encoding=rope-randomized");
+    applyOverride(config, "tasks=ari,lis");
+    applyOverride(config, "tasks.1.weight=5");
+    auto parsed = experimentConfigFromJson(config);
+    EXPECT_DOUBLE_EQ(parsed.optimizer.learningRate, 0.001);
+    EXPECT_EQ(parsed.model.positionEncoding, PositionEncoding::RopeRandomized);
+    ASSERT_EQ(parsed.tasks.size(), 2u);
+    EXPECT_TRUE(parsed.multitask());
+    EXPECT_DOUBLE_EQ(parsed.tasks[1].weight, 5.0);
+    // LIS values reach 249, so the vocabulary grows to hold them.
+    EXPECT_EQ(parsed.model.vocabularySize, Vocabulary(250).size());
+
+    EXPECT_THROW(applyOverride(config, "optimizer.lrate=1"), std::invalid_argument);
+    EXPECT_THROW(applyOverride(config, "no-equals-sign"), std::invalid_argument);
+    EXPECT_THROW(applyOverride(config, "tasks.7.weight=1"), std::invalid_argument);
+    applyOverride(config, "training.steps=-5");
+    EXPECT_NE(errorOf(config).find("training.steps"), std::string::npos);
+}
+
+TEST(ExperimentConfig, DescribeListsEveryKey) {
+    auto lines = describeConfig();
+    auto has = [&](const std::string& key) {
+        return std::any_of(lines.begin(), lines.end(),
+                           [&](const auto& line) { return line.first == key; });
+    };
+    EXPECT_TRUE(has("optimizer.learning_rate"));
+    EXPECT_TRUE(has("tasks[].modulus"));
+    EXPECT_TRUE(has("model.position_encoding"));
+}
