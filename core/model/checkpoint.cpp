@@ -1,0 +1,243 @@
+#include "model/checkpoint.h"
+
+#include "model/checkpoint_format.h"
+#include "model/checksum.h"
+#include "model/generator_state.h"
+#include "tasks/atomic_file.h"
+#include "version.h"
+
+#include <torch/torch.h>
+
+#include <functional>
+#include <map>
+#include <set>
+
+namespace relay {
+namespace {
+
+// How many mismatches one error message lists before it says "and N more".
+constexpr std::size_t kListedMismatches = 6;
+
+struct NamedTensor {
+    std::string name;
+    torch::Tensor tensor;
+    bool isBuffer;
+};
+
+// Parameters first, then buffers, each in the module's registration order.
+std::vector<NamedTensor> namedTensorsOf(const torch::nn::Module& module) {
+    std::vector<NamedTensor> tensors;
+    for (const auto& item : module.named_parameters(/*recurse=*/true))
+        if (item.value().defined())
+            tensors.push_back({item.key(), item.value(), false});
+    for (const auto& item : module.named_buffers(/*recurse=*/true))
+        if (item.value().defined())
+            tensors.push_back({item.key(), item.value(), true});
+    return tensors;
+}
+
+std::string shapeText(const std::vector<std::int64_t>& shape) {
+    std::string text = "[";
+    for (std::size_t index = 0; index < shape.size(); ++index)
+        text += (index ? ", " : "") + std::to_string(shape[index]);
+    return text + "]";
+}
+
+std::string kindOf(bool isBuffer) {
+    return isBuffer ? "buffer" : "parameter";
+}
+
+// Every mismatch between the checkpoint's tensors and the module's, in one message.
+void checkCompatibility(const std::vector<CheckpointTensorInfo>& stored,
+                        const std::vector<NamedTensor>& wanted, const std::string& path) {
+    std::map<std::string, const CheckpointTensorInfo*> storedByName;
+    for (const auto& info : stored)
+        storedByName[info.name] = &info;
+    std::vector<std::string> problems;
+    std::set<std::string> wantedNames;
+    for (const auto& entry : wanted) {
+        wantedNames.insert(entry.name);
+        const auto found = storedByName.find(entry.name);
+        const std::vector<std::int64_t> shape = entry.tensor.sizes().vec();
+        if (found == storedByName.end())
+            problems.push_back(kindOf(entry.isBuffer) + " '" + entry.name + "' " +
+                               shapeText(shape) + " is missing from the checkpoint");
+        else if (found->second->shape != shape)
+            problems.push_back(kindOf(entry.isBuffer) + " '" + entry.name + "' has shape " +
+                               shapeText(found->second->shape) + " in the checkpoint but " +
+                               shapeText(shape) + " in the model");
+    }
+    for (const auto& info : stored)
+        if (wantedNames.count(info.name) == 0)
+            problems.push_back("the checkpoint has " + kindOf(info.isBuffer) + " '" + info.name +
+                               "' " + shapeText(info.shape) + " that the model lacks");
+    if (problems.empty())
+        return;
+    std::string message = "checkpoint '" + path + "' does not fit the model: ";
+    for (std::size_t index = 0; index < problems.size() && index < kListedMismatches; ++index)
+        message += (index ? "; " : "") + problems[index];
+    if (problems.size() > kListedMismatches)
+        message += "; and " + std::to_string(problems.size() - kListedMismatches) + " more";
+    throw CheckpointError(message);
+}
+
+// The writer both serializers need: append to a string instead of going through a stream.
+std::function<std::size_t(const void*, std::size_t)> appenderTo(std::string& bytes) {
+    return [&bytes](const void* data, std::size_t size) {
+        bytes.append(static_cast<const char*>(data), size);
+        return size;
+    };
+}
+
+std::string serializedOptimizer(const torch::optim::Optimizer& optimizer) {
+    std::string bytes;
+    torch::serialize::OutputArchive archive;
+    optimizer.save(archive);
+    archive.save_to(appenderTo(bytes));
+    return bytes;
+}
+
+std::string serializedTensors(const std::vector<torch::Tensor>& tensors) {
+    std::string bytes;
+    torch::save(tensors, appenderTo(bytes));
+    return bytes;
+}
+
+std::vector<torch::Tensor> deserializedTensors(std::string_view bytes, torch::Device device) {
+    std::vector<torch::Tensor> tensors;
+    torch::load(tensors, bytes.data(), bytes.size(), device);
+    return tensors;
+}
+
+// LibTorch 1.13 reads a parameter group's saved options but keeps the current ones (later
+// versions restore them); without this a resumed run would lose the learning rate, betas and
+// weight decay it was saved with. The archive layout is LibTorch's own, unchanged since 1.5.
+void restoreGroupOptions(torch::serialize::InputArchive& archive,
+                         torch::optim::Optimizer& optimizer) {
+    torch::serialize::InputArchive groups;
+    archive.read("param_groups", groups);
+    auto& parameterGroups = optimizer.param_groups();
+    for (std::size_t index = 0; index < parameterGroups.size(); ++index) {
+        torch::serialize::InputArchive group;
+        groups.read("param_groups/" + std::to_string(index), group);
+        torch::serialize::InputArchive options;
+        group.read("options", options);
+        parameterGroups[index].options().serialize(options);
+    }
+}
+
+std::string_view requiredSection(const DecodedCheckpoint& checkpoint, const char* name,
+                                 const std::string& path) {
+    const auto* section = checkpoint.find(name);
+    if (section == nullptr)
+        throw CheckpointError("checkpoint '" + path + "' has no '" + name + "' section");
+    return *section;
+}
+
+// Tensors read back must be exactly what the metadata promised (a guard against writer bugs).
+void checkLoadedTensors(const std::vector<torch::Tensor>& loaded,
+                        const std::vector<CheckpointTensorInfo>& stored, const std::string& path) {
+    if (loaded.size() != stored.size())
+        throw CheckpointError("checkpoint '" + path + "' is inconsistent: its metadata lists " +
+                              std::to_string(stored.size()) + " tensors but it holds " +
+                              std::to_string(loaded.size()));
+    for (std::size_t index = 0; index < loaded.size(); ++index)
+        if (loaded[index].sizes().vec() != stored[index].shape)
+            throw CheckpointError("checkpoint '" + path + "' is inconsistent: tensor '" +
+                                  stored[index].name + "' has shape " +
+                                  shapeText(loaded[index].sizes().vec()) + ", metadata says " +
+                                  shapeText(stored[index].shape));
+}
+
+} // namespace
+
+std::string saveCheckpoint(const std::string& path, const torch::nn::Module& module,
+                           const torch::optim::Optimizer* optimizer,
+                           const CheckpointMetadata& metadata) {
+    std::string bytes;
+    try {
+        CheckpointMetadata written = metadata;
+        written.formatVersion = kCheckpointFormatVersion;
+        written.engineVersion = engineVersion();
+        written.hasOptimizerState = optimizer != nullptr;
+        written.tensors.clear();
+        std::vector<torch::Tensor> cpuTensors;
+        for (const auto& entry : namedTensorsOf(module)) {
+            written.tensors.push_back({entry.name, entry.tensor.sizes().vec(),
+                                       std::string(c10::toString(entry.tensor.scalar_type())),
+                                       entry.isBuffer});
+            // The file never depends on the device it was written from.
+            cpuTensors.push_back(entry.tensor.detach().to(torch::kCPU).contiguous());
+        }
+
+        std::vector<CheckpointSection> sections;
+        sections.push_back({kMetadataSection, encodeMetadata(written)});
+        sections.push_back({kModelSection, serializedTensors(cpuTensors)});
+        if (optimizer != nullptr)
+            sections.push_back({kOptimizerSection, serializedOptimizer(*optimizer)});
+        for (auto& section : generatorSections())
+            sections.push_back(std::move(section));
+        bytes = encodeCheckpoint(sections);
+    } catch (const c10::Error& error) {
+        throw CheckpointError("cannot write checkpoint '" + path +
+                              "': " + error.what_without_backtrace());
+    }
+    try {
+        writeFileAtomically(path, bytes);
+    } catch (const std::runtime_error& error) {
+        throw CheckpointError("cannot write checkpoint '" + path + "': " + error.what());
+    }
+    return checksumHex(storedChecksum(bytes));
+}
+
+CheckpointMetadata loadCheckpoint(const std::string& path, torch::nn::Module& module,
+                                  torch::optim::Optimizer* optimizer, c10::Device device,
+                                  const CheckpointLoadOptions& options) {
+    const std::string bytes = readCheckpointBytes(path);
+    const DecodedCheckpoint checkpoint = decodeCheckpoint(bytes, path);
+    CheckpointMetadata metadata = metadataOf(checkpoint, path);
+    const std::vector<NamedTensor> targets = namedTensorsOf(module);
+    checkCompatibility(metadata.tensors, targets, path);
+    if (optimizer != nullptr && !metadata.hasOptimizerState)
+        throw CheckpointError("checkpoint '" + path +
+                              "' holds no optimizer state (it was saved for inference only)");
+
+    try {
+        // Decode everything before touching the module, so a bad section changes nothing.
+        std::vector<torch::Tensor> loaded =
+            deserializedTensors(requiredSection(checkpoint, kModelSection, path), device);
+        checkLoadedTensors(loaded, metadata.tensors, path);
+        std::map<std::string, torch::Tensor> loadedByName;
+        for (std::size_t index = 0; index < loaded.size(); ++index)
+            loadedByName[metadata.tensors[index].name] = loaded[index];
+        torch::serialize::InputArchive optimizerArchive;
+        if (optimizer != nullptr) {
+            const auto section = requiredSection(checkpoint, kOptimizerSection, path);
+            optimizerArchive.load_from(section.data(), section.size(), device);
+        }
+        const GeneratorStates generators = options.restoreRandomState
+                                               ? decodeGeneratorStates(checkpoint, path)
+                                               : GeneratorStates{};
+
+        // Module::to keeps each parameter's identity, and copy_ writes in place, so an
+        // optimizer already built on these parameters still refers to them.
+        module.to(device);
+        {
+            torch::NoGradGuard noGradient;
+            for (const auto& target : namedTensorsOf(module))
+                target.tensor.copy_(loadedByName.at(target.name));
+        }
+        if (optimizer != nullptr) {
+            optimizer->load(optimizerArchive);
+            restoreGroupOptions(optimizerArchive, *optimizer);
+        }
+        if (options.restoreRandomState)
+            restoreGeneratorStates(generators);
+    } catch (const c10::Error& error) {
+        throw CheckpointError("cannot load checkpoint '" + path +
+                              "': " + error.what_without_backtrace());
+    }
+    return metadata;
+}
+
+} // namespace relay

@@ -1,0 +1,72 @@
+#include "model/generator_state.h"
+
+#include <torch/torch.h>
+
+#include <cstring>
+#include <mutex>
+
+namespace relay {
+namespace {
+
+at::Generator cudaGenerator(int index) {
+    return at::globalContext().defaultGenerator(
+        c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(index)));
+}
+
+std::string stateOf(at::Generator generator) {
+    // LibTorch's rule: hold the generator's mutex while touching its state.
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    const at::Tensor state = generator.get_state().contiguous();
+    return std::string(reinterpret_cast<const char*>(state.data_ptr<std::uint8_t>()),
+                       static_cast<std::size_t>(state.numel()));
+}
+
+void restore(at::Generator generator, const std::string& bytes) {
+    at::Tensor state = torch::empty({static_cast<std::int64_t>(bytes.size())}, torch::kUInt8);
+    std::memcpy(state.data_ptr<std::uint8_t>(), bytes.data(), bytes.size());
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(state);
+}
+
+int cudaDeviceCount() {
+    return torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
+}
+
+} // namespace
+
+std::vector<CheckpointSection> generatorSections() {
+    std::vector<CheckpointSection> sections;
+    sections.push_back({kCpuGeneratorSection, stateOf(at::detail::getDefaultCPUGenerator())});
+    for (int index = 0; index < cudaDeviceCount(); ++index)
+        sections.push_back(
+            {kCudaGeneratorSectionPrefix + std::to_string(index), stateOf(cudaGenerator(index))});
+    return sections;
+}
+
+GeneratorStates decodeGeneratorStates(const DecodedCheckpoint& checkpoint,
+                                      const std::string& path) {
+    GeneratorStates states;
+    const auto* cpu = checkpoint.find(kCpuGeneratorSection);
+    if (cpu == nullptr)
+        throw CheckpointError("checkpoint '" + path + "' has no '" + kCpuGeneratorSection +
+                              "' section");
+    // Another LibTorch may lay its generator state out differently; such a state is skipped
+    // (exact resumption is impossible across versions anyway) instead of failing the load.
+    if (cpu->size() == stateOf(at::detail::getDefaultCPUGenerator()).size())
+        states.cpu = std::string(*cpu);
+    for (int index = 0; index < cudaDeviceCount(); ++index) {
+        const auto* cuda = checkpoint.find(kCudaGeneratorSectionPrefix + std::to_string(index));
+        if (cuda != nullptr && cuda->size() == stateOf(cudaGenerator(index)).size())
+            states.cuda.emplace_back(index, std::string(*cuda));
+    }
+    return states;
+}
+
+void restoreGeneratorStates(const GeneratorStates& states) {
+    if (!states.cpu.empty())
+        restore(at::detail::getDefaultCPUGenerator(), states.cpu);
+    for (const auto& [index, state] : states.cuda)
+        restore(cudaGenerator(index), state);
+}
+
+} // namespace relay
