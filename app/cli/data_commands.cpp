@@ -156,8 +156,7 @@ void addTaskOptions(CLI::App& command, TaskOptions& options) {
 
 void addFileOptions(CLI::App& command, FileArguments& arguments) {
     command.add_option("file", arguments.file, "Dataset file (.txt CoT_benchmark or .jsonl)")
-        ->required()
-        ->check(CLI::ExistingFile);
+        ->required();
     command.add_option("--task", arguments.task,
                        std::string(kTaskHelp) +
                            "; needed for CoT_benchmark text without task tokens");

@@ -32,6 +32,14 @@ Vocabulary::Vocabulary(int numberCount) : m_numberCount(numberCount) {
         m_ids.emplace(m_tokens[index], static_cast<std::int64_t>(index));
 }
 
+Vocabulary Vocabulary::ofSize(std::int64_t size) {
+    auto fixed = static_cast<std::int64_t>(fixedTokens().size());
+    if (size <= fixed)
+        throw std::invalid_argument("vocabulary: size " + std::to_string(size) +
+                                    " leaves no room for numbers");
+    return Vocabulary(static_cast<int>(size - fixed));
+}
+
 std::int64_t Vocabulary::id(const std::string& token) const {
     auto found = m_ids.find(token);
     if (found == m_ids.end())

@@ -20,6 +20,8 @@ public:
 
     // The vocabulary a model needs for these tasks up to these complexities.
     static Vocabulary forLargestNumber(int largestNumber) { return Vocabulary(largestNumber + 1); }
+    // The vocabulary with exactly this many tokens (a model config records only the size).
+    static Vocabulary ofSize(std::int64_t size);
 
     std::int64_t id(const std::string& token) const; // throws std::out_of_range naming the token
     bool contains(const std::string& token) const;

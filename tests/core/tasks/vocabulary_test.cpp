@@ -21,8 +21,8 @@ TEST(Vocabulary, IdsAreStableAcrossNumberCounts) {
 
 TEST(Vocabulary, CoversEveryTaskSymbol) {
     Vocabulary vocabulary;
-    for (const char* token : {"<sep>", "<bos>", "<eos>", "[ARI]", "[ED]", "[LIS]", "+", "-",
-                              "*", "/", "(", ")", "=", "|", ",", "a", "z", "0", "255"})
+    for (const char* token : {"<sep>", "<bos>", "<eos>", "[ARI]", "[ED]", "[LIS]", "+", "-", "*",
+                              "/", "(", ")", "=", "|", ",", "a", "z", "0", "255"})
         EXPECT_TRUE(vocabulary.contains(token)) << token;
 }
 

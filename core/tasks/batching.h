@@ -1,0 +1,44 @@
+// Problems -> the model-ready batches documented in tasks/batch.h (looped and AR layouts), and
+// an AR model's output back into steps and answer.
+#pragma once
+
+#include "tasks/batch.h"
+#include "tasks/problem.h"
+#include "tasks/vocabulary.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace relay {
+
+struct BatchOptions {
+    bool prependTaskToken = false; // multitask: the input starts with [ARI], [ED] or [LIS]
+    std::vector<float> weights;    // one per problem; empty means 1 for every problem
+};
+
+// Looped layout (METHOD.md §2.2): per-example width n_e, right-aligned step targets and the
+// Eq. 6 mask. Throws std::invalid_argument on an empty batch, a weight count that does not
+// match, or a token outside the vocabulary (std::out_of_range).
+LoopedBatch makeLoopedBatch(const std::vector<Problem>& problems, const Vocabulary& vocabulary,
+                            const BatchOptions& options = {});
+
+// AR layout (METHOD.md §2.3): <bos> [task token] input steps [answer] <eos>, where the answer
+// is left out when the task's last step already is the answer (ARI).
+ArBatch makeArBatch(const std::vector<Problem>& problems, const Vocabulary& vocabulary,
+                    const BatchOptions& options = {});
+
+// The prompt an AR model continues at test time: <bos> [task token] input.
+std::vector<std::int64_t> arPromptIds(const Problem& problem, const Vocabulary& vocabulary,
+                                      bool prependTaskToken = false);
+
+// What an AR model wrote after its prompt, read back as a chain.
+struct DecodedChain {
+    std::vector<Tokens> steps;
+    std::string answer;    // empty when the output holds no answer
+    bool finished = false; // the output reached <eos>
+};
+
+// `continuation` is the generated tokens after the prompt; everything from <eos> on is dropped.
+DecodedChain decodeArContinuation(TaskKind task, const Tokens& continuation);
+
+} // namespace relay

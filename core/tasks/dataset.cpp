@@ -1,0 +1,142 @@
+#include "tasks/dataset.h"
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+
+namespace relay {
+namespace {
+
+// Draws per requested example before giving up on a length that has run out of problems.
+constexpr int kAttemptsPerExample = 20;
+constexpr int kExtraAttempts = 200;
+
+// SplitMix64's finaliser: spreads every input bit over the output.
+std::uint64_t mix(std::uint64_t value) {
+    value += 0x9e3779b97f4a7c15ULL;
+    value = (value ^ (value >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    value = (value ^ (value >> 27)) * 0x94d049bb133111ebULL;
+    return value ^ (value >> 31);
+}
+
+// FNV-1a: stable across platforms and standard libraries (std::hash is not).
+std::uint64_t hashText(const std::string& text, std::uint64_t hash = 0xcbf29ce484222325ULL) {
+    for (unsigned char character : text) {
+        hash ^= character;
+        hash *= 0x100000001b3ULL;
+    }
+    return hash;
+}
+
+} // namespace
+
+std::uint64_t InputSet::hashOf(const Tokens& input) {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (const auto& token : input)
+        hash = hashText(token + " ", hash);
+    return mix(hash);
+}
+
+std::vector<int> proportionalCounts(int total, int maximumLength) {
+    if (maximumLength < 1 || total < 0)
+        throw std::invalid_argument("proportionalCounts: need a length >= 1 and a total >= 0");
+    const long long sum = static_cast<long long>(maximumLength) * (maximumLength + 1) / 2;
+    std::vector<int> counts(static_cast<std::size_t>(maximumLength));
+    std::vector<long long> remainders(counts.size());
+    int assigned = 0;
+    for (int length = 1; length <= maximumLength; ++length) {
+        const long long share = static_cast<long long>(total) * length;
+        counts[length - 1] = static_cast<int>(share / sum);
+        remainders[length - 1] = share % sum;
+        assigned += counts[length - 1];
+    }
+    // Largest remainders first; ties go to the longer length (it is the rarer, harder one).
+    std::vector<int> order(counts.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int left, int right) {
+        return remainders[left] != remainders[right] ? remainders[left] > remainders[right]
+                                                     : left > right;
+    });
+    for (int index = 0; assigned < total; ++index, ++assigned)
+        ++counts[order[static_cast<std::size_t>(index)]];
+    return counts;
+}
+
+std::uint64_t streamSeed(std::uint64_t seed, const std::string& task, int length,
+                         DatasetSplit split) {
+    std::uint64_t value = mix(seed);
+    value = mix(value ^ hashText(task));
+    value = mix(value ^ static_cast<std::uint64_t>(length));
+    return mix(value ^ (split == DatasetSplit::Train ? 0x7261696eULL : 0x74657374ULL));
+}
+
+std::vector<DatasetExample> generateLength(const Task& task, const TaskOptions& options, int length,
+                                           int count, std::uint64_t seed, DatasetSplit split,
+                                           const InputSet* excluded, LengthReport& report,
+                                           InputSet* accepted) {
+    report = LengthReport{task.name(), length, split, count, 0, 0};
+    std::mt19937_64 random(streamSeed(seed, task.name(), length, split));
+    InputSet seen;
+    std::vector<DatasetExample> examples;
+    examples.reserve(static_cast<std::size_t>(std::max(count, 0)));
+    const long long maximumAttempts =
+        static_cast<long long>(count) * kAttemptsPerExample + kExtraAttempts;
+    while (static_cast<int>(examples.size()) < count && report.attempts < maximumAttempts) {
+        ++report.attempts;
+        Problem problem = task.generate(length, random);
+        if (seen.contains(problem.input) || (excluded && excluded->contains(problem.input)))
+            continue;
+        seen.insert(problem.input);
+        if (accepted)
+            accepted->insert(problem.input);
+        DatasetExample example;
+        example.problem = std::move(problem);
+        example.options = options;
+        examples.push_back(std::move(example));
+    }
+    report.produced = static_cast<int>(examples.size());
+    return examples;
+}
+
+Datasets makeDatasets(const DatasetSpec& spec) {
+    auto task = makeTask(spec.task, spec.options);
+    Datasets datasets;
+    InputSet trainInputs;
+    const auto counts = proportionalCounts(spec.trainCount, spec.maximumTrainLength);
+    for (int length = 1; length <= spec.maximumTrainLength; ++length) {
+        LengthReport report;
+        auto examples = generateLength(*task, spec.options, length, counts[length - 1], spec.seed,
+                                       DatasetSplit::Train, nullptr, report, &trainInputs);
+        datasets.reports.push_back(report);
+        for (auto& example : examples) {
+            example.weight = spec.weight;
+            datasets.train.push_back(std::move(example));
+        }
+    }
+    for (int length : spec.testLengths) {
+        LengthReport report;
+        TestSet testSet{task->kind(), length, {}};
+        testSet.examples = generateLength(*task, spec.options, length, spec.testCountPerLength,
+                                          spec.seed, DatasetSplit::Test, &trainInputs, report);
+        for (auto& example : testSet.examples)
+            example.weight = spec.weight;
+        datasets.reports.push_back(report);
+        datasets.test.push_back(std::move(testSet));
+    }
+    return datasets;
+}
+
+Datasets makeMultitaskDatasets(const std::vector<DatasetSpec>& specs) {
+    Datasets mixed;
+    for (const auto& spec : specs) {
+        Datasets one = makeDatasets(spec);
+        std::move(one.train.begin(), one.train.end(), std::back_inserter(mixed.train));
+        std::move(one.test.begin(), one.test.end(), std::back_inserter(mixed.test));
+        mixed.reports.insert(mixed.reports.end(), one.reports.begin(), one.reports.end());
+    }
+    mixed.multitask = specs.size() > 1;
+    return mixed;
+}
+
+} // namespace relay

@@ -1,0 +1,93 @@
+// Training and test sets (METHOD.md §1.4): training over lengths 1..K with samples per length
+// proportional to the length, test sets per length disjoint from training (by input tokens),
+// and multitask mixing with per-task loss weights. Everything is deterministic from a seed,
+// and each (task, length, split) draws from its own seeded stream, so adding a length or a
+// task never changes the problems of the others.
+#pragma once
+
+#include "tasks/dataset_example.h"
+#include "tasks/task.h"
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace relay {
+
+enum class DatasetSplit { Train, Test };
+
+struct DatasetSpec {
+    std::string task = "ari";
+    TaskOptions options;
+    float weight = 1.0f;          // task loss weight when mixed with other tasks
+    int maximumTrainLength = 4;   // K: training lengths 1..K
+    int trainCount = 1000;        // total training samples, split proportionally to length
+    std::vector<int> testLengths; // one test set per length (may overlap 1..K)
+    int testCountPerLength = 100;
+    std::uint64_t seed = 0;
+};
+
+// What one (task, length, split) produced: fewer than requested when the length has fewer
+// distinct problems than asked for (e.g. one-operator ARI mod 11 has a few hundred).
+struct LengthReport {
+    std::string task;
+    int length = 0;
+    DatasetSplit split = DatasetSplit::Train;
+    int requested = 0;
+    int produced = 0;
+    int attempts = 0; // problems drawn, duplicates and excluded ones included
+
+    bool complete() const { return produced == requested; }
+};
+
+struct TestSet {
+    TaskKind task = TaskKind::Arithmetic;
+    int length = 0;
+    std::vector<DatasetExample> examples;
+};
+
+struct Datasets {
+    std::vector<DatasetExample> train; // ordered by task, then length; trainers shuffle
+    std::vector<TestSet> test;         // ordered by task, then length
+    std::vector<LengthReport> reports; // one per (task, length, split)
+    bool multitask = false;            // batches should prepend task tokens
+};
+
+// Input fingerprints: a set of 64-bit hashes, small enough for paper-scale (1M) datasets. A hash
+// collision can only reject a fresh problem, never let a duplicate through.
+class InputSet {
+public:
+    void insert(const Tokens& input) { m_hashes.insert(hashOf(input)); }
+    bool contains(const Tokens& input) const { return m_hashes.count(hashOf(input)) > 0; }
+    std::size_t size() const { return m_hashes.size(); }
+
+private:
+    static std::uint64_t hashOf(const Tokens& input);
+    std::unordered_set<std::uint64_t> m_hashes;
+};
+
+// Counts for lengths 1..maximumLength proportional to the length and summing to total
+// (largest remainder rounding, so each is within 1 of total * length / sum).
+std::vector<int> proportionalCounts(int total, int maximumLength);
+
+// The seed of one (task, length, split) stream.
+std::uint64_t streamSeed(std::uint64_t seed, const std::string& task, int length,
+                         DatasetSplit split);
+
+// Draws up to `count` problems of one length with distinct inputs, none in `excluded`, from the
+// stream streamSeed(seed, task, length, split); stops after 20 * count + 200 draws. Adds the
+// accepted inputs to `accepted` when given.
+std::vector<DatasetExample> generateLength(const Task& task, const TaskOptions& options, int length,
+                                           int count, std::uint64_t seed, DatasetSplit split,
+                                           const InputSet* excluded, LengthReport& report,
+                                           InputSet* accepted = nullptr);
+
+// One task's training set and test sets.
+Datasets makeDatasets(const DatasetSpec& spec);
+
+// Several tasks mixed: each task's sets as makeDatasets makes them, with its weight stored on
+// every example; multitask is set when there is more than one task.
+Datasets makeMultitaskDatasets(const std::vector<DatasetSpec>& specs);
+
+} // namespace relay

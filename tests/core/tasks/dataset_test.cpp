@@ -1,0 +1,184 @@
+// Datasets (METHOD.md §1.4): deterministic from a seed, train/test disjoint, counts
+// proportional to length, bounded when a length runs out of distinct problems, mixing.
+#include "tasks/dataset.h"
+#include "tasks/dataset_stats.h"
+#include "tasks/dataset_verification.h"
+#include "tasks/format_error.h"
+#include "tasks/length_list.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace relay {
+namespace {
+
+std::vector<Tokens> inputsOf(const std::vector<DatasetExample>& examples) {
+    std::vector<Tokens> inputs;
+    for (const auto& example : examples)
+        inputs.push_back(example.problem.input);
+    return inputs;
+}
+
+DatasetSpec smallSpec(const std::string& task) {
+    DatasetSpec spec;
+    spec.task = task;
+    spec.maximumTrainLength = 4;
+    spec.trainCount = 200;
+    spec.testLengths = {3, 4, 5, 6};
+    spec.testCountPerLength = 30;
+    spec.seed = 17;
+    return spec;
+}
+
+TEST(Dataset, ProportionalCountsSumToTheTotalWithinRounding) {
+    for (int total : {0, 1, 7, 100, 1000, 99991}) {
+        for (int maximumLength : {1, 2, 4, 15, 30}) {
+            auto counts = proportionalCounts(total, maximumLength);
+            ASSERT_EQ(counts.size(), static_cast<std::size_t>(maximumLength));
+            int sum = 0;
+            const double triangle = maximumLength * (maximumLength + 1) / 2.0;
+            for (int length = 1; length <= maximumLength; ++length) {
+                sum += counts[length - 1];
+                EXPECT_LT(std::abs(counts[length - 1] - total * length / triangle), 1.0);
+            }
+            EXPECT_EQ(sum, total);
+        }
+    }
+    EXPECT_EQ(proportionalCounts(10, 4), (std::vector<int>{1, 2, 3, 4}));
+}
+
+TEST(Dataset, TrainingLengthsFollowTheProportions) {
+    for (const char* task : {"ari", "ed", "lis"}) {
+        Datasets datasets = makeDatasets(smallSpec(task));
+        std::vector<int> perLength(5, 0);
+        for (const auto& example : datasets.train)
+            ++perLength.at(static_cast<std::size_t>(example.problem.complexity));
+        EXPECT_EQ(perLength, (std::vector<int>{0, 20, 40, 60, 80})) << task;
+        EXPECT_EQ(datasets.train.size(), 200u);
+        ASSERT_EQ(datasets.test.size(), 4u);
+        for (const auto& testSet : datasets.test) {
+            EXPECT_EQ(testSet.examples.size(), 30u) << task << " length " << testSet.length;
+            for (const auto& example : testSet.examples)
+                EXPECT_EQ(example.problem.complexity, testSet.length);
+        }
+    }
+}
+
+TEST(Dataset, DeterministicForASeed) {
+    for (const char* task : {"ari", "ed", "lis"}) {
+        Datasets first = makeDatasets(smallSpec(task));
+        Datasets second = makeDatasets(smallSpec(task));
+        EXPECT_EQ(inputsOf(first.train), inputsOf(second.train)) << task;
+        for (std::size_t index = 0; index < first.test.size(); ++index)
+            EXPECT_EQ(inputsOf(first.test[index].examples), inputsOf(second.test[index].examples));
+        DatasetSpec other = smallSpec(task);
+        other.seed = 18;
+        EXPECT_NE(inputsOf(makeDatasets(other).train), inputsOf(first.train)) << task;
+    }
+}
+
+TEST(Dataset, AddingALengthChangesNoOtherLength) {
+    DatasetSpec spec = smallSpec("ed");
+    spec.testLengths = {6};
+    Datasets few = makeDatasets(spec);
+    spec.testLengths = {5, 6, 7};
+    Datasets more = makeDatasets(spec);
+    EXPECT_EQ(inputsOf(few.test[0].examples), inputsOf(more.test[1].examples));
+}
+
+TEST(Dataset, TestSetsAreDisjointFromTraining) {
+    for (const char* task : {"ari", "ed", "lis"}) {
+        DatasetSpec spec = smallSpec(task);
+        spec.testLengths = {1, 2, 3, 4}; // overlapping lengths, where collisions can happen
+        Datasets datasets = makeDatasets(spec);
+        std::set<Tokens> train;
+        for (const auto& input : inputsOf(datasets.train))
+            EXPECT_TRUE(train.insert(input).second) << task << ": duplicate training input";
+        for (const auto& testSet : datasets.test) {
+            std::set<Tokens> test;
+            for (const auto& input : inputsOf(testSet.examples)) {
+                EXPECT_EQ(train.count(input), 0u) << task << ": " << joinTokens(input);
+                EXPECT_TRUE(test.insert(input).second) << task << ": duplicate test input";
+            }
+        }
+    }
+}
+
+TEST(Dataset, StopsWhenALengthRunsOutOfDistinctProblems) {
+    // One-operator ARI mod 3 has only a few dozen of distinct problems.
+    TaskOptions options;
+    options.modulus = 3;
+    auto task = makeTask("ari", options);
+    LengthReport report;
+    auto examples =
+        generateLength(*task, options, 1, 5000, 1, DatasetSplit::Train, nullptr, report);
+    EXPECT_FALSE(report.complete());
+    EXPECT_EQ(report.requested, 5000);
+    EXPECT_EQ(report.produced, static_cast<int>(examples.size()));
+    EXPECT_LT(report.produced, 50);
+    EXPECT_LE(report.attempts, 5000 * 20 + 200);
+}
+
+TEST(Dataset, MultitaskMixingKeepsEachTasksWeight) {
+    DatasetSpec ari = smallSpec("ari");
+    ari.weight = 1.0f;
+    DatasetSpec ed = smallSpec("ed");
+    ed.weight = 10.0f;
+    Datasets mixed = makeMultitaskDatasets({ari, ed});
+    EXPECT_TRUE(mixed.multitask);
+    EXPECT_EQ(mixed.train.size(), 400u);
+    EXPECT_EQ(mixed.test.size(), 8u);
+    for (const auto& example : mixed.train)
+        EXPECT_FLOAT_EQ(example.weight,
+                        example.problem.task == TaskKind::EditDistance ? 10.0f : 1.0f);
+    // Mixing changes no task's problems.
+    EXPECT_EQ(inputsOf(std::vector<DatasetExample>(mixed.train.begin() + 200, mixed.train.end())),
+              inputsOf(makeDatasets(ed).train));
+    EXPECT_FALSE(makeMultitaskDatasets({ari}).multitask);
+}
+
+TEST(Dataset, GeneratedChainsVerifyAndStatsCountThem) {
+    Datasets datasets = makeDatasets(smallSpec("lis"));
+    auto summary = verifyExamples(datasets.train);
+    EXPECT_EQ(summary.total, 200);
+    EXPECT_EQ(summary.correct, 200);
+    EXPECT_EQ(summary.canonical, 200);
+
+    datasets.train[5].problem.steps[0][0] = "7";
+    datasets.train[5].line = 6;
+    summary = verifyExamples(datasets.train);
+    EXPECT_EQ(summary.wrong, 1);
+    ASSERT_EQ(summary.firstWrong.size(), 1u);
+    EXPECT_EQ(summary.firstWrong[0].line, 6);
+    EXPECT_EQ(summary.firstWrong[0].verdict.firstWrongStep, 1);
+
+    datasets.train[7].problem.input = {"x", "<sep>"};
+    datasets.train[7].line = 8;
+    try {
+        verifyExamples(datasets.train);
+        ADD_FAILURE() << "no error for a malformed input";
+    } catch (const FormatError& error) {
+        EXPECT_EQ(error.line(), 8);
+    }
+
+    DatasetStats stats = computeDatasetStats(makeDatasets(smallSpec("lis")).train);
+    EXPECT_EQ(stats.count, 200);
+    ASSERT_EQ(stats.tasks.size(), 1u);
+    ASSERT_EQ(stats.tasks[0].lengths.size(), 4u);
+    EXPECT_EQ(stats.tasks[0].lengths[3].length, 4);
+    EXPECT_EQ(stats.tasks[0].lengths[3].count, 80);
+    EXPECT_DOUBLE_EQ(stats.tasks[0].lengths[3].meanInputTokens, 5.0); // 4 numbers + <sep>
+    EXPECT_DOUBLE_EQ(stats.tasks[0].lengths[3].meanChainTokens, 11.0);
+}
+
+TEST(LengthList, ParsesRangesAndLists) {
+    EXPECT_EQ(parseLengthList("1-6"), (std::vector<int>{1, 2, 3, 4, 5, 6}));
+    EXPECT_EQ(parseLengthList("3,5,8-10"), (std::vector<int>{3, 5, 8, 9, 10}));
+    EXPECT_EQ(parseLengthList(" 5 , 3,3"), (std::vector<int>{3, 5}));
+    for (const char* bad : {"", "0", "a", "3-", "-3", "5-3", "1,,2", "1,", "2.5", "9999999"})
+        EXPECT_THROW(parseLengthList(bad), std::invalid_argument) << bad;
+}
+
+} // namespace
+} // namespace relay
