@@ -14,6 +14,10 @@ int main(int argc, char** argv) {
                ", SQLite " + relay::sqliteVersion() + ")";
     });
     relay::cli::addDataCommands(app);
+    relay::cli::addTrainCommands(app);
+    relay::cli::addEvalCommands(app);
+    relay::cli::addRunsCommands(app);
+    relay::cli::addConfigCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {

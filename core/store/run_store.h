@@ -45,6 +45,8 @@ public:
     void addProbes(std::int64_t run, const std::vector<ProbeRecord>& probes);
     void addChains(std::int64_t run, const std::vector<ChainRecord>& chains);
     void addCheckpoint(std::int64_t run, const CheckpointRecord& checkpoint);
+    // A resumed run redoes the steps after its checkpoint: drop what they had recorded.
+    void deleteMeasurementsAfter(std::int64_t run, std::int64_t step);
 
     std::vector<MetricPoint> metrics(std::int64_t run, const std::string& name = {});
     std::vector<std::string> metricNames(std::int64_t run);

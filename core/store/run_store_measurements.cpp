@@ -91,6 +91,24 @@ void RunStore::addCheckpoint(std::int64_t run, const CheckpointRecord& checkpoin
     });
 }
 
+void RunStore::deleteMeasurementsAfter(std::int64_t run, std::int64_t step) {
+    m_database.transaction([&] {
+        for (const char* table : {"metrics", "evals", "step_accuracy", "hit_matrix"})
+            m_database.prepare(std::string("DELETE FROM ") + table + " WHERE run = ? AND step > ?")
+                .bind(1, run)
+                .bind(2, step)
+                .run();
+        m_database.prepare("DELETE FROM probes WHERE run = ? AND training_step > ?")
+            .bind(1, run)
+            .bind(2, step)
+            .run();
+        m_database.prepare("DELETE FROM checkpoints WHERE run = ? AND step > ?")
+            .bind(1, run)
+            .bind(2, step)
+            .run();
+    });
+}
+
 std::vector<MetricPoint> RunStore::metrics(std::int64_t run, const std::string& name) {
     auto query = m_database.prepare(
         "SELECT step, wall_time, name, value FROM metrics WHERE run = ? AND (? = '' OR name = ?) "

@@ -313,3 +313,21 @@ TEST_F(RunStoreTest, TwoWritersAndAReaderNeverSeeLockErrors) {
     EXPECT_EQ(store.metrics(runB, "loss").size(), static_cast<std::size_t>(kBatches * 50));
     EXPECT_EQ(store.evals(runA).size(), static_cast<std::size_t>(kBatches));
 }
+
+TEST_F(RunStoreTest, DeleteMeasurementsAfterKeepsEarlierSteps) {
+    RunStore store(file("runs.db"));
+    auto run = store.createRun(sampleRun("resumed"));
+    std::vector<MetricPoint> points;
+    for (int step = 1; step <= 10; ++step)
+        points.push_back({step, 0.0, "loss", 1.0});
+    store.addMetrics(run, points);
+    store.addEvals(run, {EvalRecord{5, "ari", 3, 1, 1, 1, 1, "oracle"},
+                         EvalRecord{10, "ari", 3, 1, 1, 1, 1, "oracle"}});
+    store.addCheckpoint(run, {5, "a", "x", 0});
+    store.addCheckpoint(run, {10, "b", "y", 0});
+    store.deleteMeasurementsAfter(run, 5);
+    EXPECT_EQ(store.metrics(run, "loss").size(), 5u);
+    ASSERT_EQ(store.evals(run).size(), 1u);
+    EXPECT_EQ(store.evals(run)[0].step, 5);
+    ASSERT_EQ(store.checkpoints(run).size(), 1u);
+}

@@ -1,0 +1,102 @@
+// `relay train`: one run of one kind from a config or preset, or `--resume RUN`.
+#include "commands.h"
+
+#include "config/experiment_config.h"
+#include "event_printers.h"
+#include "store/run_store.h"
+#include "train/trainer.h"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+namespace relay::cli {
+namespace {
+
+struct TrainArguments {
+    std::string config;
+    std::string preset;
+    std::vector<std::string> overrides;
+    std::string kind = "looped";
+    std::string name;
+    std::string database;
+    bool json = false;
+    std::int64_t resume = 0;
+};
+
+int exitStatusOf(const TrainingOutcome& outcome) {
+    return outcome.status == "finished" ? 0 : 1;
+}
+
+TrainingOutcome startOrResume(RunStore& store, const TrainArguments& arguments,
+                              TrainingEvents& events, const std::atomic<bool>& cancel) {
+    if (arguments.resume > 0)
+        return resumeRun(store, arguments.resume, events, cancel);
+    if (!arguments.config.empty() && !arguments.preset.empty())
+        throw std::invalid_argument("give --config or --preset, not both");
+    nlohmann::json config = !arguments.config.empty()   ? loadConfigJson(arguments.config)
+                            : !arguments.preset.empty() ? loadPreset(arguments.preset)
+                                                        : nlohmann::json::object();
+    for (const auto& assignment : arguments.overrides)
+        applyOverride(config, assignment);
+    TrainingRequest request;
+    request.config = experimentConfigFromJson(config);
+    request.kind = runKindFromName(arguments.kind);
+    request.name = arguments.name;
+    return trainNewRun(store, request, events, cancel);
+}
+
+void runTrain(const TrainArguments& arguments) {
+    auto events = makeEventPrinter(arguments.json);
+    const auto& cancel = installCancelHandler();
+    RunStore store(storePath(arguments.database));
+    TrainingOutcome outcome;
+    try {
+        outcome = startOrResume(store, arguments, *events, cancel);
+    } catch (const std::invalid_argument&) {
+        throw; // usage or config: exit status 2
+    } catch (const std::exception& error) {
+        std::cerr << "relay: run failed: " << error.what() << "\n";
+        throw CLI::RuntimeError(1);
+    }
+    if (outcome.status == "cancelled" && !arguments.json)
+        std::cout << "resume with: relay train --resume " << outcome.run
+                  << (arguments.database.empty() ? "" : " --db " + arguments.database) << "\n";
+    if (int status = exitStatusOf(outcome); status != 0)
+        throw CLI::RuntimeError(status);
+}
+
+} // namespace
+
+std::string storePath(const std::string& given) {
+    std::string path = given.empty() ? RunStore::defaultPath() : given;
+    auto folder = std::filesystem::path(path).parent_path();
+    if (!folder.empty())
+        std::filesystem::create_directories(folder);
+    return path;
+}
+
+void addTrainCommands(CLI::App& app) {
+    auto arguments = std::make_shared<TrainArguments>();
+    auto* train = app.add_subcommand(
+        "train", "Train one run: looped (RELAY Stage I), looped-vanilla or ar (AR-CoT baseline)");
+    train->add_option("--config", arguments->config, "Experiment config (JSON)")
+        ->check(CLI::ExistingFile);
+    train->add_option("--preset", arguments->preset,
+                      "Shipped preset, e.g. cpu-quick-ari, paper-ari (see relay config --presets)");
+    train->add_option("--set", arguments->overrides,
+                      "Override a config key, e.g. --set optimizer.learning_rate=1e-3 "
+                      "(repeatable)");
+    train->add_option("--kind", arguments->kind, "looped | looped-vanilla | ar")
+        ->check(CLI::IsMember({"looped", "looped-vanilla", "ar"}));
+    train->add_option("--name", arguments->name, "Run name shown in lists");
+    train->add_option("--db", arguments->database,
+                      "Run store (default: ~/.local/share/relay-workbench/runs.db)");
+    train->add_flag("--json", arguments->json, "One JSON event per line (the GUI's protocol)");
+    train->add_option("--resume", arguments->resume,
+                      "Continue a cancelled or interrupted run from its last checkpoint");
+    train->callback([arguments] { runTrain(*arguments); });
+}
+
+} // namespace relay::cli

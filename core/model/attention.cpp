@@ -1,0 +1,108 @@
+#include "model/attention.h"
+
+#include <cmath>
+
+namespace relay {
+namespace {
+
+// softmax(q k^T / sqrt(headSize) + mask) v over [B * H, *, headSize] operands.
+torch::Tensor attend(const torch::Tensor& queries, const torch::Tensor& keys,
+                     const torch::Tensor& values, const torch::Tensor& mask, double dropout,
+                     bool training) {
+    const double scale = 1.0 / std::sqrt(static_cast<double>(queries.size(-1)));
+    // The mask rides along as baddbmm's addend: no separate pass over the scores.
+    auto scores = torch::baddbmm(mask, queries, keys.transpose(1, 2), 1.0, scale);
+    auto weights = torch::softmax(scores, -1);
+    if (dropout > 0.0 && training)
+        weights = torch::dropout(weights, dropout, true);
+    return torch::bmm(weights, values);
+}
+
+// [B * H, N, headSize] -> [B, N, H * headSize].
+torch::Tensor mergeHeads(const torch::Tensor& x, std::int64_t batch, std::int64_t heads) {
+    return x.view({batch, heads, x.size(1), x.size(2)})
+        .permute({0, 2, 1, 3})
+        .reshape({batch, x.size(1), heads * x.size(2)});
+}
+
+} // namespace
+
+torch::Tensor applyLinear(torch::nn::Linear& linear, const torch::Tensor& x) {
+    auto flat = linear(x.reshape({-1, x.size(-1)}));
+    auto sizes = x.sizes().vec();
+    sizes.back() = flat.size(-1);
+    return flat.view(sizes);
+}
+
+AttentionContext AttentionContext::select(const torch::Tensor& examples) const {
+    AttentionContext selected;
+    selected.heads = heads;
+    if (mask.size(0) == 1) {
+        selected.mask = mask;
+    } else {
+        const auto rows = mask.size(0) / heads;
+        selected.mask = mask.view({rows, heads, mask.size(1), mask.size(2)})
+                            .index_select(0, examples)
+                            .view({-1, mask.size(1), mask.size(2)});
+    }
+    if (rotary.defined())
+        selected.rotary = rotary.select(examples);
+    return selected;
+}
+
+torch::Tensor additiveMask(const torch::Tensor& allowed, std::int64_t batch, std::int64_t heads) {
+    auto mask = torch::zeros(allowed.sizes(), torch::TensorOptions().device(allowed.device()))
+                    .masked_fill(allowed.logical_not(), kMaskedScore);
+    if (mask.size(0) == 1 && mask.size(1) == 1)
+        return mask.view({1, mask.size(2), mask.size(3)});
+    return mask.expand({batch, heads, mask.size(2), mask.size(3)})
+        .reshape({batch * heads, mask.size(2), mask.size(3)});
+}
+
+SelfAttentionImpl::SelfAttentionImpl(std::int64_t hiddenSize, std::int64_t heads, double dropout)
+    : m_heads(heads), m_dropout(dropout) {
+    m_projectIn = register_module("project_in", torch::nn::Linear(hiddenSize, 3 * hiddenSize));
+    m_projectOut = register_module("project_out", torch::nn::Linear(hiddenSize, hiddenSize));
+}
+
+torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x, const AttentionContext& context) {
+    const auto batch = x.size(0);
+    const auto length = x.size(1);
+    const auto headSize = x.size(2) / m_heads;
+    // [3, B, H, N, headSize]: one projection, then views.
+    auto projected = applyLinear(m_projectIn, x)
+                         .view({batch, length, 3, m_heads, headSize})
+                         .permute({2, 0, 3, 1, 4});
+    auto queriesAndKeys = projected.slice(0, 0, 2);
+    if (context.rotary.defined())
+        queriesAndKeys = applyRotary(queriesAndKeys, context.rotary);
+    auto queries = queriesAndKeys[0].reshape({batch * m_heads, length, headSize});
+    auto keys = queriesAndKeys[1].reshape({batch * m_heads, length, headSize});
+    auto values = projected[2].reshape({batch * m_heads, length, headSize});
+    auto attended = attend(queries, keys, values, context.mask, m_dropout, is_training());
+    return applyLinear(m_projectOut, mergeHeads(attended, batch, m_heads));
+}
+
+torch::Tensor SelfAttentionImpl::forwardCached(const torch::Tensor& x,
+                                               const AttentionContext& context,
+                                               KeyValueCache& cache, std::int64_t start) {
+    const auto batch = x.size(0);
+    const auto length = x.size(1);
+    const auto headSize = x.size(2) / m_heads;
+    auto projected = applyLinear(m_projectIn, x)
+                         .view({batch, length, 3, m_heads, headSize})
+                         .permute({2, 0, 3, 1, 4});
+    auto queriesAndKeys = projected.slice(0, 0, 2);
+    if (context.rotary.defined())
+        queriesAndKeys = applyRotary(queriesAndKeys, context.rotary);
+    cache.keys.narrow(2, start, length).copy_(queriesAndKeys[1]);
+    cache.values.narrow(2, start, length).copy_(projected[2]);
+    const auto seen = start + length;
+    auto queries = queriesAndKeys[0].reshape({batch * m_heads, length, headSize});
+    auto keys = cache.keys.narrow(2, 0, seen).reshape({batch * m_heads, seen, headSize});
+    auto values = cache.values.narrow(2, 0, seen).reshape({batch * m_heads, seen, headSize});
+    auto attended = attend(queries, keys, values, context.mask, 0.0, false);
+    return applyLinear(m_projectOut, mergeHeads(attended, batch, m_heads));
+}
+
+} // namespace relay

@@ -1,0 +1,70 @@
+// The Looped Transformer of RELAY (METHOD.md §2.1): e_0 = Embed(x), e_t = Block(e_{t-1}) (or
+// Block(e_{t-1} + e_0) with input injection) for t = 1..T with one set of Block weights, a
+// CoT read-out head on every e_t and an answer head on e_T.
+//
+// Batches mix examples of different T: example b loops T_b times, then its hidden state is
+// frozen, so later iterations of the batch leave it (and its read-out) unchanged. Only the
+// examples still looping are run through the Block at each iteration.
+//
+// Answer head: reads e_T at the example's last real position n_b - 1. Every task's final step
+// ends there or one token before (ARI's last step is the answer itself, right-aligned), so
+// the answer sits where the chain already puts it; mean-pooling would have to fish one token
+// out of a blend of all positions.
+//
+// Positions: attention keys at positions >= n_b are masked (batch padding); a query may
+// always see itself, so no row of the softmax is empty (padding rows then stay finite and
+// cannot leak NaN into real rows).
+#pragma once
+
+#include "model/attention.h"
+#include "model/model_config.h"
+#include "model/transformer_block.h"
+
+#include <torch/torch.h>
+
+namespace relay {
+
+struct LoopedForwardOptions {
+    bool stepLogits = true; // dense read-out of every iteration
+    // [T, B, N] bool: read out only at these positions (maskedStepLogits, in row-major order),
+    // which is all the RELAY loss needs; far cheaper than dense logits for a large vocabulary.
+    torch::Tensor readOutMask;
+    bool hiddenStates = false;
+    bool tokenConfidence = false; // needs stepLogits
+};
+
+struct LoopedOutput {
+    torch::Tensor stepLogits;       // [T, B, N, V]; iteration t at index t - 1
+    torch::Tensor maskedStepLogits; // [P, V] at the true entries of options.readOutMask
+    torch::Tensor answerLogits;     // [B, V] from each example's own last iteration T_b
+    torch::Tensor hiddenStates;     // [T, B, N, d]: e_1..e_T (frozen after T_b)
+    torch::Tensor tokenConfidence;  // [T, B, N]: top-1 softmax probability of the read-out
+};
+
+struct LoopedTransformerImpl : torch::nn::Module {
+    explicit LoopedTransformerImpl(const ModelConfig& config); // validates config
+
+    // inputIds: [B, N] int64; exampleWidths: [B] n_b; iterations: [B] T_b >= 0 (any device,
+    // any integer dtype). T = max T_b.
+    LoopedOutput forward(const torch::Tensor& inputIds, const torch::Tensor& exampleWidths,
+                         const torch::Tensor& iterations, const LoopedForwardOptions& options = {});
+
+    // The CoT read-out head (final LayerNorm + linear): [..., d] -> [..., V].
+    torch::Tensor readOut(const torch::Tensor& hidden);
+    // The answer head on hidden states [B, N, d] at each example's position n_b - 1: [B, V].
+    torch::Tensor answer(const torch::Tensor& hidden, const torch::Tensor& exampleWidths);
+    // Masks and rotary tables for a batch of these widths (N = width).
+    AttentionContext attentionContext(const torch::Tensor& exampleWidths, std::int64_t width);
+
+    const ModelConfig& config() const { return m_config; }
+
+    ModelConfig m_config;
+    torch::nn::Embedding m_embedding{nullptr};
+    TransformerBlock m_block{nullptr};
+    torch::nn::LayerNorm m_finalNorm{nullptr};
+    torch::nn::Linear m_readOut{nullptr};
+    torch::nn::Linear m_answerHead{nullptr}; // null when config.separateAnswerHead is false
+};
+TORCH_MODULE(LoopedTransformer);
+
+} // namespace relay

@@ -1,0 +1,58 @@
+// The architecture of a looped or AR transformer as a plain struct, with JSON conversion.
+// No LibTorch here: the experiment config and the GUI read and write it.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace relay {
+
+// How token order reaches attention (METHOD.md §6).
+enum class PositionEncoding {
+    Rope,           // rotary embedding of positions 0..n-1 (the paper)
+    RopeRandomized, // rotary embedding of a sorted random subset of [0, maximumPositions)
+    NoneDirectional // no positions; half the heads causal, half anti-causal
+};
+
+// Whether each loop iteration sees the input embedding again: e_t = Block(e_{t-1} + e_0).
+enum class InputInjection { None, Add };
+
+struct ModelConfig {
+    std::int64_t vocabularySize = 0;
+    std::int64_t hiddenSize = 256; // d, the width of the residual stream
+    std::int64_t layers = 3;       // L layers in the block that every iteration reuses
+    std::int64_t heads = 4;
+    std::int64_t mlpRatio = 4; // MLP hidden size = mlpRatio * hiddenSize
+    double dropout = 0.1;
+    PositionEncoding positionEncoding = PositionEncoding::Rope;
+    InputInjection inputInjection = InputInjection::None;
+    // RopeRandomized draws positions from [0, maximumPositions); it must exceed the longest
+    // sequence the model will ever see (rule of thumb: 4x the longest training width).
+    std::int64_t maximumPositions = 1024;
+    // RopeRandomized at evaluation: true draws random positions as in training (METHOD.md §6,
+    // "evaluated the same way"); false uses plain 0..n-1.
+    bool randomPositionsAtEvaluation = true;
+    double ropeBase = 10000.0;
+    // true: the answer has its own head; false: the CoT read-out head answers too.
+    bool separateAnswerHead = true;
+
+    std::int64_t headSize() const { return hiddenSize / heads; }
+
+    // Throws std::invalid_argument naming the offending field.
+    void validate() const;
+};
+
+std::string positionEncodingName(PositionEncoding encoding); // "rope", ...
+PositionEncoding positionEncodingFromName(const std::string& name);
+std::string inputInjectionName(InputInjection injection); // "none" | "add"
+InputInjection inputInjectionFromName(const std::string& name);
+
+// JSON keys are snake_case ("hidden_size", "position_encoding": "rope-randomized", ...).
+// fromJson takes defaults for missing keys, rejects unknown keys and wrong types with an
+// std::invalid_argument naming the key, and validates the result.
+nlohmann::json modelConfigToJson(const ModelConfig& config);
+ModelConfig modelConfigFromJson(const nlohmann::json& json);
+
+} // namespace relay

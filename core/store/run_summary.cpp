@@ -1,0 +1,40 @@
+#include "store/run_summary.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace relay {
+
+int trainingLengthOf(const RunRecord& run) {
+    try {
+        auto config = nlohmann::json::parse(run.configJson);
+        return config.at("train_lengths").at("max").get<int>();
+    } catch (const nlohmann::json::exception&) {
+        return 0;
+    }
+}
+
+RunSummary summarizeRun(const RunRecord& run, const std::vector<EvalRecord>& evals, double now) {
+    RunSummary summary;
+    summary.durationSeconds = (run.finishedAt > 0 ? run.finishedAt : now) - run.createdAt;
+    int trainingLength = trainingLengthOf(run);
+    // (step, stopping, out-of-distribution) -> (sum, count)
+    std::map<std::tuple<std::int64_t, std::string, bool>, std::pair<double, int>> means;
+    for (const auto& eval : evals) {
+        auto& cell = means[{eval.step, eval.stopping, eval.length > trainingLength}];
+        cell.first += eval.answerAccuracy;
+        cell.second += 1;
+        summary.lastEvaluatedStep = std::max(summary.lastEvaluatedStep, eval.step);
+    }
+    for (const auto& [key, cell] : means) {
+        double mean = cell.first / cell.second;
+        auto& best = std::get<2>(key) ? summary.bestOutOfDistribution : summary.bestInDistribution;
+        best = best ? std::max(*best, mean) : mean;
+    }
+    return summary;
+}
+
+} // namespace relay

@@ -1,0 +1,69 @@
+#include "train/run_model.h"
+
+#include "model/checkpoint.h"
+#include "model/torch_device.h"
+
+#include <torch/torch.h>
+
+namespace relay {
+
+RunModel loadRunModel(RunStore& store, std::int64_t run, std::optional<std::int64_t> step,
+                      const std::string& deviceName) {
+    auto record = store.run(run);
+    auto checkpoints = store.checkpoints(run);
+    const CheckpointRecord* chosen = nullptr;
+    for (const auto& checkpoint : checkpoints)
+        if (!step || checkpoint.step == *step)
+            chosen = &checkpoint; // ordered by step: the last match is the newest
+    if (!chosen)
+        throw std::invalid_argument(
+            "run " + std::to_string(run) + " has no checkpoint" +
+            (step ? " at step " + std::to_string(*step) : std::string()) +
+            (checkpoints.empty() ? "" : " (it has " + std::to_string(checkpoints.size()) + ")"));
+    RunModel model;
+    model.run = run;
+    model.config = experimentConfigFromJson(nlohmann::json::parse(record.configJson));
+    model.kind = runKindFromName(record.kind);
+    model.vocabulary = Vocabulary::ofSize(model.config.model.vocabularySize);
+    auto device = selectDevice(deviceName.empty() ? model.config.device : deviceName);
+    CheckpointLoadOptions options;
+    options.restoreRandomState = false; // inference must not disturb anyone's generator
+    CheckpointMetadata metadata;
+    if (model.kind == RunKind::Ar) {
+        model.autoregressive = ArTransformer(model.config.model);
+        metadata = loadCheckpoint(chosen->path, *model.autoregressive, nullptr, device, options);
+        model.autoregressive->eval();
+    } else {
+        model.looped = LoopedTransformer(model.config.model);
+        metadata = loadCheckpoint(chosen->path, *model.looped, nullptr, device, options);
+        model.looped->eval();
+    }
+    model.step = metadata.step;
+    model.checkpointPath = chosen->path;
+    return model;
+}
+
+std::vector<DatasetSpec> datasetSpecs(const ExperimentConfig& config, int lengthMin,
+                                      int lengthMax) {
+    std::vector<DatasetSpec> specs;
+    for (const auto& entry : config.tasks) {
+        DatasetSpec spec;
+        spec.task = entry.task;
+        spec.options = entry.options;
+        spec.weight = static_cast<float>(entry.weight);
+        spec.maximumTrainLength = config.trainLengthMax;
+        spec.trainCount = config.trainSamples; // needed: test sets exclude training inputs
+        for (int length = lengthMin; length <= lengthMax; ++length)
+            spec.testLengths.push_back(length);
+        spec.testCountPerLength = config.testSamplesPerLength;
+        spec.seed = config.seed;
+        specs.push_back(spec);
+    }
+    return specs;
+}
+
+std::vector<TestSet> runTestSets(const ExperimentConfig& config, int lengthMin, int lengthMax) {
+    return makeMultitaskDatasets(datasetSpecs(config, lengthMin, lengthMax)).test;
+}
+
+} // namespace relay

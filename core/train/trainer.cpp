@@ -1,0 +1,407 @@
+#include "train/trainer.h"
+
+#include "model/ar_transformer.h"
+#include "model/batch_tensors.h"
+#include "model/checkpoint.h"
+#include "model/device.h"
+#include "model/looped_transformer.h"
+#include "model/torch_device.h"
+#include "tasks/batching.h"
+#include "train/batch_sampler.h"
+#include "train/learning_rate_schedule.h"
+#include "train/objectives.h"
+#include "train/evaluation.h"
+#include "train/run_evaluation.h"
+#include "train/run_model.h"
+#include "version.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+namespace relay {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::int64_t kMetricFlushEvery = 50;
+constexpr double kStepEventSeconds = 0.2;
+
+// Everything one run needs while it trains; built the same way for a new and a resumed run, so
+// both start from identical state before the checkpoint (if any) is applied.
+struct Session {
+    Session(RunStore& runStore, std::int64_t runId, ExperimentConfig experiment, RunKind runKind)
+        : store(runStore), run(runId), config(std::move(experiment)), kind(runKind),
+          vocabulary(Vocabulary::ofSize(config.model.vocabularySize)),
+          device(selectDevice(config.device)) {}
+
+    RunStore& store;
+    std::int64_t run;
+    ExperimentConfig config;
+    RunKind kind;
+    Vocabulary vocabulary;
+    torch::Device device;
+    Datasets data;
+    std::unique_ptr<BatchSampler> sampler;
+    LoopedTransformer looped{nullptr};
+    ArTransformer autoregressive{nullptr};
+    std::unique_ptr<torch::optim::AdamW> optimizer;
+    LearningRateSchedule schedule;
+    std::string checkpointFolder;
+    std::int64_t completedSteps = 0;
+
+    torch::nn::Module& module() {
+        return kind == RunKind::Ar ? static_cast<torch::nn::Module&>(*autoregressive)
+                                   : static_cast<torch::nn::Module&>(*looped);
+    }
+};
+
+void buildSession(Session& session, TrainingEvents& events) {
+    const auto& config = session.config;
+    setCpuThreads(config.threads);
+    torch::manual_seed(config.seed);
+    session.data = makeMultitaskDatasets(
+        datasetSpecs(config, config.testLengthMin, config.testLengthMax));
+    auto& train = session.data.train;
+    train.erase(std::remove_if(train.begin(), train.end(),
+                               [&](const DatasetExample& example) {
+                                   return example.problem.complexity < config.trainLengthMin;
+                               }),
+                train.end());
+    CurriculumPlan curriculum{config.curriculum, config.curriculumStartLength,
+                              config.curriculumGrowEvery, config.trainLengthMax};
+    session.sampler = std::make_unique<BatchSampler>(train, config.seed, curriculum);
+    if (session.kind == RunKind::Ar) {
+        session.autoregressive = ArTransformer(config.model);
+        session.autoregressive->to(session.device);
+    } else {
+        session.looped = LoopedTransformer(config.model);
+        session.looped->to(session.device);
+    }
+    torch::optim::AdamWOptions options(config.optimizer.learningRate);
+    options.betas({config.optimizer.beta1, config.optimizer.beta2});
+    options.eps(config.optimizer.epsilon);
+    options.weight_decay(config.optimizer.weightDecay);
+    session.optimizer =
+        std::make_unique<torch::optim::AdamW>(session.module().parameters(), options);
+    session.schedule = LearningRateSchedule::fromRatio(config.optimizer.learningRate,
+                                                       config.warmupRatio, config.totalSteps());
+    events.emit({{"event", "stage"},
+                 {"run", session.run},
+                 {"stage", "data"},
+                 {"train_examples", train.size()},
+                 {"test_sets", session.data.test.size()}});
+}
+
+struct StepLosses {
+    torch::Tensor total;
+    double answer = std::nan("");
+    double iteration = std::nan("");
+    std::vector<double> perIteration;
+};
+
+StepLosses computeLoss(Session& session, const std::vector<std::size_t>& indices) {
+    std::vector<Problem> problems;
+    BatchOptions options;
+    options.prependTaskToken = session.data.multitask;
+    for (auto index : indices) {
+        problems.push_back(session.data.train[index].problem);
+        options.weights.push_back(session.data.train[index].weight);
+    }
+    StepLosses losses;
+    if (session.kind == RunKind::Ar) {
+        auto batch =
+            toTensors(makeArBatch(problems, session.vocabulary, options), session.device);
+        ArForwardOptions forward;
+        forward.logits = false;
+        forward.readOutMask = arReadOutMask(batch);
+        forward.sequenceLengths = batch.sequenceLengths;
+        auto output = session.autoregressive->forward(batch.tokens, forward);
+        losses.total = arLoss(output.maskedLogits, batch);
+        return losses;
+    }
+    bool vanilla = session.kind == RunKind::LoopedVanilla;
+    auto batch =
+        toTensors(makeLoopedBatch(problems, session.vocabulary, options), session.device);
+    LoopedForwardOptions forward;
+    forward.stepLogits = false;
+    if (!vanilla)
+        forward.readOutMask = stepReadOutMask(batch); // logits only where the loss reads them
+    auto output =
+        session.looped->forward(batch.inputIds, batch.exampleWidths, batch.iterations, forward);
+    LoopedLossOptions lossOptions;
+    lossOptions.iterationWeight = session.config.lambda;
+    lossOptions.vanilla = vanilla;
+    auto loss = relayLoss(vanilla ? torch::Tensor() : output.maskedStepLogits,
+                          output.answerLogits, batch, lossOptions);
+    losses.total = loss.total;
+    losses.answer = loss.answer.item<double>();
+    if (loss.iteration.defined()) {
+        losses.iteration = loss.iteration.item<double>();
+        auto perIteration = loss.perIteration.detach().to(torch::kCPU).to(torch::kDouble);
+        for (std::int64_t t = 0; t < perIteration.size(0); ++t)
+            losses.perIteration.push_back(perIteration[t].item<double>());
+    }
+    return losses;
+}
+
+std::string saveRunCheckpoint(Session& session, TrainingEvents& events) {
+    fs::create_directories(session.checkpointFolder);
+    auto path = (fs::path(session.checkpointFolder) /
+                 ("step-" + std::to_string(session.completedSteps) + ".ckpt"))
+                    .string();
+    CheckpointMetadata metadata;
+    metadata.step = session.completedSteps;
+    metadata.configJson = experimentConfigToJson(session.config).dump();
+    metadata.vocabularyJson = session.vocabulary.toJson();
+    metadata.scheduler = {session.completedSteps, session.schedule.peak,
+                          session.schedule.warmupSteps, session.schedule.totalSteps};
+    auto checksum = saveCheckpoint(path, session.module(), session.optimizer.get(), metadata);
+    session.store.addCheckpoint(session.run, {session.completedSteps, path, checksum, 0});
+    events.emit({{"event", "checkpoint"},
+                 {"run", session.run},
+                 {"step", session.completedSteps},
+                 {"path", path}});
+    return path;
+}
+
+void evaluate(Session& session, TrainingEvents& events) {
+    RunEvaluationContext context;
+    context.store = &session.store;
+    context.run = session.run;
+    context.vocabulary = &session.vocabulary;
+    context.testSets = &session.data.test;
+    context.multitask = session.data.multitask;
+    context.trainLengthMax = session.config.trainLengthMax;
+    if (session.kind != RunKind::Ar) {
+        // Fixed for the whole run, so the viewer scrubs training time on the same problems.
+        int probes = session.config.probeCount;
+        context.probes = pickProbeProblems(session.data.test, session.config.trainLengthMax,
+                                           probes - probes / 2, probes / 2);
+    }
+    auto summary = session.kind == RunKind::Ar
+                       ? evaluateForRun(session.autoregressive, context, session.completedSteps)
+                       : evaluateForRun(session.looped, context, session.completedSteps);
+    summary["event"] = "eval";
+    summary["run"] = session.run;
+    summary["step"] = session.completedSteps;
+    events.emit(summary);
+}
+
+TrainingOutcome trainSession(Session& session, TrainingEvents& events,
+                             const std::atomic<bool>& cancel) {
+    const auto& config = session.config;
+    std::int64_t total = config.totalSteps();
+    TrainingOutcome outcome;
+    outcome.run = session.run;
+    events.emit({{"event", "started"},
+                 {"run", session.run},
+                 {"kind", runKindName(session.kind)},
+                 {"total_steps", total},
+                 {"start_step", session.completedSteps},
+                 {"device", session.device.str()}});
+    auto parameters = session.module().parameters();
+    std::vector<MetricPoint> pending;
+    auto flush = [&] {
+        if (!pending.empty())
+            session.store.addMetrics(session.run, pending);
+        pending.clear();
+    };
+    auto started = Clock::now();
+    auto lastEvent = started - std::chrono::seconds(1);
+    std::int64_t firstStep = session.completedSteps;
+    session.module().train();
+    while (session.completedSteps < total) {
+        std::int64_t step = session.completedSteps; // 0-based index of this optimizer step
+        double learningRate = session.schedule.at(step);
+        for (auto& group : session.optimizer->param_groups())
+            static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learningRate);
+        auto losses = computeLoss(session, session.sampler->batch(step, config.batchSize));
+        double loss = losses.total.item<double>();
+        if (!std::isfinite(loss)) {
+            flush();
+            outcome.status = "diverged";
+            events.emit({{"event", "error"},
+                         {"run", session.run},
+                         {"message", "loss became " + std::to_string(loss) + " at step " +
+                                         std::to_string(step + 1) +
+                                         "; the last good checkpoint is kept"}});
+            break;
+        }
+        session.optimizer->zero_grad();
+        losses.total.backward();
+        double gradientNorm = config.gradientClip > 0
+                                  ? torch::nn::utils::clip_grad_norm_(parameters,
+                                                                      config.gradientClip)
+                                  : 0.0;
+        session.optimizer->step();
+        session.completedSteps = step + 1;
+        outcome.lastLoss = loss;
+
+        double wall = std::chrono::duration<double>(Clock::now() - started).count();
+        std::int64_t reported = session.completedSteps;
+        pending.push_back({reported, wall, "loss", loss});
+        pending.push_back({reported, wall, "learning_rate", learningRate});
+        pending.push_back({reported, wall, "gradient_norm", gradientNorm});
+        if (!std::isnan(losses.answer))
+            pending.push_back({reported, wall, "loss_answer", losses.answer});
+        if (!std::isnan(losses.iteration))
+            pending.push_back({reported, wall, "loss_iteration", losses.iteration});
+        for (std::size_t t = 0; t < losses.perIteration.size(); ++t)
+            pending.push_back(
+                {reported, wall, "loss_iteration_" + std::to_string(t + 1), losses.perIteration[t]});
+        if (reported % kMetricFlushEvery == 0)
+            flush();
+
+        bool last = reported == total;
+        if (last || Clock::now() - lastEvent >= std::chrono::duration<double>(kStepEventSeconds)) {
+            lastEvent = Clock::now();
+            double rate = static_cast<double>((reported - firstStep) * config.batchSize) /
+                          std::max(wall, 1e-9);
+            double eta = rate > 0 ? static_cast<double>((total - reported) * config.batchSize) /
+                                        rate
+                                  : 0.0;
+            nlohmann::json event = {{"event", "step"},          {"run", session.run},
+                                    {"step", reported},         {"total_steps", total},
+                                    {"loss", loss},             {"learning_rate", learningRate},
+                                    {"gradient_norm", gradientNorm},
+                                    {"examples_per_second", rate},
+                                    {"eta_seconds", eta},       {"elapsed_seconds", wall}};
+            if (!std::isnan(losses.answer))
+                event["loss_answer"] = losses.answer;
+            if (!std::isnan(losses.iteration))
+                event["loss_iteration"] = losses.iteration;
+            events.emit(event);
+        }
+        if (last || reported % config.evalEvery == 0) {
+            flush();
+            evaluate(session, events);
+            session.module().train();
+        }
+        bool cancelled = cancel.load();
+        if (last || cancelled || reported % config.checkpointEvery == 0) {
+            flush();
+            saveRunCheckpoint(session, events);
+        }
+        if (cancelled) {
+            outcome.status = "cancelled";
+            break;
+        }
+    }
+    flush();
+    if (outcome.status.empty())
+        outcome.status = "finished";
+    outcome.steps = session.completedSteps;
+    session.store.setStatus(session.run, outcome.status);
+    events.emit({{"event", "finished"},
+                 {"run", session.run},
+                 {"status", outcome.status},
+                 {"steps", session.completedSteps},
+                 {"wall_seconds", std::chrono::duration<double>(Clock::now() - started).count()}});
+    return outcome;
+}
+
+std::string defaultCheckpointFolder(const RunStore& store, std::int64_t run) {
+    return (fs::path(store.path()).parent_path() / "checkpoints" / ("run-" + std::to_string(run)))
+        .string();
+}
+
+// Marks the run failed on an exception escaping the training loop, then rethrows.
+template <typename Body>
+TrainingOutcome guarded(RunStore& store, std::int64_t run, TrainingEvents& events, Body body) {
+    try {
+        return body();
+    } catch (const std::exception& error) {
+        try {
+            store.setStatus(run, "failed");
+        } catch (...) {
+        }
+        events.emit({{"event", "error"}, {"run", run}, {"message", error.what()}});
+        throw;
+    }
+}
+
+} // namespace
+
+std::string runKindName(RunKind kind) {
+    switch (kind) {
+    case RunKind::Looped:
+        return "looped";
+    case RunKind::LoopedVanilla:
+        return "looped-vanilla";
+    case RunKind::Ar:
+        return "ar";
+    }
+    return "looped";
+}
+
+RunKind runKindFromName(const std::string& name) {
+    for (auto kind : {RunKind::Looped, RunKind::LoopedVanilla, RunKind::Ar})
+        if (runKindName(kind) == name)
+            return kind;
+    throw std::invalid_argument("run kind '" + name + "' is not one of looped, looped-vanilla, ar");
+}
+
+TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request,
+                            TrainingEvents& events, const std::atomic<bool>& cancel) {
+    ExperimentConfig config = request.config;
+    if (request.kind == RunKind::LoopedVanilla)
+        config.objective = "vanilla";
+    RunRecord record;
+    record.kind = runKindName(request.kind);
+    std::string tasks;
+    for (const auto& entry : config.tasks)
+        tasks += (tasks.empty() ? "" : ",") + entry.task;
+    record.task = tasks;
+    record.name = !request.name.empty()   ? request.name
+                  : !config.name.empty() ? config.name + " " + record.kind
+                                          : record.kind + " " + tasks;
+    record.parentRun = request.parentRun;
+    record.configJson = experimentConfigToJson(config).dump();
+    record.device = resolveDevice(config.device).name();
+    record.version = engineVersion();
+    std::int64_t run = store.createRun(record);
+    return guarded(store, run, events, [&] {
+        Session session(store, run, config, request.kind);
+        session.checkpointFolder = request.checkpointFolder.empty()
+                                       ? defaultCheckpointFolder(store, run)
+                                       : request.checkpointFolder;
+        buildSession(session, events);
+        return trainSession(session, events, cancel);
+    });
+}
+
+TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& events,
+                          const std::atomic<bool>& cancel) {
+    RunRecord record = store.run(run);
+    if (record.status == "finished")
+        throw std::invalid_argument("run " + std::to_string(run) +
+                                    " has already finished; nothing to resume");
+    if (record.status == "running")
+        throw std::invalid_argument("run " + std::to_string(run) +
+                                    " is still running in another process");
+    auto checkpoints = store.checkpoints(run);
+    ExperimentConfig config = experimentConfigFromJson(nlohmann::json::parse(record.configJson));
+    RunKind kind = runKindFromName(record.kind);
+    store.setStatus(run, "running");
+    return guarded(store, run, events, [&] {
+        Session session(store, run, config, kind);
+        session.checkpointFolder =
+            checkpoints.empty() ? defaultCheckpointFolder(store, run)
+                                : fs::path(checkpoints.back().path).parent_path().string();
+        buildSession(session, events);
+        if (!checkpoints.empty()) {
+            auto metadata = loadCheckpoint(checkpoints.back().path, session.module(),
+                                           session.optimizer.get(), session.device);
+            session.completedSteps = metadata.step;
+        }
+        // Measurements past the checkpoint came from steps that are about to be redone.
+        store.deleteMeasurementsAfter(run, session.completedSteps);
+        return trainSession(session, events, cancel);
+    });
+}
+
+} // namespace relay

@@ -1,0 +1,48 @@
+// The trainer: one run of one kind (looped = RELAY Stage I, looped-vanilla, ar) from an
+// experiment config, recorded in the run store. AdamW with linear warmup and decay, gradient
+// clipping, periodic evaluation and atomic checkpoints. Cancelling finishes the current step,
+// checkpoints and marks the run cancelled; resuming continues from the last checkpoint and
+// reproduces the losses of an uninterrupted run. A NaN/inf loss stops the run as diverged,
+// keeping the last good checkpoint.
+#pragma once
+
+#include "config/experiment_config.h"
+#include "store/run_store.h"
+#include "train/training_events.h"
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace relay {
+
+enum class RunKind { Looped, LoopedVanilla, Ar };
+
+std::string runKindName(RunKind kind); // looped | looped-vanilla | ar
+RunKind runKindFromName(const std::string& name); // throws std::invalid_argument
+
+struct TrainingRequest {
+    ExperimentConfig config;
+    RunKind kind = RunKind::Looped;
+    std::string name;                      // empty: kind-task
+    std::optional<std::int64_t> parentRun; // the run whose checkpoint initialises this one
+    std::string checkpointFolder;          // empty: <store folder>/checkpoints/run-<id>
+};
+
+struct TrainingOutcome {
+    std::int64_t run = 0;
+    std::string status; // finished | cancelled | diverged | failed
+    std::int64_t steps = 0;
+    double lastLoss = 0;
+};
+
+// Starts a new run. `cancel` is polled once per step (set it from a signal handler or the GUI).
+TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request,
+                            TrainingEvents& events, const std::atomic<bool>& cancel);
+
+// Continues a cancelled or interrupted run from its newest checkpoint.
+TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& events,
+                          const std::atomic<bool>& cancel);
+
+} // namespace relay

@@ -1,0 +1,72 @@
+// ModelConfig <-> JSON: round trip, defaults, and errors that name the key.
+#include "model/model_config.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+#include <string>
+
+namespace relay {
+namespace {
+
+std::string errorOf(const nlohmann::json& json) {
+    try {
+        modelConfigFromJson(json);
+    } catch (const std::invalid_argument& error) {
+        return error.what();
+    }
+    return "no error";
+}
+
+TEST(ModelConfig, RoundTripsThroughJson) {
+    ModelConfig config;
+    config.vocabularySize = 53;
+    config.hiddenSize = 64;
+    config.layers = 2;
+    config.heads = 8;
+    config.dropout = 0.0;
+    config.positionEncoding = PositionEncoding::NoneDirectional;
+    config.inputInjection = InputInjection::Add;
+    config.maximumPositions = 240;
+    config.randomPositionsAtEvaluation = false;
+    config.separateAnswerHead = false;
+    auto json = modelConfigToJson(config);
+    EXPECT_EQ(json.at("position_encoding"), "none-directional");
+    EXPECT_EQ(json.at("input_injection"), "add");
+    auto back = modelConfigFromJson(json);
+    EXPECT_EQ(modelConfigToJson(back), json);
+}
+
+TEST(ModelConfig, MissingKeysTakeDefaults) {
+    auto config = modelConfigFromJson({{"vocabulary_size", 40}});
+    EXPECT_EQ(config.hiddenSize, 256);
+    EXPECT_EQ(config.layers, 3);
+    EXPECT_EQ(config.heads, 4);
+    EXPECT_EQ(config.positionEncoding, PositionEncoding::Rope);
+}
+
+TEST(ModelConfig, ErrorsNameTheKey) {
+    EXPECT_NE(errorOf({{"vocabulary_size", 40}, {"hiden_size", 64}}).find("model.hiden_size"),
+              std::string::npos);
+    EXPECT_NE(errorOf({{"vocabulary_size", 40}, {"layers", 2.5}}).find("model.layers"),
+              std::string::npos);
+    EXPECT_NE(errorOf({{"vocabulary_size", 40}, {"position_encoding", "alibi"}})
+                  .find("model.position_encoding"),
+              std::string::npos);
+    EXPECT_NE(
+        errorOf({{"vocabulary_size", 40}, {"hidden_size", 30}, {"heads", 4}}).find("model.heads"),
+        std::string::npos);
+    EXPECT_NE(errorOf({{"vocabulary_size", 40}, {"dropout", 1.5}}).find("model.dropout"),
+              std::string::npos);
+    EXPECT_NE(errorOf({{"hidden_size", 64}}).find("model.vocabulary_size"), std::string::npos);
+    EXPECT_NE(errorOf({{"vocabulary_size", 40},
+                       {"position_encoding", "none-directional"},
+                       {"hidden_size", 48},
+                       {"heads", 3}})
+                  .find("even number of heads"),
+              std::string::npos);
+}
+
+} // namespace
+} // namespace relay

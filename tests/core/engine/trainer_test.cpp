@@ -1,0 +1,144 @@
+// The trainer end to end on tiny configs: runs reach the store, cancel + resume reproduces an
+// uninterrupted run's losses exactly, and a diverging run stops as diverged.
+#include "config/experiment_config.h"
+#include "store/run_store.h"
+#include "train/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <unistd.h>
+
+using namespace relay;
+namespace fs = std::filesystem;
+
+namespace {
+
+class TrainerTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        m_folder = fs::temp_directory_path() /
+                   ("relay-trainer-" + std::to_string(getpid()) + "-" +
+                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(m_folder);
+        fs::create_directories(m_folder);
+    }
+    void TearDown() override { fs::remove_all(m_folder); }
+    std::string storeFile() const { return (m_folder / "runs.db").string(); }
+
+    fs::path m_folder;
+};
+
+ExperimentConfig tinyConfig() {
+    nlohmann::json json = {
+        {"tasks", {{{"task", "ari"}, {"modulus", 5}}}},
+        {"train_lengths", {{"min", 1}, {"max", 2}}},
+        {"test_lengths", {{"min", 1}, {"max", 3}}},
+        {"data", {{"train_samples", 64}, {"test_samples_per_length", 8}, {"probe_count", 2}}},
+        {"model", {{"hidden_size", 16}, {"layers", 1}, {"heads", 2}, {"dropout", 0.1}}},
+        {"optimizer", {{"learning_rate", 3e-3}}},
+        {"training", {{"batch_size", 8}, {"steps", 12}}},
+        {"eval", {{"every", 4}}},
+        {"checkpoint", {{"every", 4}}},
+        {"device", "cpu"},
+        {"threads", 1},
+        {"seed", 7}};
+    return experimentConfigFromJson(json);
+}
+
+// Cancels once the run has completed `step` steps (polled after every step).
+class CancelAt : public TrainingEvents {
+public:
+    CancelAt(std::int64_t step, std::atomic<bool>& flag) : m_step(step), m_flag(flag) {}
+    void emit(const nlohmann::json& event) override {
+        if (event.value("event", "") == "step" && event.value("step", 0) >= m_step)
+            m_flag.store(true);
+    }
+
+private:
+    std::int64_t m_step;
+    std::atomic<bool>& m_flag;
+};
+
+std::vector<double> losses(RunStore& store, std::int64_t run) {
+    std::vector<double> values;
+    for (const auto& point : store.metrics(run, "loss"))
+        values.push_back(point.value);
+    return values;
+}
+
+} // namespace
+
+TEST_F(TrainerTest, EachKindWritesRunsMetricsEvalsAndCheckpoints) {
+    RunStore store(storeFile());
+    for (auto kind : {RunKind::Looped, RunKind::LoopedVanilla, RunKind::Ar}) {
+        SilentEvents events;
+        std::atomic<bool> cancel{false};
+        TrainingRequest request;
+        request.config = tinyConfig();
+        request.kind = kind;
+        auto outcome = trainNewRun(store, request, events, cancel);
+        SCOPED_TRACE(runKindName(kind));
+        EXPECT_EQ(outcome.status, "finished");
+        EXPECT_EQ(outcome.steps, 12);
+        auto run = store.run(outcome.run);
+        EXPECT_EQ(run.status, "finished");
+        EXPECT_EQ(run.kind, runKindName(kind));
+        EXPECT_EQ(losses(store, outcome.run).size(), 12u);
+        EXPECT_EQ(store.metrics(outcome.run, "learning_rate").size(), 12u);
+        // Evaluations at steps 4, 8, 12 on lengths 1..3 (oracle + adaptive for looped).
+        auto evals = store.evals(outcome.run);
+        EXPECT_EQ(evals.size(), kind == RunKind::Ar ? 9u : 18u);
+        EXPECT_EQ(store.checkpoints(outcome.run).size(), 3u);
+        for (const auto& checkpoint : store.checkpoints(outcome.run))
+            EXPECT_TRUE(fs::exists(checkpoint.path)) << checkpoint.path;
+        if (kind != RunKind::Ar) {
+            EXPECT_EQ(store.probeSteps(outcome.run), (std::vector<std::int64_t>{4, 8, 12}));
+            EXPECT_FALSE(store.stepAccuracy(outcome.run).empty());
+        }
+        if (kind == RunKind::Looped)
+            EXPECT_EQ(store.metrics(outcome.run, "loss_iteration").size(), 12u);
+    }
+}
+
+TEST_F(TrainerTest, ResumeAfterCancelReproducesTheUninterruptedLosses) {
+    RunStore store(storeFile());
+    TrainingRequest request;
+    request.config = tinyConfig(); // dropout 0.1: the generator state must survive too
+    SilentEvents silent;
+    std::atomic<bool> never{false};
+    auto uninterrupted = trainNewRun(store, request, silent, never);
+    auto expected = losses(store, uninterrupted.run);
+    ASSERT_EQ(expected.size(), 12u);
+
+    std::atomic<bool> cancel{false};
+    CancelAt cancelAt(6, cancel);
+    auto first = trainNewRun(store, request, cancelAt, cancel);
+    EXPECT_EQ(first.status, "cancelled");
+    EXPECT_EQ(first.steps, 6);
+    EXPECT_EQ(store.run(first.run).status, "cancelled");
+
+    std::atomic<bool> go{false};
+    auto resumed = resumeRun(store, first.run, silent, go);
+    EXPECT_EQ(resumed.status, "finished");
+    EXPECT_EQ(resumed.run, first.run);
+    auto actual = losses(store, first.run);
+    ASSERT_EQ(actual.size(), expected.size());
+    for (std::size_t index = 0; index < expected.size(); ++index)
+        EXPECT_DOUBLE_EQ(actual[index], expected[index]) << "step " << index + 1;
+    EXPECT_THROW(resumeRun(store, first.run, silent, go), std::invalid_argument); // finished
+}
+
+TEST_F(TrainerTest, DivergingRunStopsAsDiverged) {
+    RunStore store(storeFile());
+    TrainingRequest request;
+    request.config = tinyConfig();
+    request.config.optimizer.learningRate = 1e30; // blows the weights up within a few steps
+    request.config.gradientClip = 0;
+    SilentEvents events;
+    std::atomic<bool> cancel{false};
+    auto outcome = trainNewRun(store, request, events, cancel);
+    EXPECT_EQ(outcome.status, "diverged");
+    EXPECT_LT(outcome.steps, 12);
+    EXPECT_EQ(store.run(outcome.run).status, "diverged");
+}
