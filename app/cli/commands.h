@@ -14,6 +14,7 @@ void addTrainCommands(CLI::App& app);
 void addEvalCommands(CLI::App& app);
 void addRunsCommands(CLI::App& app);
 void addConfigCommands(CLI::App& app);
+void addBenchCommands(CLI::App& app);
 
 // The run store's path: `given`, or the default one; creates its folder.
 std::string storePath(const std::string& given);

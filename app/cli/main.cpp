@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     relay::cli::addEvalCommands(app);
     relay::cli::addRunsCommands(app);
     relay::cli::addConfigCommands(app);
+    relay::cli::addBenchCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {

@@ -9,6 +9,7 @@
 #include "model/ar_transformer.h"
 #include "model/batch_tensors.h"
 #include "model/device.h"
+#include "model/flop_count.h"
 #include "model/looped_transformer.h"
 #include "tasks/arithmetic.h"
 #include "tasks/batching.h"
@@ -50,15 +51,6 @@ ModelConfig benchmarkConfig(std::int64_t hiddenSize, const Vocabulary& vocabular
     config.heads = 4;
     config.dropout = 0.1;
     return config;
-}
-
-// Matmul FLOPs of one layer over `rows` sequences of `length` tokens (forward).
-double layerFlops(const ModelConfig& config, double rows, double length) {
-    const double d = static_cast<double>(config.hiddenSize);
-    const double tokens = rows * length;
-    const double projections = 2.0 * tokens * (4.0 + 2.0 * config.mlpRatio) * d * d;
-    const double attention = 2.0 * 2.0 * rows * length * length * d;
-    return projections + attention;
 }
 
 void setCounters(benchmark::State& state, double flopsPerStep) {
@@ -112,16 +104,8 @@ void BM_LoopedTrainingStep(benchmark::State& state) {
     options.stepLogits = false;
     options.readOutMask = stepReadOutMask(batch);
 
-    // Only examples still looping run through the block at each iteration.
-    double forwardFlops = 0.0;
     const auto width = static_cast<double>(batch.inputIds.size(1));
-    for (std::int64_t t = 1; t <= batch.stepMask.size(0); ++t) {
-        const double active = batch.iterations.ge(t).sum().item<double>();
-        forwardFlops += static_cast<double>(config.layers) * layerFlops(config, active, width);
-    }
-    const double readOutFlops = 2.0 *
-                                static_cast<double>(config.hiddenSize * config.vocabularySize) *
-                                (options.readOutMask.sum().item<double>() + kBatchSize);
+    const double forwardFlops = loopedForwardFlops(config, batch, options.readOutMask);
     for (auto _ : state) {
         optimizer.zero_grad();
         auto output =
@@ -130,7 +114,7 @@ void BM_LoopedTrainingStep(benchmark::State& state) {
         loss.total.backward();
         optimizer.step();
     }
-    setCounters(state, 3.0 * (forwardFlops + readOutFlops));
+    setCounters(state, 3.0 * forwardFlops);
     state.counters["width"] = width;
     state.counters["T"] = static_cast<double>(batch.stepMask.size(0));
 }
@@ -159,10 +143,7 @@ void BM_ArTrainingStep(benchmark::State& state) {
     options.sequenceLengths = batch.sequenceLengths;
 
     const auto length = static_cast<double>(batch.tokens.size(1));
-    const double forwardFlops =
-        static_cast<double>(config.layers) * layerFlops(config, kBatchSize, length) +
-        2.0 * static_cast<double>(config.hiddenSize * config.vocabularySize) *
-            options.readOutMask.sum().item<double>();
+    const double forwardFlops = arForwardFlops(config, batch, options.readOutMask);
     for (auto _ : state) {
         optimizer.zero_grad();
         auto loss = arLoss(model->forward(batch.tokens, options).maskedLogits, batch);

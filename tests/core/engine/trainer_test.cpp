@@ -46,12 +46,13 @@ ExperimentConfig tinyConfig() {
     return experimentConfigFromJson(json);
 }
 
-// Cancels once the run has completed `step` steps (polled after every step).
+// Requests a cancel when the checkpoint of `step` is written (step events are throttled in
+// time, checkpoints are not); the trainer notices after the next step.
 class CancelAt : public TrainingEvents {
 public:
     CancelAt(std::int64_t step, std::atomic<bool>& flag) : m_step(step), m_flag(flag) {}
     void emit(const nlohmann::json& event) override {
-        if (event.value("event", "") == "step" && event.value("step", 0) >= m_step)
+        if (event.value("event", "") == "checkpoint" && event.value("step", 0) >= m_step)
             m_flag.store(true);
     }
 
@@ -112,10 +113,11 @@ TEST_F(TrainerTest, ResumeAfterCancelReproducesTheUninterruptedLosses) {
     ASSERT_EQ(expected.size(), 12u);
 
     std::atomic<bool> cancel{false};
-    CancelAt cancelAt(6, cancel);
+    CancelAt cancelAt(4, cancel);
     auto first = trainNewRun(store, request, cancelAt, cancel);
     EXPECT_EQ(first.status, "cancelled");
-    EXPECT_EQ(first.steps, 6);
+    EXPECT_EQ(first.steps, 5); // off the checkpoint cadence: the cancel writes its own
+    EXPECT_EQ(store.checkpoints(first.run).back().step, 5);
     EXPECT_EQ(store.run(first.run).status, "cancelled");
 
     std::atomic<bool> go{false};

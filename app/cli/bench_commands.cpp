@@ -1,0 +1,40 @@
+// `relay bench`: the engine's speed on this machine (see core/train/engine_bench.h).
+#include "commands.h"
+
+#include "train/engine_bench.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+namespace relay::cli {
+
+void addBenchCommands(CLI::App& app) {
+    auto options = std::make_shared<BenchOptions>();
+    auto json = std::make_shared<bool>(false);
+    auto quick = std::make_shared<bool>(false);
+    auto* bench = app.add_subcommand(
+        "bench", "GEMM peak, training examples/s (looped, AR), evaluation and store speed");
+    bench->add_flag("--quick", *quick, "Skip the paper-size models (slow on a CPU)");
+    bench->add_option("--seconds", options->secondsPerCase, "Seconds to measure each case");
+    bench->add_option("--threads", options->threads, "CPU threads (0: all cores)");
+    bench->add_flag("--json", *json, "One JSON object per result");
+    bench->callback([options, json, quick] {
+        options->paperSize = !*quick;
+        if (!*json)
+            std::printf("%-46s %12s %-9s %8s %10s\n", "case", "per second", "", "GFLOP/s",
+                        "s/iter");
+        runEngineBench(*options, [&](const BenchResult& result) {
+            if (*json) {
+                std::cout << benchResultJson(result).dump() << std::endl;
+                return;
+            }
+            std::printf("%-46s %12.1f %-9s %8.1f %10.4f\n", result.name.c_str(), result.rate,
+                        result.unit.c_str(), result.gigaflops, result.secondsPerIteration);
+            std::fflush(stdout);
+        });
+    });
+}
+
+} // namespace relay::cli

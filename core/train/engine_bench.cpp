@@ -1,0 +1,184 @@
+#include "train/engine_bench.h"
+
+#include "model/ar_transformer.h"
+#include "model/batch_tensors.h"
+#include "model/device.h"
+#include "model/flop_count.h"
+#include "model/looped_transformer.h"
+#include "store/run_store.h"
+#include "tasks/arithmetic.h"
+#include "tasks/batching.h"
+#include "train/evaluation.h"
+#include "train/objectives.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+#include <unistd.h>
+
+namespace relay {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::int64_t kBatchSize = 64;
+
+// Runs `body` once to warm up, then until `seconds` have passed; returns seconds per call.
+double timeIt(double seconds, const std::function<void()>& body) {
+    body();
+    int calls = 0;
+    auto start = Clock::now();
+    double elapsed = 0;
+    do {
+        body();
+        ++calls;
+        elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    } while (elapsed < seconds);
+    return elapsed / calls;
+}
+
+std::vector<Problem> arithmeticProblems(int smallest, int largest, std::int64_t count) {
+    ArithmeticTask task;
+    std::mt19937_64 random(7);
+    std::uniform_int_distribution<int> complexity(smallest, largest);
+    std::vector<Problem> problems;
+    for (std::int64_t index = 0; index < count; ++index)
+        problems.push_back(task.generate(complexity(random), random));
+    return problems;
+}
+
+ModelConfig benchConfig(std::int64_t hiddenSize, const Vocabulary& vocabulary) {
+    ModelConfig config;
+    config.vocabularySize = vocabulary.size();
+    config.hiddenSize = hiddenSize;
+    config.layers = 3;
+    config.heads = 4;
+    config.dropout = 0.1;
+    return config;
+}
+
+BenchResult gemm(double seconds) {
+    auto a = torch::randn({512, 512}), b = torch::randn({512, 512}), c = torch::empty({512, 512});
+    double perCall = timeIt(seconds, [&] { torch::mm_out(c, a, b); });
+    double flops = 2.0 * 512 * 512 * 512;
+    return {"gemm fp32 512x512x512", "GEMMs", 1.0 / perCall, flops / perCall / 1e9, perCall};
+}
+
+BenchResult loopedTraining(const std::string& name, std::int64_t hiddenSize, int smallest,
+                           int largest, double seconds) {
+    const Vocabulary vocabulary = Vocabulary::forLargestNumber(10);
+    auto batch = toTensors(
+        makeLoopedBatch(arithmeticProblems(smallest, largest, kBatchSize), vocabulary),
+        torch::kCPU);
+    auto config = benchConfig(hiddenSize, vocabulary);
+    LoopedTransformer model(config);
+    torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(5e-4));
+    LoopedForwardOptions options;
+    options.stepLogits = false;
+    options.readOutMask = stepReadOutMask(batch);
+    double perStep = timeIt(seconds, [&] {
+        optimizer.zero_grad();
+        auto output =
+            model->forward(batch.inputIds, batch.exampleWidths, batch.iterations, options);
+        relayLoss(output.maskedStepLogits, output.answerLogits, batch).total.backward();
+        optimizer.step();
+    });
+    double flops = 3.0 * loopedForwardFlops(config, batch, options.readOutMask);
+    return {name, "examples", kBatchSize / perStep, flops / perStep / 1e9, perStep};
+}
+
+BenchResult arTraining(const std::string& name, std::int64_t hiddenSize, int smallest,
+                       int largest, double seconds) {
+    const Vocabulary vocabulary = Vocabulary::forLargestNumber(10);
+    auto batch = toTensors(
+        makeArBatch(arithmeticProblems(smallest, largest, kBatchSize), vocabulary), torch::kCPU);
+    auto config = benchConfig(hiddenSize, vocabulary);
+    ArTransformer model(config);
+    torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(5e-4));
+    ArForwardOptions options;
+    options.logits = false;
+    options.readOutMask = arReadOutMask(batch);
+    options.sequenceLengths = batch.sequenceLengths;
+    double perStep = timeIt(seconds, [&] {
+        optimizer.zero_grad();
+        arLoss(model->forward(batch.tokens, options).maskedLogits, batch).backward();
+        optimizer.step();
+    });
+    double flops = 3.0 * arForwardFlops(config, batch, options.readOutMask);
+    return {name, "examples", kBatchSize / perStep, flops / perStep / 1e9, perStep};
+}
+
+BenchResult loopedEvaluation(double seconds) {
+    const Vocabulary vocabulary = Vocabulary::forLargestNumber(10);
+    TestSet set;
+    set.length = 4;
+    for (auto& problem : arithmeticProblems(4, 4, 256)) {
+        DatasetExample example;
+        example.problem = problem;
+        set.examples.push_back(example);
+    }
+    LoopedTransformer model(benchConfig(64, vocabulary));
+    EvaluationOptions options;
+    options.batchSize = 256;
+    double perCall =
+        timeIt(seconds, [&] { evaluateLooped(model, vocabulary, {set}, options); });
+    return {"eval looped d=64 ARI k=4 (oracle+adaptive)", "problems", 256 / perCall, 0, perCall};
+}
+
+BenchResult storeInserts(const std::string& folder, double seconds) {
+    namespace fs = std::filesystem;
+    auto path = fs::path(folder.empty() ? fs::temp_directory_path().string() : folder) /
+                ("relay-bench-" + std::to_string(getpid()) + ".db");
+    double perCall = 0;
+    {
+        RunStore store(path.string());
+        RunRecord run;
+        run.name = "bench";
+        run.kind = "looped";
+        run.task = "ari";
+        auto id = store.createRun(run);
+        std::vector<MetricPoint> points(500);
+        for (std::size_t index = 0; index < points.size(); ++index)
+            points[index] = {static_cast<std::int64_t>(index), 0.0, "loss", 1.0};
+        perCall = timeIt(seconds, [&] { store.addMetrics(id, points); });
+    }
+    for (const char* suffix : {"", "-wal", "-shm"})
+        fs::remove(path.string() + suffix);
+    return {"store metric inserts (batches of 500)", "rows", 500 / perCall, 0, perCall};
+}
+
+} // namespace
+
+std::vector<BenchResult> runEngineBench(const BenchOptions& options,
+                                        const std::function<void(const BenchResult&)>& onResult) {
+    setCpuThreads(options.threads);
+    torch::manual_seed(0);
+    std::vector<BenchResult> results;
+    auto record = [&](BenchResult result) {
+        results.push_back(result);
+        if (onResult)
+            onResult(result);
+    };
+    double seconds = options.secondsPerCase;
+    record(gemm(seconds));
+    record(loopedTraining("train looped d=64 ARI 1-4 ops (cpu-quick)", 64, 1, 4, seconds));
+    record(arTraining("train AR d=64 ARI 1-4 ops (cpu-quick)", 64, 1, 4, seconds));
+    if (options.paperSize) {
+        record(loopedTraining("train looped d=256 ARI 15 ops (paper)", 256, 15, 15, seconds));
+        record(arTraining("train AR d=256 ARI 15 ops (paper)", 256, 15, 15, seconds));
+    }
+    record(loopedEvaluation(seconds));
+    record(storeInserts(options.scratchFolder, seconds));
+    return results;
+}
+
+nlohmann::json benchResultJson(const BenchResult& result) {
+    return {{"name", result.name},
+            {"unit", result.unit},
+            {"per_second", result.rate},
+            {"gflops", result.gigaflops},
+            {"seconds_per_iteration", result.secondsPerIteration}};
+}
+
+} // namespace relay

@@ -1,0 +1,34 @@
+// `relay bench`: the engine's speed on this machine — fp32 GEMM peak, training examples/s of
+// the looped and AR models at CPU-quick and paper size (with achieved matmul GFLOP/s),
+// evaluation problems/s and run-store inserts/s. Figures for closing notes and regressions.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace relay {
+
+struct BenchOptions {
+    bool paperSize = true;      // also the paper-size models (slow on a CPU)
+    double secondsPerCase = 3; // measure each case for at least this long
+    int threads = 0;           // 0: all cores
+    std::string scratchFolder; // for the store benchmark; empty: the system temp folder
+};
+
+struct BenchResult {
+    std::string name;
+    std::string unit; // what `rate` counts per second
+    double rate = 0;
+    double gigaflops = 0; // achieved matmul GFLOP/s (0 where not meaningful)
+    double secondsPerIteration = 0;
+};
+
+std::vector<BenchResult> runEngineBench(const BenchOptions& options,
+                                        const std::function<void(const BenchResult&)>& onResult);
+
+nlohmann::json benchResultJson(const BenchResult& result);
+
+} // namespace relay
