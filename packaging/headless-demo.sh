@@ -4,6 +4,7 @@
 set -euo pipefail
 relay=${1:-relay}
 out=${RELAY_DEMO_DIR:-$(mktemp -d)}
+mkdir -p "$out"
 echo "RELAY headless demo: data in $out"
 for task in ari ed lis; do
     case $task in
