@@ -1,6 +1,7 @@
 #include "train/trainer.h"
 
 #include "model/ar_transformer.h"
+#include "model/autocast.h"
 #include "model/batch_tensors.h"
 #include "model/checkpoint.h"
 #include "model/device.h"
@@ -104,6 +105,8 @@ struct StepLosses {
 };
 
 StepLosses computeLoss(Session& session, const std::vector<std::size_t>& indices) {
+    // bf16 on CUDA for the forward pass only; backward runs after the scope, outside it.
+    Bf16AutocastScope autocast(session.device.is_cuda());
     std::vector<Problem> problems;
     BatchOptions options;
     options.prependTaskToken = session.data.multitask;
