@@ -5,10 +5,16 @@
 
 namespace relay {
 
-std::string engineVersion() { return RELAY_VERSION; }
+std::string engineVersion() {
+    return RELAY_VERSION;
+}
 
-std::string torchVersion() { return TORCH_VERSION; }
+std::string torchVersion() {
+    return TORCH_VERSION;
+}
 
-std::string sqliteVersion() { return sqlite3_libversion(); }
+std::string sqliteVersion() {
+    return sqlite3_libversion();
+}
 
 } // namespace relay

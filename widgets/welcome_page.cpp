@@ -12,7 +12,8 @@ WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
         tr("Train looped Transformers whose iterations line up with Chain-of-Thought steps, "
            "watch each iteration, generate chains for longer problems and fine-tune "
            "auto-regressive models on them.<br><br>The engine runs from a shell as "
-           "<tt>relay</tt>; try <tt>relay data generate --task ari --lengths 1-4 --per-length 10 --out ari.txt</tt> or <tt>relay train --preset cpu-quick-ari</tt>."),
+           "<tt>relay</tt>; try <tt>relay data generate --task ari --lengths 1-4 --per-length 10 "
+           "--out ari.txt</tt> or <tt>relay train --preset cpu-quick-ari</tt>."),
         this);
     text->setWordWrap(true);
     layout->addWidget(title);

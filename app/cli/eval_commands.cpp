@@ -97,8 +97,8 @@ void runEval(const EvalArguments& arguments) {
                             {"answer_accuracy", eval.answerAccuracy},
                             {"chain_accuracy", eval.chainAccuracy},
                             {"token_accuracy", eval.tokenAccuracy}});
-        std::cout << nlohmann::json{{"run", model.run}, {"step", model.step}, {"evals", rows}}
-                         .dump(2)
+        std::cout << nlohmann::json{{"run", model.run}, {"step", model.step}, {"evals", rows}}.dump(
+                         2)
                   << "\n";
         return;
     }
@@ -127,8 +127,7 @@ void addEvalCommands(CLI::App& app) {
                      "Lengths to evaluate, e.g. 1-8 or 5,10-12 (default: the run's test lengths)");
     eval->add_option("--hit-matrix", arguments->hitMatrixLength,
                      "Also compute the hit matrix of this length");
-    eval->add_option("--step", arguments->checkpointStep,
-                     "Checkpoint step (default: the newest)");
+    eval->add_option("--step", arguments->checkpointStep, "Checkpoint step (default: the newest)");
     eval->add_option("--samples", arguments->samples, "Test problems per length");
     eval->add_option("--device", arguments->device, "cpu, cuda, cuda:N or auto");
     eval->add_flag("--json", arguments->json, "Print JSON");

@@ -87,9 +87,9 @@ void ProgressEvents::emit(const nlohmann::json& event) {
     }
     endProgressLine();
     if (kind == "started")
-        std::cout << "run " << event.value("run", 0) << " (" << event.value("kind", "")
-                  << ") on " << event.value("device", "") << ": "
-                  << event.value("total_steps", 0) << " steps" << std::endl;
+        std::cout << "run " << event.value("run", 0) << " (" << event.value("kind", "") << ") on "
+                  << event.value("device", "") << ": " << event.value("total_steps", 0) << " steps"
+                  << std::endl;
     else if (kind == "eval")
         std::cout << evalLine(event) << std::endl;
     else if (kind == "checkpoint")

@@ -43,11 +43,15 @@ std::string timestamp(double seconds) {
 }
 
 nlohmann::json runJson(const RunRecord& run, const RunSummary& summary) {
-    nlohmann::json json = {{"id", run.id},         {"name", run.name},
-                           {"kind", run.kind},     {"task", run.task},
-                           {"status", run.status}, {"created_at", run.createdAt},
+    nlohmann::json json = {{"id", run.id},
+                           {"name", run.name},
+                           {"kind", run.kind},
+                           {"task", run.task},
+                           {"status", run.status},
+                           {"created_at", run.createdAt},
                            {"duration_seconds", summary.durationSeconds},
-                           {"tags", run.tags},     {"notes", run.notes},
+                           {"tags", run.tags},
+                           {"notes", run.notes},
                            {"device", run.device}};
     json["parent_run"] = run.parentRun ? nlohmann::json(*run.parentRun) : nlohmann::json();
     json["best_in_distribution"] =
@@ -112,8 +116,8 @@ void exportRun(const RunsArguments& arguments) {
     csv << "table,step,wall_time,name,task,length,stopping,samples,value,answer_accuracy,"
            "chain_accuracy,token_accuracy\n";
     for (const auto& point : store.metrics(run.id))
-        csv << "metric," << point.step << "," << point.wallTime << "," << point.name
-            << ",,,,," << point.value << ",,,\n";
+        csv << "metric," << point.step << "," << point.wallTime << "," << point.name << ",,,,,"
+            << point.value << ",,,\n";
     for (const auto& eval : store.evals(run.id))
         csv << "eval," << eval.step << ",,," << eval.task << "," << eval.length << ","
             << eval.stopping << "," << eval.samples << ",," << eval.answerAccuracy << ","
@@ -168,8 +172,7 @@ void addRunsCommands(CLI::App& app) {
     addStoreOption(list, *arguments);
     list->callback([arguments] { listRuns(*arguments); });
 
-    runCommand(runs, "show", "A run's config, checkpoints and latest evaluation (JSON)",
-               arguments)
+    runCommand(runs, "show", "A run's config, checkpoints and latest evaluation (JSON)", arguments)
         ->callback([arguments] { showRun(*arguments); });
 
     auto* exported =

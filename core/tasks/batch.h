@@ -36,11 +36,11 @@ struct ArBatch {
     std::int64_t batchSize = 0;
     std::int64_t length = 0; // max sequence length over the batch
 
-    std::vector<std::int64_t> tokens;        // [batch, length]
-    std::vector<float> lossMask;             // [batch, length]
-    std::vector<std::int64_t> promptLengths; // [batch] <bos> + input tokens
+    std::vector<std::int64_t> tokens;          // [batch, length]
+    std::vector<float> lossMask;               // [batch, length]
+    std::vector<std::int64_t> promptLengths;   // [batch] <bos> + input tokens
     std::vector<std::int64_t> sequenceLengths; // [batch] up to and including <eos>
-    std::vector<float> weights;              // [batch]
+    std::vector<float> weights;                // [batch]
 };
 
 } // namespace relay

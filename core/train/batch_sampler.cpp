@@ -33,17 +33,17 @@ int BatchSampler::allowedLength(std::int64_t step) const {
     if (!m_curriculum.enabled)
         return longest;
     std::int64_t grown = m_curriculum.startLength + step / std::max(1, m_curriculum.growEvery);
-    return static_cast<int>(std::min<std::int64_t>(
-        {grown, static_cast<std::int64_t>(m_curriculum.maximumLength),
-         static_cast<std::int64_t>(longest)}));
+    return static_cast<int>(
+        std::min<std::int64_t>({grown, static_cast<std::int64_t>(m_curriculum.maximumLength),
+                                static_cast<std::int64_t>(longest)}));
 }
 
 std::vector<std::size_t> BatchSampler::batch(std::int64_t step, int batchSize) const {
     // A curriculum that starts below the shortest example widens to it at once.
     auto shortest = std::find_if(m_endOfLength.begin(), m_endOfLength.end(),
                                  [](std::size_t end) { return end > 0; });
-    std::size_t pool = std::max(m_endOfLength[static_cast<std::size_t>(allowedLength(step))],
-                                *shortest);
+    std::size_t pool =
+        std::max(m_endOfLength[static_cast<std::size_t>(allowedLength(step))], *shortest);
     // SplitMix-style mixing of (seed, step) so neighbouring steps get unrelated streams.
     std::uint64_t state = m_seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(step);
     state ^= state >> 31;

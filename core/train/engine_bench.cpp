@@ -68,9 +68,9 @@ BenchResult gemm(double seconds) {
 BenchResult loopedTraining(const std::string& name, std::int64_t hiddenSize, int smallest,
                            int largest, double seconds) {
     const Vocabulary vocabulary = Vocabulary::forLargestNumber(10);
-    auto batch = toTensors(
-        makeLoopedBatch(arithmeticProblems(smallest, largest, kBatchSize), vocabulary),
-        torch::kCPU);
+    auto batch =
+        toTensors(makeLoopedBatch(arithmeticProblems(smallest, largest, kBatchSize), vocabulary),
+                  torch::kCPU);
     auto config = benchConfig(hiddenSize, vocabulary);
     LoopedTransformer model(config);
     torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(5e-4));
@@ -88,8 +88,8 @@ BenchResult loopedTraining(const std::string& name, std::int64_t hiddenSize, int
     return {name, "examples", kBatchSize / perStep, flops / perStep / 1e9, perStep};
 }
 
-BenchResult arTraining(const std::string& name, std::int64_t hiddenSize, int smallest,
-                       int largest, double seconds) {
+BenchResult arTraining(const std::string& name, std::int64_t hiddenSize, int smallest, int largest,
+                       double seconds) {
     const Vocabulary vocabulary = Vocabulary::forLargestNumber(10);
     auto batch = toTensors(
         makeArBatch(arithmeticProblems(smallest, largest, kBatchSize), vocabulary), torch::kCPU);
@@ -121,8 +121,7 @@ BenchResult loopedEvaluation(double seconds) {
     LoopedTransformer model(benchConfig(64, vocabulary));
     EvaluationOptions options;
     options.batchSize = 256;
-    double perCall =
-        timeIt(seconds, [&] { evaluateLooped(model, vocabulary, {set}, options); });
+    double perCall = timeIt(seconds, [&] { evaluateLooped(model, vocabulary, {set}, options); });
     return {"eval looped d=64 ARI k=4 (oracle+adaptive)", "problems", 256 / perCall, 0, perCall};
 }
 

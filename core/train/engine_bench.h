@@ -12,7 +12,7 @@
 namespace relay {
 
 struct BenchOptions {
-    bool paperSize = true;      // also the paper-size models (slow on a CPU)
+    bool paperSize = true;     // also the paper-size models (slow on a CPU)
     double secondsPerCase = 3; // measure each case for at least this long
     int threads = 0;           // 0: all cores
     std::string scratchFolder; // for the store benchmark; empty: the system temp folder

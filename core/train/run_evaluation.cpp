@@ -81,8 +81,8 @@ nlohmann::json evaluateForRun(LoopedTransformer& model, const RunEvaluationConte
 
 nlohmann::json evaluateForRun(ArTransformer& model, const RunEvaluationContext& context,
                               std::int64_t step) {
-    auto report = evaluateAr(model, *context.vocabulary, *context.testSets,
-                             optionsFor(context, step));
+    auto report =
+        evaluateAr(model, *context.vocabulary, *context.testSets, optionsFor(context, step));
     return storeAndSummarize(report, {}, context, "greedy");
 }
 

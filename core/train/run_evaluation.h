@@ -17,7 +17,7 @@ struct RunEvaluationContext {
     const std::vector<TestSet>* testSets = nullptr;
     std::vector<Problem> probes; // decoded at every iteration for the viewer (looped only)
     bool multitask = false;
-    int trainLengthMax = 0;      // splits in- from out-of-distribution in the summary
+    int trainLengthMax = 0; // splits in- from out-of-distribution in the summary
     std::int64_t batchSize = 256;
 };
 

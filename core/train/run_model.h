@@ -7,8 +7,8 @@
 #include "model/ar_transformer.h"
 #include "model/looped_transformer.h"
 #include "store/run_store.h"
-#include "tasks/vocabulary.h"
 #include "tasks/dataset.h"
+#include "tasks/vocabulary.h"
 #include "train/trainer.h"
 
 #include <optional>
@@ -20,9 +20,9 @@ struct RunModel {
     ExperimentConfig config;
     RunKind kind = RunKind::Looped;
     Vocabulary vocabulary;
-    LoopedTransformer looped{nullptr};      // set for looped and looped-vanilla runs
+    LoopedTransformer looped{nullptr};     // set for looped and looped-vanilla runs
     ArTransformer autoregressive{nullptr}; // set for ar runs
-    std::int64_t step = 0;                  // the checkpoint's training step
+    std::int64_t step = 0;                 // the checkpoint's training step
     std::string checkpointPath;
 };
 
@@ -33,8 +33,7 @@ RunModel loadRunModel(RunStore& store, std::int64_t run, std::optional<std::int6
                       const std::string& deviceName = "");
 
 // The dataset specs of a config's tasks, with test sets over lengthMin..lengthMax.
-std::vector<DatasetSpec> datasetSpecs(const ExperimentConfig& config, int lengthMin,
-                                      int lengthMax);
+std::vector<DatasetSpec> datasetSpecs(const ExperimentConfig& config, int lengthMin, int lengthMax);
 
 // The run's test sets as its config defines them, optionally over other lengths.
 std::vector<TestSet> runTestSets(const ExperimentConfig& config, int lengthMin, int lengthMax);

@@ -9,9 +9,9 @@
 #include "model/torch_device.h"
 #include "tasks/batching.h"
 #include "train/batch_sampler.h"
+#include "train/evaluation.h"
 #include "train/learning_rate_schedule.h"
 #include "train/objectives.h"
-#include "train/evaluation.h"
 #include "train/run_evaluation.h"
 #include "train/run_model.h"
 #include "version.h"
@@ -64,8 +64,8 @@ void buildSession(Session& session, TrainingEvents& events) {
     const auto& config = session.config;
     setCpuThreads(config.threads);
     torch::manual_seed(config.seed);
-    session.data = makeMultitaskDatasets(
-        datasetSpecs(config, config.testLengthMin, config.testLengthMax));
+    session.data =
+        makeMultitaskDatasets(datasetSpecs(config, config.testLengthMin, config.testLengthMax));
     auto& train = session.data.train;
     train.erase(std::remove_if(train.begin(), train.end(),
                                [&](const DatasetExample& example) {
@@ -116,8 +116,7 @@ StepLosses computeLoss(Session& session, const std::vector<std::size_t>& indices
     }
     StepLosses losses;
     if (session.kind == RunKind::Ar) {
-        auto batch =
-            toTensors(makeArBatch(problems, session.vocabulary, options), session.device);
+        auto batch = toTensors(makeArBatch(problems, session.vocabulary, options), session.device);
         ArForwardOptions forward;
         forward.logits = false;
         forward.readOutMask = arReadOutMask(batch);
@@ -127,8 +126,7 @@ StepLosses computeLoss(Session& session, const std::vector<std::size_t>& indices
         return losses;
     }
     bool vanilla = session.kind == RunKind::LoopedVanilla;
-    auto batch =
-        toTensors(makeLoopedBatch(problems, session.vocabulary, options), session.device);
+    auto batch = toTensors(makeLoopedBatch(problems, session.vocabulary, options), session.device);
     LoopedForwardOptions forward;
     forward.stepLogits = false;
     if (!vanilla)
@@ -138,8 +136,8 @@ StepLosses computeLoss(Session& session, const std::vector<std::size_t>& indices
     LoopedLossOptions lossOptions;
     lossOptions.iterationWeight = session.config.lambda;
     lossOptions.vanilla = vanilla;
-    auto loss = relayLoss(vanilla ? torch::Tensor() : output.maskedStepLogits,
-                          output.answerLogits, batch, lossOptions);
+    auto loss = relayLoss(vanilla ? torch::Tensor() : output.maskedStepLogits, output.answerLogits,
+                          batch, lossOptions);
     losses.total = loss.total;
     losses.answer = loss.answer.item<double>();
     if (loss.iteration.defined()) {
@@ -227,19 +225,19 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
         if (!std::isfinite(loss)) {
             flush();
             outcome.status = "diverged";
-            events.emit({{"event", "error"},
-                         {"run", session.run},
-                         {"message", "loss became " + std::to_string(loss) + " at step " +
-                                         std::to_string(step + 1) +
-                                         "; the last good checkpoint is kept"}});
+            events.emit(
+                {{"event", "error"},
+                 {"run", session.run},
+                 {"message", "loss became " + std::to_string(loss) + " at step " +
+                                 std::to_string(step + 1) + "; the last good checkpoint is kept"}});
             break;
         }
         session.optimizer->zero_grad();
         losses.total.backward();
-        double gradientNorm = config.gradientClip > 0
-                                  ? torch::nn::utils::clip_grad_norm_(parameters,
-                                                                      config.gradientClip)
-                                  : 0.0;
+        double gradientNorm =
+            config.gradientClip > 0
+                ? torch::nn::utils::clip_grad_norm_(parameters, config.gradientClip)
+                : 0.0;
         session.optimizer->step();
         session.completedSteps = step + 1;
         outcome.lastLoss = loss;
@@ -254,8 +252,8 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
         if (!std::isnan(losses.iteration))
             pending.push_back({reported, wall, "loss_iteration", losses.iteration});
         for (std::size_t t = 0; t < losses.perIteration.size(); ++t)
-            pending.push_back(
-                {reported, wall, "loss_iteration_" + std::to_string(t + 1), losses.perIteration[t]});
+            pending.push_back({reported, wall, "loss_iteration_" + std::to_string(t + 1),
+                               losses.perIteration[t]});
         if (reported % kMetricFlushEvery == 0)
             flush();
 
@@ -264,15 +262,18 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
             lastEvent = Clock::now();
             double rate = static_cast<double>((reported - firstStep) * config.batchSize) /
                           std::max(wall, 1e-9);
-            double eta = rate > 0 ? static_cast<double>((total - reported) * config.batchSize) /
-                                        rate
-                                  : 0.0;
-            nlohmann::json event = {{"event", "step"},          {"run", session.run},
-                                    {"step", reported},         {"total_steps", total},
-                                    {"loss", loss},             {"learning_rate", learningRate},
+            double eta =
+                rate > 0 ? static_cast<double>((total - reported) * config.batchSize) / rate : 0.0;
+            nlohmann::json event = {{"event", "step"},
+                                    {"run", session.run},
+                                    {"step", reported},
+                                    {"total_steps", total},
+                                    {"loss", loss},
+                                    {"learning_rate", learningRate},
                                     {"gradient_norm", gradientNorm},
                                     {"examples_per_second", rate},
-                                    {"eta_seconds", eta},       {"elapsed_seconds", wall}};
+                                    {"eta_seconds", eta},
+                                    {"elapsed_seconds", wall}};
             if (!std::isnan(losses.answer))
                 event["loss_answer"] = losses.answer;
             if (!std::isnan(losses.iteration))
@@ -348,8 +349,8 @@ RunKind runKindFromName(const std::string& name) {
     throw std::invalid_argument("run kind '" + name + "' is not one of looped, looped-vanilla, ar");
 }
 
-TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request,
-                            TrainingEvents& events, const std::atomic<bool>& cancel) {
+TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request, TrainingEvents& events,
+                            const std::atomic<bool>& cancel) {
     ExperimentConfig config = request.config;
     if (request.kind == RunKind::LoopedVanilla)
         config.objective = "vanilla";
@@ -359,9 +360,9 @@ TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request,
     for (const auto& entry : config.tasks)
         tasks += (tasks.empty() ? "" : ",") + entry.task;
     record.task = tasks;
-    record.name = !request.name.empty()   ? request.name
+    record.name = !request.name.empty()  ? request.name
                   : !config.name.empty() ? config.name + " " + record.kind
-                                          : record.kind + " " + tasks;
+                                         : record.kind + " " + tasks;
     record.parentRun = request.parentRun;
     record.configJson = experimentConfigToJson(config).dump();
     record.device = resolveDevice(config.device).name();
@@ -392,9 +393,9 @@ TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& eve
     store.setStatus(run, "running");
     return guarded(store, run, events, [&] {
         Session session(store, run, config, kind);
-        session.checkpointFolder =
-            checkpoints.empty() ? defaultCheckpointFolder(store, run)
-                                : fs::path(checkpoints.back().path).parent_path().string();
+        session.checkpointFolder = checkpoints.empty()
+                                       ? defaultCheckpointFolder(store, run)
+                                       : fs::path(checkpoints.back().path).parent_path().string();
         buildSession(session, events);
         if (!checkpoints.empty()) {
             auto metadata = loadCheckpoint(checkpoints.back().path, session.module(),

@@ -19,7 +19,7 @@ namespace relay {
 
 enum class RunKind { Looped, LoopedVanilla, Ar };
 
-std::string runKindName(RunKind kind); // looped | looped-vanilla | ar
+std::string runKindName(RunKind kind);            // looped | looped-vanilla | ar
 RunKind runKindFromName(const std::string& name); // throws std::invalid_argument
 
 struct TrainingRequest {
@@ -38,8 +38,8 @@ struct TrainingOutcome {
 };
 
 // Starts a new run. `cancel` is polled once per step (set it from a signal handler or the GUI).
-TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request,
-                            TrainingEvents& events, const std::atomic<bool>& cancel);
+TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request, TrainingEvents& events,
+                            const std::atomic<bool>& cancel);
 
 // Continues a cancelled or interrupted run from its newest checkpoint.
 TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& events,

@@ -97,8 +97,9 @@ TEST_F(TrainerTest, EachKindWritesRunsMetricsEvalsAndCheckpoints) {
             EXPECT_EQ(store.probeSteps(outcome.run), (std::vector<std::int64_t>{4, 8, 12}));
             EXPECT_FALSE(store.stepAccuracy(outcome.run).empty());
         }
-        if (kind == RunKind::Looped)
+        if (kind == RunKind::Looped) {
             EXPECT_EQ(store.metrics(outcome.run, "loss_iteration").size(), 12u);
+        }
     }
 }
 
