@@ -176,8 +176,13 @@ std::vector<std::pair<std::string, std::string>> describeConfig() {
     return lines;
 }
 
-ExperimentConfig experimentConfigFromJson(const json& user) {
+ExperimentConfig experimentConfigFromJson(const json& given) {
     const json& defaults = defaultConfigJson();
+    // Keys an earlier version wrote into stored run configs and this one no longer has: dropped,
+    // so old runs stay loadable.
+    json user = given;
+    if (user.is_object() && user.contains("training") && user["training"].is_object())
+        user["training"].erase("ema_decay");
     rejectUnknownKeys(user, defaults, "");
     json merged = defaults;
     merged.merge_patch(user);
@@ -220,7 +225,6 @@ ExperimentConfig experimentConfigFromJson(const json& user) {
     config.curriculum = merged["training"]["curriculum"];
     config.curriculumStartLength = merged["training"]["curriculum_start"];
     config.curriculumGrowEvery = merged["training"]["curriculum_grow_every"];
-    config.emaDecay = merged["training"]["ema_decay"];
     config.evalEvery = merged["eval"]["every"];
     config.checkpointEvery = merged["checkpoint"]["every"];
     config.device = merged["device"];
@@ -274,8 +278,7 @@ json experimentConfigToJson(const ExperimentConfig& config) {
                         {"gradient_clip", config.gradientClip},
                         {"curriculum", config.curriculum},
                         {"curriculum_start", config.curriculumStartLength},
-                        {"curriculum_grow_every", config.curriculumGrowEvery},
-                        {"ema_decay", config.emaDecay}};
+                        {"curriculum_grow_every", config.curriculumGrowEvery}};
     root["eval"] = {{"every", config.evalEvery}};
     root["checkpoint"] = {{"every", config.checkpointEvery}};
     root["device"] = config.device;

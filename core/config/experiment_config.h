@@ -54,7 +54,6 @@ struct ExperimentConfig {
     bool curriculum = false;
     int curriculumStartLength = 1;
     int curriculumGrowEvery = 500;
-    double emaDecay = 0.0; // 0 disables the exponential moving average of weights
     std::string device = "auto";
     int threads = 0; // 0: all cores
     std::uint64_t seed = 1;
@@ -72,7 +71,7 @@ const nlohmann::json& defaultConfigJson();
 std::vector<std::pair<std::string, std::string>> describeConfig();
 
 // Merges `user` over the defaults and validates; throws std::invalid_argument naming the key.
-ExperimentConfig experimentConfigFromJson(const nlohmann::json& user);
+ExperimentConfig experimentConfigFromJson(const nlohmann::json& given);
 nlohmann::json experimentConfigToJson(const ExperimentConfig& config);
 
 // Reads a config file (errors name the file), applies `key.path=value` overrides in order.

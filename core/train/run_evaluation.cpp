@@ -37,6 +37,7 @@ EvaluationOptions optionsFor(const RunEvaluationContext& context, std::int64_t s
     options.trainingStep = step;
     options.batchSize = context.batchSize;
     options.prependTaskToken = context.multitask;
+    options.adaptiveMaximumIterations = context.adaptiveMaximumIterations;
     for (const auto& set : *context.testSets)
         options.hitMatrixLengths.push_back(set.length); // tiny tables; the viewer wants all
     return options;

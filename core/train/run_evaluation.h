@@ -19,6 +19,7 @@ struct RunEvaluationContext {
     bool multitask = false;
     int trainLengthMax = 0; // splits in- from out-of-distribution in the summary
     std::int64_t batchSize = 256;
+    std::int64_t adaptiveMaximumIterations = 0; // iterations.maximum (0: the evaluator's default)
 };
 
 class LoopedTransformer;

@@ -177,6 +177,7 @@ void evaluate(Session& session, TrainingEvents& events) {
     context.testSets = &session.data.test;
     context.multitask = session.data.multitask;
     context.trainLengthMax = session.config.trainLengthMax;
+    context.adaptiveMaximumIterations = session.config.maximumIterations;
     if (session.kind != RunKind::Ar) {
         // Fixed for the whole run, so the viewer scrubs training time on the same problems.
         int probes = session.config.probeCount;

@@ -97,3 +97,10 @@ TEST(ExperimentConfig, DescribeListsEveryKey) {
     EXPECT_TRUE(has("tasks[].modulus"));
     EXPECT_TRUE(has("model.position_encoding"));
 }
+
+TEST(ExperimentConfig, RetiredKeysOfStoredRunsAreDropped) {
+    // Version 0.1.0 stored training.ema_decay (never implemented, since removed).
+    json stored = experimentConfigToJson(experimentConfigFromJson(json::object()));
+    stored["training"]["ema_decay"] = 0.0;
+    EXPECT_EQ(errorOf(stored), "");
+}
