@@ -1,4 +1,5 @@
 #include "tasks/edit_distance.h"
+#include "tasks/unique_chain_verifier.h"
 
 #include "tasks/vocabulary.h"
 
@@ -224,17 +225,6 @@ std::string describeRowError(int step, int token, const Tokens& expected, const 
            expected[token] + ", got '" + claimed[token] + "'";
 }
 
-// First position where the two token lists differ (a missing or extra token counts); -1 when
-// they are equal.
-int firstDifference(const Tokens& expected, const Tokens& claimed) {
-    const std::size_t common = std::min(expected.size(), claimed.size());
-    for (std::size_t i = 0; i < common; ++i) {
-        if (expected[i] != claimed[i])
-            return static_cast<int>(i);
-    }
-    return expected.size() == claimed.size() ? -1 : static_cast<int>(common);
-}
-
 } // namespace
 
 EditDistanceTask::EditDistanceTask(const TaskOptions& /*options*/) {}
@@ -314,33 +304,12 @@ Tokens EditDistanceTask::parseInput(const std::string& text) const {
 Verdict EditDistanceTask::verify(const Tokens& input, const std::vector<Tokens>& steps,
                                  const std::string& answer) const {
     const Problem truth = solve(input);
-    Verdict verdict;
-    const int expectedSteps = truth.iterations();
-    const int claimedSteps = static_cast<int>(steps.size());
-    for (int step = 0; step < std::min(expectedSteps, claimedSteps); ++step) {
-        const int token = firstDifference(truth.steps[step], steps[step]);
-        if (token < 0)
-            continue;
-        verdict.firstWrongStep = step + 1;
-        verdict.firstWrongToken = token;
-        verdict.reason = describeRowError(step + 1, token, truth.steps[step], steps[step]);
-        break;
-    }
-    if (verdict.firstWrongStep == 0 && claimedSteps != expectedSteps) {
-        verdict.firstWrongStep = std::min(expectedSteps, claimedSteps) + 1;
-        verdict.firstWrongToken = 0;
-        verdict.reason = "the chain has " + std::to_string(claimedSteps) + " steps, expected " +
-                         std::to_string(expectedSteps) + " (one row per letter of s1)";
-    }
-    verdict.chainCorrect = verdict.firstWrongStep == 0;
-    verdict.canonical = verdict.chainCorrect;
-    verdict.answerCorrect = answer == truth.answer;
-    const std::string answerReason = "answer: expected " + truth.answer + ", got '" + answer + "'";
-    if (verdict.chainCorrect)
-        verdict.reason = verdict.answerCorrect ? "ok" : answerReason;
-    else if (!verdict.answerCorrect)
-        verdict.reason += "; " + answerReason;
-    return verdict;
+    return compareWithUniqueChain(
+        truth, steps, answer,
+        [&](int step, int token, const Tokens& expected, const Tokens& claimed) {
+            return describeRowError(step, token, expected, claimed);
+        },
+        "one row per letter of s1");
 }
 
 int EditDistanceTask::largestNumber(int maximumComplexity) const {

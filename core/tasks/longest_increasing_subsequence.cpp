@@ -1,4 +1,5 @@
 #include "tasks/longest_increasing_subsequence.h"
+#include "tasks/unique_chain_verifier.h"
 
 #include "tasks/vocabulary.h"
 
@@ -151,17 +152,6 @@ std::string describeStepError(int step, int token, const Tokens& expected, const
            claimed[token] + "'";
 }
 
-// First position where the two token lists differ (a missing or extra token counts); -1 when
-// they are equal.
-int firstDifference(const Tokens& expected, const Tokens& claimed) {
-    const std::size_t common = std::min(expected.size(), claimed.size());
-    for (std::size_t i = 0; i < common; ++i) {
-        if (expected[i] != claimed[i])
-            return static_cast<int>(i);
-    }
-    return expected.size() == claimed.size() ? -1 : static_cast<int>(common);
-}
-
 } // namespace
 
 LongestIncreasingSubsequenceTask::LongestIncreasingSubsequenceTask(const TaskOptions& options)
@@ -268,34 +258,12 @@ Verdict LongestIncreasingSubsequenceTask::verify(const Tokens& input,
                                                  const std::vector<Tokens>& steps,
                                                  const std::string& answer) const {
     const Problem truth = solve(input);
-    Verdict verdict;
-    const int expectedSteps = truth.iterations();
-    const int claimedSteps = static_cast<int>(steps.size());
-    for (int step = 0; step < std::min(expectedSteps, claimedSteps); ++step) {
-        const int token = firstDifference(truth.steps[step], steps[step]);
-        if (token < 0)
-            continue;
-        verdict.firstWrongStep = step + 1;
-        verdict.firstWrongToken = token;
-        verdict.reason =
-            describeStepError(step + 1, token, truth.steps[step], steps[step], truth.complexity);
-        break;
-    }
-    if (verdict.firstWrongStep == 0 && claimedSteps != expectedSteps) {
-        verdict.firstWrongStep = std::min(expectedSteps, claimedSteps) + 1;
-        verdict.firstWrongToken = 0;
-        verdict.reason = "the chain has " + std::to_string(claimedSteps) + " steps, expected " +
-                         std::to_string(expectedSteps) + " (ten values per step)";
-    }
-    verdict.chainCorrect = verdict.firstWrongStep == 0;
-    verdict.canonical = verdict.chainCorrect;
-    verdict.answerCorrect = answer == truth.answer;
-    const std::string answerReason = "answer: expected " + truth.answer + ", got '" + answer + "'";
-    if (verdict.chainCorrect)
-        verdict.reason = verdict.answerCorrect ? "ok" : answerReason;
-    else if (!verdict.answerCorrect)
-        verdict.reason += "; " + answerReason;
-    return verdict;
+    return compareWithUniqueChain(
+        truth, steps, answer,
+        [&](int step, int token, const Tokens& expected, const Tokens& claimed) {
+            return describeStepError(step, token, expected, claimed, truth.complexity);
+        },
+        "ten values per step");
 }
 
 int LongestIncreasingSubsequenceTask::iterationCount(int complexity) const {
