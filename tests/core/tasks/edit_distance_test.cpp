@@ -2,6 +2,8 @@
 // boundary, the worked example of METHOD.md §1.2, and CoT_benchmark's own chains.
 #include "tasks/edit_distance.h"
 
+#include "garbage_input.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -393,25 +395,7 @@ TEST(EditDistance, SolveAndVerifyRejectNonCanonicalInputs) {
 }
 
 TEST(EditDistance, RandomGarbageNeverCrashes) {
-    const EditDistanceTask task;
-    const std::string alphabet = "abcxyzAB|||    <>sep,0129-\t\n\xc3\xa9";
-    std::mt19937_64 random(2024);
-    int accepted = 0;
-    for (int sample = 0; sample < 5000; ++sample) {
-        std::string text;
-        const int length = static_cast<int>(random() % 40);
-        for (int i = 0; i < length; ++i)
-            text += alphabet[random() % alphabet.size()];
-        try {
-            const Tokens input = task.parseInput(text);
-            const Problem problem = task.solve(input);
-            ASSERT_TRUE(task.verify(input, problem.steps, problem.answer).correct());
-            ++accepted;
-        } catch (const ParseError& error) {
-            ASSERT_GE(error.position(), 0) << text;
-        }
-    }
-    EXPECT_GT(accepted, 0);
+    expectRandomGarbageNeverCrashes(EditDistanceTask(), "abcxyzAB|||    <>sep,0129-\t\n\xc3\xa9");
 }
 
 } // namespace
