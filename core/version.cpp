@@ -1,7 +1,9 @@
 #include "version.h"
 
 #include <sqlite3.h>
+#ifdef RELAY_HAVE_TORCH
 #include <torch/version.h>
+#endif
 
 namespace relay {
 
@@ -10,7 +12,11 @@ std::string engineVersion() {
 }
 
 std::string torchVersion() {
+#ifdef RELAY_HAVE_TORCH
     return TORCH_VERSION;
+#else
+    return "not built (GUI-only build tree)";
+#endif
 }
 
 std::string sqliteVersion() {

@@ -1,5 +1,8 @@
 #include "model/transformer_block.h"
 
+#include <cstdlib>
+#include <string>
+
 #include <string>
 
 namespace relay {
@@ -56,6 +59,12 @@ torch::Tensor TransformerBlockImpl::forwardCached(torch::Tensor x, const Attenti
 
 void initializeWeights(torch::nn::Module& module) {
     torch::NoGradGuard noGrad;
+    if (const char* init = std::getenv("RELAY_EXPERIMENT_INIT"); init && std::string(init) == "torch") {
+        for (auto& child : module.modules(false))
+            if (auto* embedding = child->as<torch::nn::Embedding>())
+                torch::nn::init::normal_(embedding->weight, 0.0, 1.0);
+        return;
+    }
     for (auto& child : module.modules(/*include_self=*/false)) {
         if (auto* linear = child->as<torch::nn::Linear>()) {
             torch::nn::init::normal_(linear->weight, 0.0, 0.02);
