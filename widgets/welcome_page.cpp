@@ -1,24 +1,54 @@
 #include "welcome_page.h"
 
 #include <QLabel>
+#include <QPushButton>
 #include <QVBoxLayout>
 
 namespace relay {
 
 WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
-    auto* layout = new QVBoxLayout(this);
-    auto* title = new QLabel(tr("<h2>RELAY Workbench</h2>"), this);
+    auto* outer = new QVBoxLayout(this);
+    auto* column = new QWidget(this);
+    column->setMaximumWidth(760);
+    auto* layout = new QVBoxLayout(column);
+    auto* title = new QLabel(tr("<h1>RELAY Workbench</h1>"), column);
     auto* text = new QLabel(
-        tr("Train looped Transformers whose iterations line up with Chain-of-Thought steps, "
-           "watch each iteration, generate chains for longer problems and fine-tune "
-           "auto-regressive models on them.<br><br>The engine runs from a shell as "
-           "<tt>relay</tt>; try <tt>relay data generate --task ari --lengths 1-4 --per-length 10 "
-           "--out ari.txt</tt> or <tt>relay train --preset cpu-quick-ari</tt>."),
-        this);
+        tr("<p>Train looped Transformers whose loop iterations line up with Chain-of-Thought "
+           "steps (RELAY, arXiv 2502.08482), watch the curves live, and compare runs.</p>"
+           "<p><b>This run store is empty.</b> The quickest way to see the whole method is the "
+           "CPU-quick pipeline on modular arithmetic: Stage I looped training, the vanilla "
+           "looped and AR baselines, Stage II chain generation for longer problems, AR "
+           "fine-tuning on them and an accuracy-by-length table. It runs as an engine process "
+           "(<tt>relay pipeline</tt>); the window stays responsive and you can cancel it any "
+           "time.</p>"),
+        column);
     text->setWordWrap(true);
+    text->setTextFormat(Qt::RichText);
+    m_pipeline = new QPushButton(tr("Run the CPU-quick pipeline"), column);
+    m_pipeline->setObjectName(QStringLiteral("welcomePipeline"));
+    m_pipeline->setDefault(true);
+    m_pipeline->setMinimumHeight(40);
+    auto* quick = new QPushButton(tr("Only Stage I (cpu-quick-ari, looped)"), column);
+    auto* setup = new QPushButton(tr("Set up an experiment…"), column);
+    auto* hint = new QLabel(
+        tr("Runs started from a shell (<tt>relay train --preset cpu-quick-ari</tt>) appear in "
+           "the run list on the left as soon as they write to this store."),
+        column);
+    hint->setWordWrap(true);
     layout->addWidget(title);
     layout->addWidget(text);
-    layout->addStretch(1);
+    layout->addSpacing(8);
+    layout->addWidget(m_pipeline);
+    layout->addWidget(quick);
+    layout->addWidget(setup);
+    layout->addSpacing(12);
+    layout->addWidget(hint);
+    outer->addStretch(1);
+    outer->addWidget(column, 0, Qt::AlignHCenter);
+    outer->addStretch(2);
+    connect(m_pipeline, &QPushButton::clicked, this, &WelcomePage::pipelineRequested);
+    connect(quick, &QPushButton::clicked, this, &WelcomePage::quickTrainRequested);
+    connect(setup, &QPushButton::clicked, this, &WelcomePage::setupRequested);
 }
 
 } // namespace relay

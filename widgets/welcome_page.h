@@ -1,7 +1,10 @@
-// First page of the workbench: what the tool is and where to start.
+// First page of the workbench on an empty store: what the tool does and one click to run the
+// CPU-quick pipeline (or to set up an experiment by hand).
 #pragma once
 
 #include <QWidget>
+
+class QPushButton;
 
 namespace relay {
 
@@ -9,6 +12,15 @@ class WelcomePage : public QWidget {
     Q_OBJECT
 public:
     explicit WelcomePage(QWidget* parent = nullptr);
+    QPushButton* pipelineButton() const { return m_pipeline; }
+
+Q_SIGNALS:
+    void pipelineRequested();   // relay pipeline --preset cpu-quick-ari
+    void quickTrainRequested(); // relay train --preset cpu-quick-ari (Stage I only)
+    void setupRequested();
+
+private:
+    QPushButton* m_pipeline;
 };
 
 } // namespace relay

@@ -1,0 +1,89 @@
+#include "job_event.h"
+
+#include <QJsonDocument>
+
+namespace relay {
+namespace {
+
+QString number(const QJsonObject& body, const char* key, int precision = 4) {
+    return QString::number(body.value(QLatin1String(key)).toDouble(), 'g', precision);
+}
+
+QString percent(const QJsonValue& value) {
+    return QStringLiteral("%1%").arg(100.0 * value.toDouble(), 0, 'f', 1);
+}
+
+} // namespace
+
+bool parseJobEvent(const QByteArray& line, JobEvent& event) {
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(line, &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        return false;
+    const QJsonObject body = document.object();
+    if (!body.contains(QLatin1String("event")))
+        return false;
+    event.type = body.value(QLatin1String("event")).toString();
+    event.run = body.contains(QLatin1String("run"))
+                    ? static_cast<qint64>(body.value(QLatin1String("run")).toDouble())
+                    : -1;
+    event.body = body;
+    return true;
+}
+
+QString describeJobEvent(const JobEvent& event) {
+    const QJsonObject& body = event.body;
+    if (event.type == QLatin1String("step"))
+        return QStringLiteral("step %1/%2  loss %3  answer %4  iteration %5  lr %6  |g| %7  "
+                              "%8 ex/s")
+            .arg(body.value(QLatin1String("step")).toInteger())
+            .arg(body.value(QLatin1String("total_steps")).toInteger())
+            .arg(number(body, "loss"), number(body, "loss_answer"), number(body, "loss_iteration"),
+                 number(body, "learning_rate", 3), number(body, "gradient_norm", 3))
+            .arg(body.value(QLatin1String("examples_per_second")).toDouble(), 0, 'f', 0);
+    if (event.type == QLatin1String("eval"))
+        return QStringLiteral("eval at step %1 (%2): answer accuracy %3 in distribution, %4 "
+                              "longer")
+            .arg(body.value(QLatin1String("step")).toInteger())
+            .arg(body.value(QLatin1String("stopping")).toString(),
+                 percent(body.value(QLatin1String("in_distribution"))
+                             .toObject()
+                             .value(QLatin1String("answer_accuracy"))),
+                 percent(body.value(QLatin1String("out_of_distribution"))
+                             .toObject()
+                             .value(QLatin1String("answer_accuracy"))));
+    if (event.type == QLatin1String("started"))
+        return QStringLiteral("run %1 started: %2 on %3, steps %4 to %5")
+            .arg(event.run)
+            .arg(body.value(QLatin1String("kind")).toString(),
+                 body.value(QLatin1String("device")).toString())
+            .arg(body.value(QLatin1String("start_step")).toInteger())
+            .arg(body.value(QLatin1String("total_steps")).toInteger());
+    if (event.type == QLatin1String("stage")) {
+        QStringList details;
+        for (auto it = body.begin(); it != body.end(); ++it)
+            if (it.key() != QLatin1String("event") && it.key() != QLatin1String("stage") &&
+                it.key() != QLatin1String("run"))
+                details.append(
+                    QStringLiteral("%1 %2").arg(it.key(), it.value().toVariant().toString()));
+        return QStringLiteral("stage %1%2")
+            .arg(body.value(QLatin1String("stage")).toString(),
+                 details.isEmpty() ? QString()
+                                   : QStringLiteral(": ") + details.join(QStringLiteral(", ")));
+    }
+    if (event.type == QLatin1String("checkpoint"))
+        return QStringLiteral("checkpoint at step %1: %2")
+            .arg(body.value(QLatin1String("step")).toInteger())
+            .arg(body.value(QLatin1String("path")).toString());
+    if (event.type == QLatin1String("finished"))
+        return QStringLiteral("run %1 %2 after %3 steps in %4 s")
+            .arg(event.run)
+            .arg(body.value(QLatin1String("status")).toString())
+            .arg(body.value(QLatin1String("steps")).toInteger())
+            .arg(body.value(QLatin1String("wall_seconds")).toDouble(), 0, 'f', 1);
+    if (event.type == QLatin1String("error"))
+        return QStringLiteral("error: %1").arg(body.value(QLatin1String("message")).toString());
+    return QString::fromUtf8(QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+} // namespace relay

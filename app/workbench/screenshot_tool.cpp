@@ -1,0 +1,136 @@
+#include "screenshot_tool.h"
+
+#include "experiment_form.h"
+#include "experiment_setup_view.h"
+#include "run_comparison_view.h"
+#include "run_history_view.h"
+#include "run_table_model.h"
+#include "training_dashboard.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QSet>
+#include <QTabWidget>
+#include <QThread>
+
+#include <cstdio>
+
+namespace relay {
+
+bool waitUntil(const std::function<bool()>& done, int timeoutMilliseconds) {
+    QElapsedTimer timer;
+    timer.start();
+    while (!done()) {
+        if (timer.elapsed() > timeoutMilliseconds)
+            return false;
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+        QThread::msleep(10);
+    }
+    return true;
+}
+
+namespace {
+
+void settle() {
+    // Queued replots and layout passes.
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 400)
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+}
+
+bool save(QWidget& window, const QString& folder, const QString& name) {
+    settle();
+    const QString path = QDir(folder).filePath(name);
+    const bool ok = window.grab().save(path, "PNG");
+    std::printf("%s %s\n", ok ? "wrote" : "FAILED to write", qPrintable(path));
+    return ok;
+}
+
+// The richest run for the dashboard: the newest finished looped run, else the newest run.
+qint64 dashboardRun(const QVector<RunRow>& rows) {
+    for (const RunRow& row : rows)
+        if (row.run.kind == "looped" && row.run.status == "finished" &&
+            row.summary.lastEvaluatedStep >= 0)
+            return row.run.id;
+    return rows.isEmpty() ? -1 : rows.first().run.id;
+}
+
+// Up to four evaluated runs for the comparison, different kinds first.
+QList<qint64> comparisonRuns(const QVector<RunRow>& rows) {
+    QList<qint64> runs;
+    QSet<QString> kinds;
+    for (const RunRow& row : rows)
+        if (row.summary.lastEvaluatedStep >= 0 && runs.size() < 4 &&
+            !kinds.contains(QString::fromStdString(row.run.kind))) {
+            runs.append(row.run.id);
+            kinds.insert(QString::fromStdString(row.run.kind));
+        }
+    for (const RunRow& row : rows)
+        if (row.summary.lastEvaluatedStep >= 0 && runs.size() < 3 && !runs.contains(row.run.id))
+            runs.append(row.run.id);
+    return runs;
+}
+
+} // namespace
+
+int takeScreenshots(const MainWindow::Options& options, const QString& folder) {
+    if (!QDir().mkpath(folder)) {
+        std::fprintf(stderr, "cannot create %s\n", qPrintable(folder));
+        return 1;
+    }
+    MainWindow window(options);
+    window.resize(1600, 1000);
+    window.show();
+    bool refreshed = false;
+    QObject::connect(&window, &MainWindow::runsRefreshed, [&] { refreshed = true; });
+    if (!waitUntil([&] { return refreshed; }, 20000)) {
+        std::fprintf(stderr, "the run store %s did not load\n", qPrintable(options.storePath));
+        return 1;
+    }
+    const QVector<RunRow> rows = window.runModel()->rows();
+    bool ok = true;
+
+    window.showView(MainWindow::View::Welcome);
+    ok &= save(window, folder, QStringLiteral("welcome.png"));
+
+    window.showView(MainWindow::View::Setup);
+    ok &= save(window, folder, QStringLiteral("setup.png"));
+    ExperimentForm* form = window.setup()->form();
+    const nlohmann::json heads = form->document()["model"]["heads"];
+    form->setValue(QStringLiteral("model.heads"), 3); // an inline validation message
+    ok &= save(window, folder, QStringLiteral("setup-validation.png"));
+    form->setValue(QStringLiteral("model.heads"), heads);
+
+    const qint64 run = dashboardRun(rows);
+    if (run >= 0) {
+        bool loaded = false;
+        QObject::connect(window.dashboard(), &TrainingDashboard::runLoaded,
+                         [&](qint64 id) { loaded = loaded || id == run; });
+        window.openRun(run);
+        window.showView(MainWindow::View::Dashboard);
+        waitUntil([&] { return loaded; }, 30000);
+        window.dashboard()->setSmoothing(0.6);
+        ok &= save(window, folder, QStringLiteral("dashboard.png"));
+        ok &= save(window, folder, QStringLiteral("workbench.png"));
+    }
+
+    window.showView(MainWindow::View::History);
+    if (run >= 0)
+        window.history()->selectRun(run);
+    ok &= save(window, folder, QStringLiteral("history.png"));
+
+    const QList<qint64> compared = comparisonRuns(rows);
+    if (!compared.isEmpty()) {
+        window.compareRuns(compared);
+        waitUntil([&] { return window.comparison()->allLoaded(); }, 30000);
+        ok &= save(window, folder, QStringLiteral("comparison.png"));
+    }
+
+    window.showView(MainWindow::View::Iterations);
+    ok &= save(window, folder, QStringLiteral("iterations-planned.png"));
+    return ok ? 0 : 1;
+}
+
+} // namespace relay

@@ -1,0 +1,69 @@
+// Experiment setup: inline validation by the engine's own rules, presets, and the overrides the
+// pipeline button passes.
+#include "experiment_form.h"
+#include "experiment_setup_view.h"
+
+#include <gtest/gtest.h>
+
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+
+using namespace relay;
+
+TEST(SetupView, StartsFromTheCpuQuickPresetAndIsValid) {
+    ExperimentSetupView view;
+    EXPECT_EQ(view.presetName(), "cpu-quick-ari");
+    EXPECT_TRUE(view.form()->isValid()) << view.form()->error().toStdString();
+    EXPECT_EQ(view.form()->document()["model"]["hidden_size"], 64);
+    EXPECT_TRUE(view.launchButton("looped")->isEnabled());
+    // Every key of the engine's config has an editor.
+    for (const char* key : {"optimizer.learning_rate", "model.position_encoding", "tasks.0.modulus",
+                            "iterations.rule", "training.curriculum", "seed"})
+        EXPECT_NE(view.form()->editor(key), nullptr) << key;
+}
+
+TEST(SetupView, AnInvalidValueIsReportedUnderItsFieldAndBlocksLaunching) {
+    ExperimentSetupView view;
+    view.show();
+    auto* heads = qobject_cast<QSpinBox*>(view.form()->editor("model.heads"));
+    ASSERT_NE(heads, nullptr);
+    heads->setValue(3); // 64 is not divisible by 3
+    EXPECT_FALSE(view.form()->isValid());
+    EXPECT_EQ(view.form()->errorKey(), "model.heads");
+    EXPECT_TRUE(view.form()->error().contains("divisible")) << view.form()->error().toStdString();
+    EXPECT_FALSE(view.launchButton("looped")->isEnabled());
+    EXPECT_FALSE(view.launchButton("pipeline")->isEnabled());
+    heads->setValue(4);
+    EXPECT_TRUE(view.form()->isValid());
+    EXPECT_TRUE(view.launchButton("looped")->isEnabled());
+
+    view.form()->setValue("train_lengths.min", 9); // larger than train_lengths.max
+    EXPECT_EQ(view.form()->errorKey(), "train_lengths.min");
+}
+
+TEST(SetupView, PipelineOverridesAreTheChangesFromThePreset) {
+    ExperimentSetupView view;
+    EXPECT_TRUE(view.overridesFromPreset().isEmpty());
+    view.form()->setValue("training.steps", 123);
+    view.form()->setValue("tasks.0.modulus", 7);
+    const QStringList overrides = view.overridesFromPreset();
+    EXPECT_TRUE(overrides.contains("training.steps=123"));
+    ASSERT_EQ(overrides.filter("tasks=").size(), 1); // lists go whole
+    EXPECT_TRUE(overrides.filter("tasks=").first().contains(R"("modulus":7)"));
+    EXPECT_EQ(view.launchConfig()["training"]["steps"], 123);
+}
+
+TEST(SetupView, SavedConfigsOpenAgain) {
+    ExperimentSetupView view;
+    view.form()->setValue("seed", 42);
+    const QString path = QDir::temp().filePath("relay-setup-test.json");
+    ASSERT_TRUE(view.saveConfig(path));
+    ExperimentSetupView other;
+    QString error;
+    ASSERT_TRUE(other.openConfig(path, &error)) << error.toStdString();
+    EXPECT_EQ(other.form()->document()["seed"], 42);
+    QFile::remove(path);
+}

@@ -1,0 +1,90 @@
+#include "widget_test_support.h"
+
+#include "screenshot_tool.h"
+
+#include <gtest/gtest.h>
+
+#include <QDir>
+#include <QFile>
+#include <QLockFile>
+#include <QProcess>
+
+namespace relay::test {
+
+QString enginePath() {
+    const QString environment = qEnvironmentVariable("RELAY_ENGINE");
+    return environment.isEmpty() ? QStringLiteral(RELAY_TEST_ENGINE) : environment;
+}
+
+QStringList tinyOverrides(int steps) {
+    return {QStringLiteral("training.steps=%1").arg(steps),
+            QStringLiteral("data.train_samples=300"),
+            QStringLiteral("data.test_samples_per_length=20"),
+            QStringLiteral("eval.every=10"),
+            QStringLiteral("checkpoint.every=10"),
+            QStringLiteral("model.hidden_size=16"),
+            QStringLiteral("model.layers=1"),
+            QStringLiteral("model.heads=2"),
+            QStringLiteral("test_lengths.max=5"),
+            QStringLiteral("threads=1")};
+}
+
+namespace {
+
+void runEngine(const QString& store, const QString& kind, const QString& name) {
+    QStringList arguments = {QStringLiteral("train"),
+                             QStringLiteral("--preset"),
+                             QStringLiteral("cpu-quick-ari"),
+                             QStringLiteral("--kind"),
+                             kind,
+                             QStringLiteral("--name"),
+                             name,
+                             QStringLiteral("--db"),
+                             store};
+    for (const QString& assignment : tinyOverrides())
+        arguments << QStringLiteral("--set") << assignment;
+    QProcess engine;
+    engine.start(enginePath(), arguments);
+    ASSERT_TRUE(engine.waitForFinished(180000)) << "engine timed out";
+    ASSERT_EQ(engine.exitCode(), 0) << engine.readAllStandardError().toStdString();
+}
+
+} // namespace
+
+QString sharedStorePath(bool fresh) {
+    const QDir folder(QStringLiteral(RELAY_WIDGET_TEST_STORE_DIR));
+    QDir().mkpath(folder.path());
+    const QString path = folder.filePath(QStringLiteral("runs.db"));
+    const QString ready = folder.filePath(QStringLiteral("ready"));
+    QLockFile lock(folder.filePath(QStringLiteral("lock")));
+    lock.setStaleLockTime(0);
+    EXPECT_TRUE(lock.tryLock(300000));
+    if (fresh || !QFile::exists(ready)) {
+        QFile::remove(ready);
+        for (const QString& name : folder.entryList({QStringLiteral("runs.db*")}))
+            QFile::remove(folder.filePath(name));
+        QDir(folder.filePath(QStringLiteral("checkpoints"))).removeRecursively();
+        runEngine(path, QStringLiteral("looped"), QStringLiteral("tiny-looped"));
+        runEngine(path, QStringLiteral("ar"), QStringLiteral("tiny-ar"));
+        QFile marker(ready);
+        EXPECT_TRUE(marker.open(QIODevice::WriteOnly));
+    }
+    return path;
+}
+
+QString copySharedStore(const QString& folder) {
+    const QString source = sharedStorePath();
+    const QString target = QDir(folder).filePath(QStringLiteral("runs.db"));
+    // The engine closed the store cleanly, so the main file holds everything (WAL checkpointed
+    // on close); copy the WAL too in case it did not.
+    QFile::copy(source, target);
+    if (QFile::exists(source + QStringLiteral("-wal")))
+        QFile::copy(source + QStringLiteral("-wal"), target + QStringLiteral("-wal"));
+    return target;
+}
+
+bool waitFor(const std::function<bool()>& done, int timeoutMilliseconds) {
+    return waitUntil(done, timeoutMilliseconds);
+}
+
+} // namespace relay::test

@@ -1,0 +1,27 @@
+// Shared pieces of the widget tests: the engine they drive, a store filled by a tiny real
+// engine run (made once per ctest run by the widgets.shared_store fixture), tiny configs, and
+// waiting on the event loop.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+
+namespace relay::test {
+
+QString enginePath(); // $RELAY_ENGINE, else the build's RELAY_TEST_ENGINE
+
+// `--set` overrides of a training that takes seconds: 20 steps, a 16-wide one-layer model.
+QStringList tinyOverrides(int steps = 20);
+
+// The shared store: run 1 "tiny-looped" (looped) and run 2 "tiny-ar" (ar), both finished with
+// evaluations. Created when missing (or when fresh is true); fails the test on engine errors.
+QString sharedStorePath(bool fresh = false);
+
+// A private copy of the shared store in `folder` (for tests that edit or delete runs).
+QString copySharedStore(const QString& folder);
+
+bool waitFor(const std::function<bool()>& done, int timeoutMilliseconds = 60000);
+
+} // namespace relay::test

@@ -1,0 +1,348 @@
+#include "run_comparison_view.h"
+
+#include "config_diff.h"
+#include "curve_plot.h"
+#include "run_series.h"
+#include "run_table_model.h"
+#include "series_colors.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSlider>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace relay {
+
+RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, QWidget* parent)
+    : QWidget(parent), m_store(store), m_model(model) {
+    auto* layout = new QHBoxLayout(this);
+    auto* side = new QVBoxLayout;
+    side->addWidget(new QLabel(tr("Runs to compare:"), this));
+    m_runs = new QListWidget(this);
+    m_runs->setObjectName(QStringLiteral("comparisonRuns"));
+    side->addWidget(m_runs, 1);
+    auto* form = new QFormLayout;
+    m_metric = new QComboBox(this);
+    m_metric->addItems({QStringLiteral("loss"), QStringLiteral("loss_answer"),
+                        QStringLiteral("loss_iteration"), QStringLiteral("learning_rate"),
+                        QStringLiteral("gradient_norm")});
+    m_xAxis = new QComboBox(this);
+    m_xAxis->addItems({tr("Step"), tr("Wall time (s)")});
+    m_stopping = new QComboBox(this);
+    m_stopping->addItem(tr("oracle T (looped), greedy (AR)"), QStringLiteral("oracle"));
+    m_stopping->addItem(tr("adaptive (looped), greedy (AR)"), QStringLiteral("adaptive"));
+    m_smoothing = new QSlider(Qt::Horizontal, this);
+    m_smoothing->setRange(0, 99);
+    m_logScale = new QCheckBox(tr("Log scale"), this);
+    m_allKeys = new QCheckBox(tr("Show identical keys"), this);
+    form->addRow(tr("Curve:"), m_metric);
+    form->addRow(tr("X axis:"), m_xAxis);
+    form->addRow(tr("Smoothing:"), m_smoothing);
+    form->addRow(QString(), m_logScale);
+    form->addRow(tr("Stopping:"), m_stopping);
+    form->addRow(QString(), m_allKeys);
+    side->addLayout(form);
+    auto* exports = new QHBoxLayout;
+    for (const QString& format :
+         {QStringLiteral("PNG"), QStringLiteral("PDF"), QStringLiteral("CSV")}) {
+        auto* button = new QPushButton(tr("Export %1…").arg(format), this);
+        connect(button, &QPushButton::clicked, this, [this, format] { askExport(format); });
+        exports->addWidget(button);
+    }
+    side->addLayout(exports);
+    auto* sideWidget = new QWidget(this);
+    sideWidget->setLayout(side);
+    sideWidget->setMaximumWidth(330);
+
+    auto* charts = new QSplitter(Qt::Vertical, this);
+    auto* top = new QSplitter(Qt::Horizontal, charts);
+    m_overlay = new CurvePlot(tr("Training curves"), top);
+    m_accuracy = new QCustomPlot(top);
+    m_accuracy->setMinimumSize(300, 220);
+    m_overlay->setMinimumSize(300, 220);
+    m_diff = new QTableWidget(charts);
+    m_diff->setObjectName(QStringLiteral("configDiff"));
+    m_diff->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_diff->verticalHeader()->hide();
+    m_diff->setAlternatingRowColors(true);
+    charts->setStretchFactor(0, 3);
+    charts->setStretchFactor(1, 1);
+    layout->addWidget(sideWidget);
+    layout->addWidget(charts, 1);
+
+    // The accuracy-vs-length chart follows the palette like the curve plots.
+    const QPalette colours = palette();
+    m_accuracy->setBackground(colours.brush(QPalette::Base));
+    m_accuracy->plotLayout()->insertRow(0);
+    auto* title = new QCPTextElement(m_accuracy, tr("Answer accuracy by length"),
+                                     QFont(font().family(), font().pointSize(), QFont::DemiBold));
+    title->setTextColor(colours.color(QPalette::Text));
+    m_accuracy->plotLayout()->addElement(0, 0, title);
+    for (QCPAxis* axis : {m_accuracy->xAxis, m_accuracy->yAxis}) {
+        axis->setBasePen(QPen(colours.color(QPalette::Text)));
+        axis->setTickPen(QPen(colours.color(QPalette::Text)));
+        axis->setSubTickPen(QPen(colours.color(QPalette::Text)));
+        axis->setTickLabelColor(colours.color(QPalette::Text));
+        axis->setLabelColor(colours.color(QPalette::Text));
+    }
+    m_accuracy->xAxis->setLabel(tr("test length (complexity)"));
+    m_accuracy->yAxis->setLabel(tr("answer accuracy"));
+    m_accuracy->legend->setVisible(true);
+    m_accuracy->legend->setBrush(colours.brush(QPalette::Base));
+    m_accuracy->legend->setTextColor(colours.color(QPalette::Text));
+    m_accuracy->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+    m_accuracy->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+
+    connect(m_model, &QAbstractItemModel::modelReset, this, &RunComparisonView::rebuildRunList);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &RunComparisonView::rebuildRunList);
+    connect(m_runs, &QListWidget::itemChanged, this, [this] {
+        if (!m_updatingList)
+            setSelectedRuns(selectedRuns());
+    });
+    connect(m_store, &StoreAccess::runLoaded, this, &RunComparisonView::onRunLoaded);
+    connect(m_metric, &QComboBox::currentTextChanged, this, [this] {
+        m_overlay->setFollowing(true);
+        redraw();
+    });
+    connect(m_xAxis, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+        m_overlay->setFollowing(true);
+        redraw();
+    });
+    connect(m_stopping, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            &RunComparisonView::redraw);
+    connect(m_allKeys, &QCheckBox::toggled, this, &RunComparisonView::drawDiff);
+    connect(m_smoothing, &QSlider::valueChanged, this,
+            [this](int value) { m_overlay->setSmoothing(value / 100.0); });
+    connect(m_logScale, &QCheckBox::toggled, m_overlay, &CurvePlot::setLogScale);
+    m_refresh = new QTimer(this);
+    m_refresh->setInterval(2000);
+    connect(m_refresh, &QTimer::timeout, this, [this] {
+        for (const RunData& data : std::as_const(m_data))
+            if (data.run.status == "running")
+                m_store->requestRun(data.run.id);
+    });
+    m_refresh->start();
+    rebuildRunList();
+}
+
+QString RunComparisonView::runLabel(std::int64_t run) const {
+    const RunRow* row = m_model->findRun(run);
+    if (!row)
+        return tr("run %1").arg(run);
+    return QStringLiteral("%1 · %2 (%3)")
+        .arg(run)
+        .arg(QString::fromStdString(row->run.name), QString::fromStdString(row->run.kind));
+}
+
+void RunComparisonView::rebuildRunList() {
+    const QList<qint64> checked = selectedRuns();
+    m_updatingList = true;
+    m_runs->clear();
+    for (const RunRow& row : m_model->rows()) {
+        auto* item = new QListWidgetItem(runLabel(row.run.id), m_runs);
+        item->setData(Qt::UserRole, QVariant::fromValue<qint64>(row.run.id));
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(checked.contains(row.run.id) ? Qt::Checked : Qt::Unchecked);
+        item->setForeground(RunTableModel::statusColor(QString::fromStdString(row.run.status)));
+    }
+    m_updatingList = false;
+}
+
+QList<qint64> RunComparisonView::selectedRuns() const {
+    QList<qint64> runs;
+    for (int i = 0; i < m_runs->count(); ++i)
+        if (m_runs->item(i)->checkState() == Qt::Checked)
+            runs.append(m_runs->item(i)->data(Qt::UserRole).toLongLong());
+    // Runs asked for before the list knew them stay selected.
+    for (auto it = m_data.keyBegin(); it != m_data.keyEnd(); ++it)
+        if (!runs.contains(*it) && m_model->rowOfRun(*it) < 0)
+            runs.append(*it);
+    return runs;
+}
+
+void RunComparisonView::setSelectedRuns(const QList<qint64>& runs) {
+    m_updatingList = true;
+    for (int i = 0; i < m_runs->count(); ++i) {
+        const auto id = m_runs->item(i)->data(Qt::UserRole).toLongLong();
+        m_runs->item(i)->setCheckState(runs.contains(id) ? Qt::Checked : Qt::Unchecked);
+    }
+    m_updatingList = false;
+    for (auto it = m_data.begin(); it != m_data.end();)
+        it = runs.contains(it.key()) ? std::next(it) : m_data.erase(it);
+    for (std::int64_t run : runs)
+        if (!m_data.contains(run)) {
+            m_data.insert(run, RunData()); // placeholder until it loads
+            m_data[run].run.id = run;
+            m_store->requestRun(run);
+        }
+    m_overlay->setFollowing(true);
+    redraw();
+}
+
+bool RunComparisonView::allLoaded() const {
+    for (const RunData& data : m_data)
+        if (data.run.configJson.empty() || data.run.configJson == "{}")
+            return false;
+    return true;
+}
+
+void RunComparisonView::setMetric(const QString& name) {
+    m_metric->setCurrentText(name);
+}
+
+void RunComparisonView::onRunLoaded(const RunData& data) {
+    if (!m_data.contains(data.run.id))
+        return;
+    m_data[data.run.id] = data;
+    // Offer every metric any selected run has (loss_iteration_N, ...).
+    for (const RunData& run : std::as_const(m_data))
+        for (const auto& [name, series] : metricSeries(run, XAxisMode::Step).toStdMap())
+            if (m_metric->findText(name) < 0)
+                m_metric->addItem(name);
+    redraw();
+}
+
+void RunComparisonView::redraw() {
+    drawOverlay();
+    drawAccuracy();
+    drawDiff();
+    Q_EMIT updated();
+}
+
+void RunComparisonView::drawOverlay() {
+    const XAxisMode mode = m_xAxis->currentIndex() == 0 ? XAxisMode::Step : XAxisMode::WallTime;
+    m_overlay->clearSeries();
+    int colour = 0;
+    for (auto it = m_data.cbegin(); it != m_data.cend(); ++it, ++colour) {
+        const auto series = metricSeries(*it, mode).value(m_metric->currentText());
+        const int index = m_overlay->addSeries(runLabel(it.key()), seriesColor(colour));
+        m_overlay->setSeriesData(index, series.x, series.y);
+    }
+    m_overlay->setAxisLabels(mode == XAxisMode::Step ? tr("step") : tr("wall time (s)"),
+                             m_metric->currentText());
+    m_overlay->fitToData();
+}
+
+void RunComparisonView::drawAccuracy() {
+    m_accuracy->clearGraphs();
+    m_accuracy->clearItems();
+    const QStringList preferred = {m_stopping->currentData().toString(), QStringLiteral("greedy"),
+                                   QStringLiteral("oracle")};
+    int colour = 0, trainingMin = 0, trainingMax = 0, longest = 1;
+    for (auto it = m_data.cbegin(); it != m_data.cend(); ++it, ++colour) {
+        QString used;
+        const XYSeries series = accuracyByLengthAtEnd(*it, preferred, &used);
+        QCPGraph* graph = m_accuracy->addGraph();
+        graph->setName(used.isEmpty() ? runLabel(it.key())
+                                      : QStringLiteral("%1 [%2]").arg(runLabel(it.key()), used));
+        graph->setPen(QPen(seriesColor(colour), 2));
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 6));
+        graph->setData(series.x, series.y, true);
+        if (!series.x.isEmpty())
+            longest = std::max(longest, static_cast<int>(series.x.last()));
+        if (trainingMax == 0) {
+            trainingMax = trainingLengthOf(it->run);
+            try {
+                trainingMin = nlohmann::json::parse(it->run.configJson)
+                                  .at("train_lengths")
+                                  .at("min")
+                                  .get<int>();
+            } catch (const nlohmann::json::exception&) {
+                trainingMin = 1;
+            }
+        }
+    }
+    if (trainingMax > 0) {
+        // The training range, shaded: everything right of it is length generalization.
+        auto* range = new QCPItemRect(m_accuracy);
+        range->topLeft->setType(QCPItemPosition::ptPlotCoords);
+        range->bottomRight->setType(QCPItemPosition::ptPlotCoords);
+        range->topLeft->setCoords(trainingMin - 0.5, 1.05);
+        range->bottomRight->setCoords(trainingMax + 0.5, -0.05);
+        QColor shade = palette().color(QPalette::Highlight);
+        shade.setAlpha(40);
+        range->setBrush(shade);
+        range->setPen(Qt::NoPen);
+        range->setLayer(QStringLiteral("background"));
+        auto* label = new QCPItemText(m_accuracy);
+        label->position->setType(QCPItemPosition::ptPlotCoords);
+        label->position->setCoords((trainingMin + trainingMax) / 2.0, 1.03);
+        label->setText(tr("training lengths"));
+        label->setColor(palette().color(QPalette::Text));
+    }
+    m_accuracy->xAxis->setRange(0.5, longest + 0.5);
+    m_accuracy->yAxis->setRange(-0.02, 1.06);
+    m_accuracy->xAxis->ticker()->setTickCount(std::min(longest, 12));
+    m_accuracy->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void RunComparisonView::drawDiff() {
+    std::vector<nlohmann::json> configs;
+    QStringList headers = {tr("config key")};
+    for (auto it = m_data.cbegin(); it != m_data.cend(); ++it) {
+        nlohmann::json config;
+        try {
+            config = nlohmann::json::parse(it->run.configJson);
+        } catch (const nlohmann::json::exception&) {
+            config = nlohmann::json::object();
+        }
+        config["(kind)"] = it->run.kind; // the kind is not in the config but differs too
+        configs.push_back(std::move(config));
+        headers.append(runLabel(it.key()));
+    }
+    const auto rows = diffConfigs(configs);
+    m_diff->clear();
+    m_diff->setColumnCount(headers.size());
+    m_diff->setHorizontalHeaderLabels(headers);
+    m_diff->setRowCount(0);
+    for (const ConfigDiffRow& row : rows) {
+        if (!row.differs && !m_allKeys->isChecked())
+            continue;
+        const int index = m_diff->rowCount();
+        m_diff->insertRow(index);
+        m_diff->setItem(index, 0, new QTableWidgetItem(QString::fromStdString(row.key)));
+        for (std::size_t i = 0; i < row.values.size(); ++i) {
+            auto* item = new QTableWidgetItem(QString::fromStdString(row.values[i]));
+            if (row.differs)
+                item->setFont([&] {
+                    QFont bold = item->font();
+                    bold.setBold(true);
+                    return bold;
+                }());
+            m_diff->setItem(index, static_cast<int>(i) + 1, item);
+        }
+    }
+    m_diff->resizeColumnsToContents();
+}
+
+void RunComparisonView::askExport(const QString& format) {
+    const QString filter = format == QLatin1String("PNG")   ? tr("PNG image (*.png)")
+                           : format == QLatin1String("PDF") ? tr("PDF document (*.pdf)")
+                                                            : tr("CSV table (*.csv)");
+    QString path =
+        QFileDialog::getSaveFileName(this, tr("Export comparison"),
+                                     QStringLiteral("comparison.%1").arg(format.toLower()), filter);
+    if (path.isEmpty())
+        return;
+    QString error;
+    const bool ok = format == QLatin1String("PNG")   ? exportPng(path, &error)
+                    : format == QLatin1String("PDF") ? exportPdf(path, &error)
+                                                     : exportCsv(path, &error);
+    if (!ok)
+        QMessageBox::warning(
+            this, tr("Export failed"),
+            tr("Could not write %1: %2\nChoose another folder or file name.").arg(path, error));
+}
+
+} // namespace relay

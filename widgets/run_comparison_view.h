@@ -1,0 +1,74 @@
+// Run comparison: pick runs, overlay one metric of each, draw answer accuracy against test
+// length with one line per run and the training range shaded (the paper's main figure), list
+// the config keys where they differ, and export the charts (PNG, PDF) and their data (CSV).
+#pragma once
+
+#include "store_access.h"
+
+#include <QMap>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QCustomPlot;
+class QListWidget;
+class QSlider;
+class QTableWidget;
+class QTimer;
+
+namespace relay {
+
+class CurvePlot;
+class RunTableModel;
+
+class RunComparisonView : public QWidget {
+    Q_OBJECT
+public:
+    RunComparisonView(StoreAccess* store, RunTableModel* model, QWidget* parent = nullptr);
+
+    void setSelectedRuns(const QList<qint64>& runs);
+    QList<qint64> selectedRuns() const;
+    bool allLoaded() const; // every selected run's data has arrived
+    void setMetric(const QString& name);
+
+    CurvePlot* overlayPlot() const { return m_overlay; }
+    QCustomPlot* accuracyPlot() const { return m_accuracy; }
+    QTableWidget* diffTable() const { return m_diff; }
+
+    // Both charts stacked (PNG, PDF); the drawn data in long form (CSV:
+    // run,name,chart,x,y). Return false and set *error when the file cannot be written.
+    bool exportPng(const QString& path, QString* error = nullptr) const;
+    bool exportPdf(const QString& path, QString* error = nullptr) const;
+    bool exportCsv(const QString& path, QString* error = nullptr) const;
+
+Q_SIGNALS:
+    void updated(); // redrawn after a selection change or new data
+
+private:
+    void rebuildRunList();
+    void onRunLoaded(const RunData& data);
+    void redraw();
+    void drawOverlay();
+    void drawAccuracy();
+    void drawDiff();
+    void askExport(const QString& format);
+    QString runLabel(std::int64_t run) const;
+
+    StoreAccess* m_store;
+    RunTableModel* m_model;
+    QMap<std::int64_t, RunData> m_data;
+    QListWidget* m_runs;
+    QComboBox* m_metric;
+    QComboBox* m_xAxis;
+    QComboBox* m_stopping;
+    QSlider* m_smoothing;
+    QCheckBox* m_logScale;
+    QCheckBox* m_allKeys;
+    CurvePlot* m_overlay;
+    QCustomPlot* m_accuracy;
+    QTableWidget* m_diff;
+    QTimer* m_refresh;
+    bool m_updatingList = false;
+};
+
+} // namespace relay

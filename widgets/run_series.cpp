@@ -1,0 +1,128 @@
+#include "run_series.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+
+namespace relay {
+namespace {
+
+void sortByX(XYSeries& series) {
+    if (std::is_sorted(series.x.begin(), series.x.end()))
+        return;
+    std::vector<int> order(series.x.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return series.x[a] < series.x[b]; });
+    XYSeries sorted;
+    for (int index : order) {
+        sorted.x.append(series.x[index]);
+        sorted.y.append(series.y[index]);
+    }
+    series = std::move(sorted);
+}
+
+} // namespace
+
+QMap<QString, XYSeries> metricSeries(const RunData& data, XAxisMode mode) {
+    std::map<std::string, XYSeries> byName;
+    for (const MetricPoint& point : data.metrics) {
+        XYSeries& series = byName[point.name];
+        series.x.append(mode == XAxisMode::Step ? static_cast<double>(point.step) : point.wallTime);
+        series.y.append(point.value);
+    }
+    QMap<QString, XYSeries> result;
+    for (auto& [name, series] : byName) {
+        sortByX(series);
+        result.insert(QString::fromStdString(name), std::move(series));
+    }
+    return result;
+}
+
+QStringList stoppingRules(const std::vector<EvalRecord>& evals) {
+    QStringList rules;
+    for (const EvalRecord& eval : evals) {
+        const QString rule = QString::fromStdString(eval.stopping);
+        if (!rules.contains(rule))
+            rules.append(rule);
+    }
+    return rules;
+}
+
+QMap<int, XYSeries> accuracyByLengthOverTime(const RunData& data, const QString& stopping,
+                                             XAxisMode mode) {
+    std::map<std::int64_t, double> wallOfStep;
+    if (mode == XAxisMode::WallTime)
+        for (const MetricPoint& point : data.metrics)
+            wallOfStep.emplace(point.step, point.wallTime);
+    const std::string rule = stopping.toStdString();
+    QMap<int, XYSeries> result;
+    for (const EvalRecord& eval : data.evals) {
+        if (eval.stopping != rule)
+            continue;
+        double x = static_cast<double>(eval.step);
+        if (mode == XAxisMode::WallTime) {
+            auto found = wallOfStep.lower_bound(eval.step);
+            if (found == wallOfStep.end())
+                continue;
+            x = found->second;
+        }
+        XYSeries& series = result[eval.length];
+        series.x.append(x);
+        series.y.append(eval.answerAccuracy);
+    }
+    for (XYSeries& series : result)
+        sortByX(series);
+    return result;
+}
+
+XYSeries accuracyByLengthAtEnd(const RunData& data, const QStringList& preferred,
+                               QString* usedStopping) {
+    const QStringList present = stoppingRules(data.evals);
+    QString rule;
+    for (const QString& candidate : preferred)
+        if (present.contains(candidate)) {
+            rule = candidate;
+            break;
+        }
+    if (rule.isEmpty() && !present.isEmpty())
+        rule = present.first();
+    if (usedStopping)
+        *usedStopping = rule;
+    std::int64_t lastStep = -1;
+    for (const EvalRecord& eval : data.evals)
+        if (QString::fromStdString(eval.stopping) == rule)
+            lastStep = std::max(lastStep, eval.step);
+    std::map<int, std::pair<double, int>> byLength; // several tasks: mean over them
+    for (const EvalRecord& eval : data.evals)
+        if (eval.step == lastStep && QString::fromStdString(eval.stopping) == rule) {
+            byLength[eval.length].first += eval.answerAccuracy;
+            byLength[eval.length].second += 1;
+        }
+    XYSeries series;
+    for (const auto& [length, cell] : byLength) {
+        series.x.append(length);
+        series.y.append(cell.first / cell.second);
+    }
+    return series;
+}
+
+std::int64_t totalStepsOf(const RunRecord& run) {
+    try {
+        const auto config = nlohmann::json::parse(run.configJson);
+        const auto& training = config.at("training");
+        const std::int64_t epochs = training.value("epochs", 0);
+        if (epochs > 0) {
+            const std::int64_t samples = config.at("data").value("train_samples", 0);
+            const std::int64_t batch = std::max<std::int64_t>(1, training.value("batch_size", 1));
+            return std::max<std::int64_t>(1, (samples + batch - 1) / batch * epochs);
+        }
+        return training.value("steps", 0);
+    } catch (const nlohmann::json::exception&) {
+        return 0;
+    }
+}
+
+} // namespace relay
