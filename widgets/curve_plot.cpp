@@ -41,7 +41,11 @@ CurvePlot::CurvePlot(const QString& title, QWidget* parent) : QCustomPlot(parent
         grid.setAlpha(90);
         axis->grid()->setPen(QPen(grid, 0, Qt::DotLine));
     }
-    legend->setBrush(colours.brush(QPalette::Base));
+    QColor legendBackground = colours.color(QPalette::Base);
+    legendBackground.setAlpha(200); // curves stay visible beneath the legend
+    legend->setBrush(legendBackground);
+    legend->setBorderPen(QPen(colours.color(QPalette::Mid)));
+    legend->setRowSpacing(0);
     legend->setTextColor(colours.color(QPalette::Text));
 
     connect(xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
@@ -86,6 +90,11 @@ void CurvePlot::clearSeries() {
     m_series.clear();
     legend->setVisible(false);
     m_emptyText->setVisible(true);
+}
+
+void CurvePlot::setLegendColumns(int columns) {
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, false);
+    legend->setWrap(std::max(1, columns));
 }
 
 void CurvePlot::setEmptyMessage(const QString& message) {

@@ -31,6 +31,7 @@ public:
     bool following() const { return m_following; }
     void setFollowing(bool follow) { m_following = follow; }
     void setEmptyMessage(const QString& message);
+    void setLegendColumns(int columns); // many series: a wide legend instead of a tall one
 
 Q_SIGNALS:
     void userMovedView(); // drag or wheel: stop following new data

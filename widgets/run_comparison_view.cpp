@@ -101,7 +101,13 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
     m_accuracy->legend->setVisible(true);
     m_accuracy->legend->setBrush(colours.brush(QPalette::Base));
     m_accuracy->legend->setTextColor(colours.color(QPalette::Text));
-    m_accuracy->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+    // The legend goes beneath the chart: inside it would hide the short lengths' points.
+    m_accuracy->axisRect()->insetLayout()->take(m_accuracy->legend);
+    m_accuracy->plotLayout()->addElement(2, 0, m_accuracy->legend);
+    m_accuracy->plotLayout()->setRowStretchFactor(2, 0.001);
+    m_accuracy->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, false);
+    m_accuracy->legend->setWrap(2);
+    m_accuracy->legend->setBorderPen(Qt::NoPen);
     m_accuracy->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
 
     connect(m_model, &QAbstractItemModel::modelReset, this, &RunComparisonView::rebuildRunList);

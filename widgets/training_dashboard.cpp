@@ -128,12 +128,16 @@ TrainingDashboard::TrainingDashboard(StoreAccess* store, QWidget* parent)
     m_log->setObjectName(QStringLiteral("engineLog"));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
-    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_log->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     logLayout->addWidget(m_log);
     grid->addWidget(logBox, 1, 2);
     for (int column = 0; column < 3; ++column)
         grid->setColumnStretch(column, 1);
+    grid->setRowStretch(0, 1);
+    grid->setRowStretch(1, 1);
+    m_accuracyPlot->setLegendColumns(2);
+    m_iterationPlot->setLegendColumns(2);
     layout->addLayout(grid, 1);
 
     for (CurvePlot* plot : plots()) {
@@ -231,7 +235,11 @@ void TrainingDashboard::onRunLoaded(const RunData& data) {
         QSignalBlocker block(m_stopping);
         m_stopping->clear();
         m_stopping->addItems(rules);
-        m_stopping->setCurrentIndex(std::max<int>(0, rules.indexOf(chosen)));
+        // Keep the user's choice; else oracle T, the paper's main evaluation.
+        int index = rules.indexOf(chosen);
+        if (index < 0)
+            index = std::max<int>(0, rules.indexOf(QStringLiteral("oracle")));
+        m_stopping->setCurrentIndex(index);
     }
     redraw();
     updateHeader();

@@ -79,7 +79,7 @@ void runEval(const EvalArguments& arguments) {
     options.prependTaskToken = config.multitask();
     if (arguments.hitMatrixLength > 0)
         options.hitMatrixLengths = {arguments.hitMatrixLength};
-    auto report = model.kind == RunKind::Ar
+    auto report = isAutoregressive(model.kind)
                       ? evaluateAr(model.autoregressive, model.vocabulary, sets, options)
                       : evaluateLooped(model.looped, model.vocabulary, sets, options);
     store.addEvals(model.run, report.evals);

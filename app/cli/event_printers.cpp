@@ -57,6 +57,25 @@ std::string evalLine(const nlohmann::json& event) {
     return line;
 }
 
+// "== stage looped: skipped (run 3, already finished)"; data stages stay one short line.
+std::string stageLine(const nlohmann::json& event) {
+    std::string stage = event.value("stage", "");
+    if (!event.contains("state"))
+        return "stage " + stage;
+    if (stage == "report")
+        return "== pipeline " + event.value("state", "");
+    std::string line = "== stage " + stage + ": " + event.value("state", "");
+    std::string detail;
+    if (event.contains("run") && event["run"].is_number_integer())
+        detail = "run " + std::to_string(event["run"].get<std::int64_t>());
+    if (event.contains("reason"))
+        detail += (detail.empty() ? "" : ", ") + event.value("reason", "");
+    if (event.contains("generated"))
+        detail += (detail.empty() ? "" : ", ") + std::to_string(event.value("generated", 0)) +
+                  " chains, " + std::to_string(event.value("verified", 0)) + " verified";
+    return detail.empty() ? line : line + " (" + detail + ")";
+}
+
 } // namespace
 
 void JsonLinesEvents::emit(const nlohmann::json& event) {
@@ -95,7 +114,7 @@ void ProgressEvents::emit(const nlohmann::json& event) {
     else if (kind == "checkpoint")
         std::cout << "checkpoint " << event.value("path", "") << std::endl;
     else if (kind == "stage")
-        std::cout << "stage: " << event.value("stage", "") << std::endl;
+        std::cout << stageLine(event) << std::endl;
     else if (kind == "finished")
         std::cout << "run " << event.value("run", 0) << " " << event.value("status", "")
                   << " after " << event.value("steps", 0) << " steps ("

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     relay::cli::addRunsCommands(app);
     relay::cli::addConfigCommands(app);
     relay::cli::addBenchCommands(app);
+    relay::cli::addPipelineCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {

@@ -23,6 +23,8 @@ struct TrainArguments {
     std::string database;
     bool json = false;
     std::int64_t resume = 0;
+    std::int64_t parent = 0;
+    std::int64_t generator = 0;
 };
 
 int exitStatusOf(const TrainingOutcome& outcome) {
@@ -33,17 +35,17 @@ TrainingOutcome startOrResume(RunStore& store, const TrainArguments& arguments,
                               TrainingEvents& events, const std::atomic<bool>& cancel) {
     if (arguments.resume > 0)
         return resumeRun(store, arguments.resume, events, cancel);
-    if (!arguments.config.empty() && !arguments.preset.empty())
-        throw std::invalid_argument("give --config or --preset, not both");
-    nlohmann::json config = !arguments.config.empty()   ? loadConfigJson(arguments.config)
-                            : !arguments.preset.empty() ? loadPreset(arguments.preset)
-                                                        : nlohmann::json::object();
-    for (const auto& assignment : arguments.overrides)
-        applyOverride(config, assignment);
     TrainingRequest request;
-    request.config = experimentConfigFromJson(config);
+    request.config = resolveConfig(arguments.config, arguments.preset, arguments.overrides);
     request.kind = runKindFromName(arguments.kind);
     request.name = arguments.name;
+    if (arguments.parent > 0)
+        request.parentRun = arguments.parent;
+    if (arguments.generator > 0)
+        request.generatorRun = arguments.generator;
+    if ((request.kind == RunKind::ArRelay || request.kind == RunKind::ArSelf) && !request.parentRun)
+        throw std::invalid_argument("--kind " + arguments.kind +
+                                    " fine-tunes an AR run: give --parent RUN");
     return trainNewRun(store, request, events, cancel);
 }
 
@@ -69,6 +71,20 @@ void runTrain(const TrainArguments& arguments) {
 
 } // namespace
 
+ExperimentConfig resolveConfig(const std::string& file, const std::string& preset,
+                               const std::vector<std::string>& overrides,
+                               const std::string& fallbackPreset) {
+    if (!file.empty() && !preset.empty())
+        throw std::invalid_argument("give --config or --preset, not both");
+    nlohmann::json config = !file.empty()             ? loadConfigJson(file)
+                            : !preset.empty()         ? loadPreset(preset)
+                            : !fallbackPreset.empty() ? loadPreset(fallbackPreset)
+                                                      : nlohmann::json::object();
+    for (const auto& assignment : overrides)
+        applyOverride(config, assignment);
+    return experimentConfigFromJson(config);
+}
+
 std::string storePath(const std::string& given) {
     std::string path = given.empty() ? RunStore::defaultPath() : given;
     auto folder = std::filesystem::path(path).parent_path();
@@ -88,8 +104,14 @@ void addTrainCommands(CLI::App& app) {
     train->add_option("--set", arguments->overrides,
                       "Override a config key, e.g. --set optimizer.learning_rate=1e-3 "
                       "(repeatable)");
-    train->add_option("--kind", arguments->kind, "looped | looped-vanilla | ar")
-        ->check(CLI::IsMember({"looped", "looped-vanilla", "ar"}));
+    train->add_option("--kind", arguments->kind,
+                      "looped | looped-vanilla | ar | ar-relay | ar-self (the last two need "
+                      "--parent and a data.train_file; `relay finetune` sets both up)")
+        ->check(CLI::IsMember({"looped", "looped-vanilla", "ar", "ar-relay", "ar-self"}));
+    train->add_option("--parent", arguments->parent,
+                      "Start from this run's newest weights (fine-tuning)");
+    train->add_option("--generator", arguments->generator,
+                      "Record the looped run whose chains this run trains on");
     train->add_option("--name", arguments->name, "Run name shown in lists");
     train->add_option("--db", arguments->database,
                       "Run store (default: ~/.local/share/relay-workbench/runs.db)");

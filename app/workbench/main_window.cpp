@@ -95,6 +95,12 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     connect(refresh, &QTimer::timeout, this, &MainWindow::refreshRuns);
     refresh->start();
     resize(1400, 900);
+    // A small jobs dock by default (a saved layout overrides it); docks size once shown.
+    QTimer::singleShot(0, this, [this] {
+        if (auto* jobsDock = findChild<QDockWidget*>(QStringLiteral("jobsDock"));
+            jobsDock && jobsDock->height() > 220)
+            resizeDocks({jobsDock}, {170}, Qt::Vertical);
+    });
     if (m_options.rememberLayout)
         restoreLayout();
     refreshRuns();

@@ -205,6 +205,7 @@ ExperimentConfig experimentConfigFromJson(const json& given) {
     config.trainSamples = merged["data"]["train_samples"];
     config.testSamplesPerLength = merged["data"]["test_samples_per_length"];
     config.probeCount = merged["data"]["probe_count"];
+    config.trainFile = merged["data"]["train_file"];
     config.iterationsRule = merged["iterations"]["rule"];
     config.fixedIterations = merged["iterations"]["fixed"];
     config.maximumIterations = merged["iterations"]["maximum"];
@@ -227,11 +228,26 @@ ExperimentConfig experimentConfigFromJson(const json& given) {
     config.curriculumGrowEvery = merged["training"]["curriculum_grow_every"];
     config.evalEvery = merged["eval"]["every"];
     config.checkpointEvery = merged["checkpoint"]["every"];
+    const json& stageTwo = merged["stage2"];
+    config.stageTwo.lengthsMax = stageTwo["lengths_max"];
+    config.stageTwo.generatedSamples = stageTwo["generated_samples"];
+    config.stageTwo.originalSamples = stageTwo["original_samples"];
+    config.stageTwo.verifiedOnly = stageTwo["verified_only"];
+    config.stageTwo.learningRate = stageTwo["learning_rate"];
+    config.stageTwo.steps = stageTwo["steps"];
+    config.stageTwo.selfChainPhases = stageTwo["self_chain_phases"];
+    config.stageTwo.selfChainFilter = stageTwo["self_chain_filter"];
+    if (config.stageTwo.lengthsMax > 0 && config.stageTwo.lengthsMax <= config.trainLengthMax)
+        fail("stage2.lengths_max", "must be above train_lengths.max (Stage II writes chains for "
+                                   "longer problems)");
+    config.pipeline.selfChain = merged["pipeline"]["self_chain"];
+    config.pipeline.verifiedOnlyAblation = merged["pipeline"]["verified_only_ablation"];
+    config.pipeline.parallelStages = merged["pipeline"]["parallel_stages"];
     config.device = merged["device"];
     config.threads = merged["threads"];
     config.seed = merged["seed"].get<std::uint64_t>();
 
-    int longest = std::max(config.trainLengthMax, config.testLengthMax);
+    int longest = std::max({config.trainLengthMax, config.testLengthMax, config.stageTwoLengthsMax()});
     int largestNumber = 0;
     for (const auto& entry : config.tasks)
         largestNumber =
@@ -261,7 +277,8 @@ json experimentConfigToJson(const ExperimentConfig& config) {
     root["test_lengths"] = {{"min", config.testLengthMin}, {"max", config.testLengthMax}};
     root["data"] = {{"train_samples", config.trainSamples},
                     {"test_samples_per_length", config.testSamplesPerLength},
-                    {"probe_count", config.probeCount}};
+                    {"probe_count", config.probeCount},
+                    {"train_file", config.trainFile}};
     root["iterations"] = {{"rule", config.iterationsRule},
                           {"fixed", config.fixedIterations},
                           {"maximum", config.maximumIterations}};
@@ -281,6 +298,17 @@ json experimentConfigToJson(const ExperimentConfig& config) {
                         {"curriculum_grow_every", config.curriculumGrowEvery}};
     root["eval"] = {{"every", config.evalEvery}};
     root["checkpoint"] = {{"every", config.checkpointEvery}};
+    root["stage2"] = {{"lengths_max", config.stageTwo.lengthsMax},
+                      {"generated_samples", config.stageTwo.generatedSamples},
+                      {"original_samples", config.stageTwo.originalSamples},
+                      {"verified_only", config.stageTwo.verifiedOnly},
+                      {"learning_rate", config.stageTwo.learningRate},
+                      {"steps", config.stageTwo.steps},
+                      {"self_chain_phases", config.stageTwo.selfChainPhases},
+                      {"self_chain_filter", config.stageTwo.selfChainFilter}};
+    root["pipeline"] = {{"self_chain", config.pipeline.selfChain},
+                        {"verified_only_ablation", config.pipeline.verifiedOnlyAblation},
+                        {"parallel_stages", config.pipeline.parallelStages}};
     root["device"] = config.device;
     root["threads"] = config.threads;
     root["seed"] = config.seed;

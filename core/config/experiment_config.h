@@ -29,6 +29,24 @@ struct OptimizerConfig {
     double epsilon = 1e-8;
 };
 
+// Stage II (METHOD.md §3): chains for longer problems and the AR fine-tune on them.
+struct StageTwoConfig {
+    int lengthsMax = 0; // 0: test_lengths.max
+    int generatedSamples = 2000;
+    int originalSamples = 0; // 0: the paper's share
+    bool verifiedOnly = false;
+    double learningRate = 1e-4;
+    int steps = 2000;
+    int selfChainPhases = 5;
+    std::string selfChainFilter = "looped-vanilla"; // looped-vanilla | true-answer
+};
+
+struct PipelineConfig {
+    bool selfChain = false;
+    bool verifiedOnlyAblation = true;
+    bool parallelStages = true;
+};
+
 struct ExperimentConfig {
     std::string name;
     std::vector<TaskEntry> tasks;
@@ -37,6 +55,7 @@ struct ExperimentConfig {
     int trainSamples = 20000;
     int testSamplesPerLength = 200;
     int probeCount = 6;
+    std::string trainFile; // train on this dataset file instead of generated problems
     ModelConfig model;
     std::string iterationsRule = "oracle"; // oracle | fixed | adaptive
     int fixedIterations = 0;
@@ -54,11 +73,17 @@ struct ExperimentConfig {
     bool curriculum = false;
     int curriculumStartLength = 1;
     int curriculumGrowEvery = 500;
+    StageTwoConfig stageTwo;
+    PipelineConfig pipeline;
     std::string device = "auto";
     int threads = 0; // 0: all cores
     std::uint64_t seed = 1;
 
     bool multitask() const { return tasks.size() > 1; }
+    // The longest length Stage II writes chains for.
+    int stageTwoLengthsMax() const {
+        return stageTwo.lengthsMax > 0 ? stageTwo.lengthsMax : testLengthMax;
+    }
     // Optimizer steps the run takes (epochs converted when set).
     std::int64_t totalSteps() const;
 };

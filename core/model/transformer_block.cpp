@@ -3,8 +3,6 @@
 #include <cstdlib>
 #include <string>
 
-#include <string>
-
 namespace relay {
 
 TransformerLayerImpl::TransformerLayerImpl(const ModelConfig& config) : m_dropout(config.dropout) {
@@ -25,6 +23,14 @@ torch::Tensor TransformerLayerImpl::feedForward(const torch::Tensor& x) {
 
 torch::Tensor TransformerLayerImpl::forward(const torch::Tensor& x,
                                             const AttentionContext& context) {
+    static const bool post = std::getenv("RELAY_EXPERIMENT_NORM") &&
+                             std::string(std::getenv("RELAY_EXPERIMENT_NORM")) == "post";
+    if (post) {
+        auto y = m_attentionNorm(x + torch::dropout(m_attention(x, context), m_dropout,
+                                                    is_training() && m_dropout > 0.0));
+        auto z = applyLinear(m_contract, torch::gelu(applyLinear(m_expand, y)));
+        return m_feedForwardNorm(y + torch::dropout(z, m_dropout, is_training() && m_dropout > 0.0));
+    }
     auto attended = m_attention(m_attentionNorm(x), context);
     auto y = x + torch::dropout(attended, m_dropout, is_training() && m_dropout > 0.0);
     return y + feedForward(y);

@@ -91,7 +91,8 @@ struct ChainRecord {
     std::string input;
     std::string stepsJson = "[]"; // the generated steps, a JSON list of step strings
     std::string answer;
-    bool verified = false;
+    bool verified = false;      // every step and the answer are right
+    bool answerCorrect = false; // the answer is right (whatever the steps)
     int firstWrongStep = 0;
 };
 

@@ -44,6 +44,8 @@ public:
     void addHitMatrix(std::int64_t run, const HitMatrixRecord& matrix);
     void addProbes(std::int64_t run, const std::vector<ProbeRecord>& probes);
     void addChains(std::int64_t run, const std::vector<ChainRecord>& chains);
+    // Replaces the run's chains in one transaction (a regenerated Stage II set).
+    void replaceChains(std::int64_t run, const std::vector<ChainRecord>& chains);
     void addCheckpoint(std::int64_t run, const CheckpointRecord& checkpoint);
     // A resumed run redoes the steps after its checkpoint: drop what they had recorded.
     void deleteMeasurementsAfter(std::int64_t run, std::int64_t step);
@@ -61,6 +63,7 @@ public:
 
 private:
     void migrate();
+    void insertChains(std::int64_t run, const std::vector<ChainRecord>& chains);
     void requireRun(std::int64_t run);
 
     SqliteDatabase m_database;

@@ -68,16 +68,26 @@ void RunStore::addProbes(std::int64_t run, const std::vector<ProbeRecord>& probe
 }
 
 void RunStore::addChains(std::int64_t run, const std::vector<ChainRecord>& chains) {
+    m_database.transaction([&] { insertChains(run, chains); });
+}
+
+void RunStore::replaceChains(std::int64_t run, const std::vector<ChainRecord>& chains) {
     m_database.transaction([&] {
-        auto insert = m_database.prepare(
-            "INSERT INTO chains (run, task, length, input, steps, answer, verified, "
-            "first_wrong_step) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        for (const auto& chain : chains) {
-            insert.bind(1, run).bind(2, chain.task).bind(3, chain.length).bind(4, chain.input);
-            insert.bind(5, chain.stepsJson).bind(6, chain.answer);
-            insert.bind(7, chain.verified ? 1 : 0).bind(8, chain.firstWrongStep).run();
-        }
+        m_database.prepare("DELETE FROM chains WHERE run = ?").bind(1, run).run();
+        insertChains(run, chains);
     });
+}
+
+void RunStore::insertChains(std::int64_t run, const std::vector<ChainRecord>& chains) {
+    auto insert = m_database.prepare(
+        "INSERT INTO chains (run, task, length, input, steps, answer, verified, "
+        "first_wrong_step, answer_correct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& chain : chains) {
+        insert.bind(1, run).bind(2, chain.task).bind(3, chain.length).bind(4, chain.input);
+        insert.bind(5, chain.stepsJson).bind(6, chain.answer);
+        insert.bind(7, chain.verified ? 1 : 0).bind(8, chain.firstWrongStep);
+        insert.bind(9, chain.answerCorrect ? 1 : 0).run();
+    }
 }
 
 void RunStore::addCheckpoint(std::int64_t run, const CheckpointRecord& checkpoint) {
@@ -218,7 +228,8 @@ std::vector<std::int64_t> RunStore::probeSteps(std::int64_t run) {
 
 std::vector<ChainRecord> RunStore::chains(std::int64_t run) {
     auto query = m_database.prepare("SELECT id, task, length, input, steps, answer, verified, "
-                                    "first_wrong_step FROM chains WHERE run = ? ORDER BY id");
+                                    "first_wrong_step, answer_correct FROM chains WHERE run = ? "
+                                    "ORDER BY id");
     query.bind(1, run);
     std::vector<ChainRecord> result;
     while (query.step()) {
@@ -231,6 +242,7 @@ std::vector<ChainRecord> RunStore::chains(std::int64_t run) {
         chain.answer = query.text(5);
         chain.verified = query.integer(6) != 0;
         chain.firstWrongStep = static_cast<int>(query.integer(7));
+        chain.answerCorrect = query.integer(8) != 0;
         result.push_back(chain);
     }
     return result;

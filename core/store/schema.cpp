@@ -97,6 +97,10 @@ CREATE TABLE checkpoints (
 );
 CREATE INDEX checkpoints_by_run ON checkpoints(run, step);
 )sql",
+        // Version 2: Stage II reports answer correctness apart from full-chain correctness.
+        R"sql(
+ALTER TABLE chains ADD COLUMN answer_correct INTEGER NOT NULL DEFAULT 0;
+)sql",
     };
     return migrations;
 }

@@ -10,10 +10,7 @@
 #include <stdexcept>
 
 namespace relay {
-namespace {
 
-// The longest true continuation (flat CoT, the answer when it is not the last step, <eos>),
-// plus room for a model that writes a little more before it stops.
 std::int64_t newTokenBudget(const std::vector<Problem>& problems) {
     std::int64_t longest = 1;
     for (const auto& problem : problems) {
@@ -26,6 +23,8 @@ std::int64_t newTokenBudget(const std::vector<Problem>& problems) {
     }
     return longest + longest / 4 + 4;
 }
+
+namespace {
 
 bool wantsHitMatrix(const EvaluationOptions& options, int length) {
     return std::find(options.hitMatrixLengths.begin(), options.hitMatrixLengths.end(), length) !=

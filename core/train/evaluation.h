@@ -49,6 +49,10 @@ EvaluationReport evaluateLooped(LoopedTransformer& model, const Vocabulary& voca
 EvaluationReport evaluateAr(ArTransformer& model, const Vocabulary& vocabulary,
                             const std::vector<TestSet>& testSets, const EvaluationOptions& options);
 
+// Tokens an AR model may write for these problems: the longest true continuation (flat CoT, the
+// answer when it is not the last step, <eos>) plus room for a model that writes a little more.
+std::int64_t newTokenBudget(const std::vector<Problem>& problems);
+
 // Batched greedy decoding of the problems' prompts (arPromptIds), ending at <eos> or after
 // maximumNewTokens, read back with decodeArContinuation. Only inputs are needed.
 std::vector<ArDecoding> decodeAr(ArTransformer& model, const Vocabulary& vocabulary,

@@ -29,7 +29,7 @@ RunModel loadRunModel(RunStore& store, std::int64_t run, std::optional<std::int6
     CheckpointLoadOptions options;
     options.restoreRandomState = false; // inference must not disturb anyone's generator
     CheckpointMetadata metadata;
-    if (model.kind == RunKind::Ar) {
+    if (isAutoregressive(model.kind)) {
         model.autoregressive = ArTransformer(model.config.model);
         metadata = loadCheckpoint(chosen->path, *model.autoregressive, nullptr, device, options);
         model.autoregressive->eval();

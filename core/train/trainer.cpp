@@ -8,6 +8,7 @@
 #include "model/looped_transformer.h"
 #include "model/torch_device.h"
 #include "tasks/batching.h"
+#include "tasks/dataset_file.h"
 #include "train/batch_sampler.h"
 #include "train/evaluation.h"
 #include "train/learning_rate_schedule.h"
@@ -21,6 +22,8 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <map>
+#include <mutex>
 
 namespace relay {
 namespace {
@@ -55,18 +58,38 @@ struct Session {
     std::int64_t completedSteps = 0;
 
     torch::nn::Module& module() {
-        return kind == RunKind::Ar ? static_cast<torch::nn::Module&>(*autoregressive)
-                                   : static_cast<torch::nn::Module&>(*looped);
+        return isAutoregressive(kind) ? static_cast<torch::nn::Module&>(*autoregressive)
+                                      : static_cast<torch::nn::Module&>(*looped);
     }
 };
 
+// Seeding and initialisation use LibTorch's global generator: one session at a time builds, so
+// stages trained side by side (relay pipeline) still start from their seed's weights.
+std::mutex& sessionBuildMutex() {
+    static std::mutex mutex;
+    return mutex;
+}
+
 void buildSession(Session& session, TrainingEvents& events) {
     const auto& config = session.config;
+    std::lock_guard<std::mutex> lock(sessionBuildMutex());
     setCpuThreads(config.threads);
     torch::manual_seed(config.seed);
     session.data =
         makeMultitaskDatasets(datasetSpecs(config, config.testLengthMin, config.testLengthMax));
     auto& train = session.data.train;
+    if (!config.trainFile.empty()) {
+        // A given training set (e.g. a Stage II fine-tuning set); test sets stay generated.
+        train = readDatasetFile(config.trainFile, detectDatasetFormat(config.trainFile));
+        std::map<std::string, double> weights;
+        for (const auto& entry : config.tasks)
+            weights[entry.task] = entry.weight;
+        for (auto& example : train)
+            example.weight =
+                static_cast<float>(weights.count(taskName(example.problem.task))
+                                       ? weights[taskName(example.problem.task)]
+                                       : 1.0);
+    }
     train.erase(std::remove_if(train.begin(), train.end(),
                                [&](const DatasetExample& example) {
                                    return example.problem.complexity < config.trainLengthMin;
@@ -75,7 +98,7 @@ void buildSession(Session& session, TrainingEvents& events) {
     CurriculumPlan curriculum{config.curriculum, config.curriculumStartLength,
                               config.curriculumGrowEvery, config.trainLengthMax};
     session.sampler = std::make_unique<BatchSampler>(train, config.seed, curriculum);
-    if (session.kind == RunKind::Ar) {
+    if (isAutoregressive(session.kind)) {
         session.autoregressive = ArTransformer(config.model);
         session.autoregressive->to(session.device);
     } else {
@@ -115,7 +138,7 @@ StepLosses computeLoss(Session& session, const std::vector<std::size_t>& indices
         options.weights.push_back(session.data.train[index].weight);
     }
     StepLosses losses;
-    if (session.kind == RunKind::Ar) {
+    if (isAutoregressive(session.kind)) {
         auto batch = toTensors(makeArBatch(problems, session.vocabulary, options), session.device);
         ArForwardOptions forward;
         forward.logits = false;
@@ -178,13 +201,13 @@ void evaluate(Session& session, TrainingEvents& events) {
     context.multitask = session.data.multitask;
     context.trainLengthMax = session.config.trainLengthMax;
     context.adaptiveMaximumIterations = session.config.maximumIterations;
-    if (session.kind != RunKind::Ar) {
+    if (!isAutoregressive(session.kind)) {
         // Fixed for the whole run, so the viewer scrubs training time on the same problems.
         int probes = session.config.probeCount;
         context.probes = pickProbeProblems(session.data.test, session.config.trainLengthMax,
                                            probes - probes / 2, probes / 2);
     }
-    auto summary = session.kind == RunKind::Ar
+    auto summary = isAutoregressive(session.kind)
                        ? evaluateForRun(session.autoregressive, context, session.completedSteps)
                        : evaluateForRun(session.looped, context, session.completedSteps);
     summary["event"] = "eval";
@@ -309,6 +332,16 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
     return outcome;
 }
 
+// A fine-tune starts from its parent's newest weights (model only: the optimizer starts fresh,
+// as fine-tuning with a new learning rate does).
+void initialiseFromParent(Session& session, std::int64_t parent) {
+    auto checkpoints = session.store.checkpoints(parent);
+    if (checkpoints.empty())
+        throw std::invalid_argument("parent run " + std::to_string(parent) +
+                                    " has no checkpoint to start from");
+    loadCheckpoint(checkpoints.back().path, session.module(), nullptr, session.device);
+}
+
 std::string defaultCheckpointFolder(const RunStore& store, std::int64_t run) {
     return (fs::path(store.path()).parent_path() / "checkpoints" / ("run-" + std::to_string(run)))
         .string();
@@ -339,15 +372,25 @@ std::string runKindName(RunKind kind) {
         return "looped-vanilla";
     case RunKind::Ar:
         return "ar";
+    case RunKind::ArRelay:
+        return "ar-relay";
+    case RunKind::ArSelf:
+        return "ar-self";
     }
     return "looped";
 }
 
 RunKind runKindFromName(const std::string& name) {
-    for (auto kind : {RunKind::Looped, RunKind::LoopedVanilla, RunKind::Ar})
+    for (auto kind : {RunKind::Looped, RunKind::LoopedVanilla, RunKind::Ar, RunKind::ArRelay,
+                      RunKind::ArSelf})
         if (runKindName(kind) == name)
             return kind;
-    throw std::invalid_argument("run kind '" + name + "' is not one of looped, looped-vanilla, ar");
+    throw std::invalid_argument("run kind '" + name +
+                                "' is not one of looped, looped-vanilla, ar, ar-relay, ar-self");
+}
+
+bool isAutoregressive(RunKind kind) {
+    return kind == RunKind::Ar || kind == RunKind::ArRelay || kind == RunKind::ArSelf;
 }
 
 TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request, TrainingEvents& events,
@@ -365,6 +408,8 @@ TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request, Tra
                   : !config.name.empty() ? config.name + " " + record.kind
                                          : record.kind + " " + tasks;
     record.parentRun = request.parentRun;
+    record.generatorRun = request.generatorRun;
+    record.tags = request.tags;
     record.configJson = experimentConfigToJson(config).dump();
     record.device = resolveDevice(config.device).name();
     record.version = engineVersion();
@@ -375,6 +420,8 @@ TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request, Tra
                                        ? defaultCheckpointFolder(store, run)
                                        : request.checkpointFolder;
         buildSession(session, events);
+        if (request.parentRun)
+            initialiseFromParent(session, *request.parentRun);
         return trainSession(session, events, cancel);
     });
 }
@@ -402,6 +449,8 @@ TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& eve
             auto metadata = loadCheckpoint(checkpoints.back().path, session.module(),
                                            session.optimizer.get(), session.device);
             session.completedSteps = metadata.step;
+        } else if (record.parentRun) {
+            initialiseFromParent(session, *record.parentRun);
         }
         // Measurements past the checkpoint came from steps that are about to be redone.
         store.deleteMeasurementsAfter(run, session.completedSteps);

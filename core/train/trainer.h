@@ -17,16 +17,21 @@
 
 namespace relay {
 
-enum class RunKind { Looped, LoopedVanilla, Ar };
+// ar-relay: the AR baseline fine-tuned on a looped run's Stage II chains; ar-self: fine-tuned on
+// its own chains (the paper's self-chain baseline). Both are AR models started from a parent.
+enum class RunKind { Looped, LoopedVanilla, Ar, ArRelay, ArSelf };
 
-std::string runKindName(RunKind kind);            // looped | looped-vanilla | ar
+std::string runKindName(RunKind kind); // looped | looped-vanilla | ar | ar-relay | ar-self
 RunKind runKindFromName(const std::string& name); // throws std::invalid_argument
+bool isAutoregressive(RunKind kind);              // ar, ar-relay, ar-self
 
 struct TrainingRequest {
     ExperimentConfig config;
     RunKind kind = RunKind::Looped;
     std::string name;                      // empty: kind-task
     std::optional<std::int64_t> parentRun; // the run whose checkpoint initialises this one
+    std::optional<std::int64_t> generatorRun; // Stage II: the looped run that wrote the chains
+    std::string tags;                         // comma-separated, stored with the run
     std::string checkpointFolder;          // empty: <store folder>/checkpoints/run-<id>
 };
 

@@ -156,6 +156,15 @@ TEST_F(RunStoreTest, MeasurementsRoundTripAndDeleteCascades) {
     ASSERT_EQ(store.chains(run).size(), 1u);
     EXPECT_FALSE(store.chains(run)[0].verified);
     EXPECT_EQ(store.chains(run)[0].firstWrongStep, 1);
+    ChainRecord second = chain;
+    second.input = "2 * 3 =";
+    second.verified = true;
+    store.replaceChains(run, {second, second});
+    ASSERT_EQ(store.chains(run).size(), 2u);
+    EXPECT_EQ(store.chains(run)[0].input, "2 * 3 =");
+    EXPECT_TRUE(store.chains(run)[1].verified);
+    store.replaceChains(run, {chain});
+    ASSERT_EQ(store.chains(run).size(), 1u);
 
     store.addCheckpoint(run, {100, "/tmp/x.ckpt", "abcd", 0});
     ASSERT_EQ(store.checkpoints(run).size(), 1u);

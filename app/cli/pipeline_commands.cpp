@@ -1,0 +1,216 @@
+// `relay pipeline` (the whole method, resumable), `relay generate` (Stage II chains from a
+// looped run) and `relay finetune` (Stage II generation, then the AR fine-tune on it).
+#include "commands.h"
+
+#include "event_printers.h"
+#include "store/run_store.h"
+#include "train/pipeline.h"
+#include "train/stage_two.h"
+#include "train/trainer.h"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+namespace relay::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct PipelineArguments {
+    std::string config;
+    std::string preset;
+    std::vector<std::string> overrides;
+    std::string name;
+    std::string database;
+    bool json = false;
+};
+
+void runPipelineCommand(const PipelineArguments& arguments) {
+    auto events = makeEventPrinter(arguments.json);
+    const auto& cancel = installCancelHandler();
+    PipelineRequest request;
+    request.config =
+        resolveConfig(arguments.config, arguments.preset, arguments.overrides, "cpu-quick-ari");
+    request.name = arguments.name;
+    RunStore store(storePath(arguments.database));
+    PipelineReport report;
+    try {
+        report = runPipeline(store, request, *events, cancel);
+    } catch (const std::invalid_argument&) {
+        throw;
+    } catch (const std::exception& error) {
+        std::cerr << "relay: pipeline failed: " << error.what() << "\n";
+        throw CLI::RuntimeError(1);
+    }
+    if (!arguments.json) {
+        std::cout << "\npipeline " << report.key << ": " << report.status;
+        if (!report.message.empty())
+            std::cout << " (" << report.message << ")";
+        std::cout << ", " << static_cast<int>(report.wallSeconds) << " s\n"
+                  << pipelineTable(report);
+        if (report.status != "finished")
+            std::cout << "run the same command again to resume\n";
+    }
+    if (report.status != "finished")
+        throw CLI::RuntimeError(1);
+}
+
+struct GenerateArguments {
+    std::int64_t run = 0;
+    std::string folder;
+    std::string database;
+    bool json = false;
+};
+
+std::string defaultStageTwoFolder(const RunStore& store, std::int64_t run) {
+    return (fs::path(store.path()).parent_path() / "stage2" / ("run-" + std::to_string(run)))
+        .string();
+}
+
+StageTwoResult generateInto(RunStore& store, std::int64_t run, const std::string& folder,
+                            TrainingEvents& events) {
+    auto result = generateStageTwo(store, run, folder, events);
+    std::ofstream((fs::path(folder) / "stage2.json").string())
+        << stageTwoResultToJson(result).dump(2) << "\n";
+    return result;
+}
+
+void printCorrectness(const StageTwoResult& result) {
+    std::cout << "chains written by run " << result.generatorRun << ": " << result.generated
+              << " (" << result.verified << " verified), plus " << result.original
+              << " original-length problems\n"
+              << "task  length  samples  verified  answer right\n";
+    for (const auto& row : result.correctness) {
+        char line[96];
+        std::snprintf(line, sizeof line, "%-5s %6d  %7d  %8.3f  %12.3f\n", row.task.c_str(),
+                      row.length, row.samples, row.verified, row.answerCorrect);
+        std::cout << line;
+    }
+    std::cout << "fine-tuning sets: " << result.allChainsFile << "\n                  "
+              << result.verifiedChainsFile << "\n";
+}
+
+void runGenerate(const GenerateArguments& arguments) {
+    auto events = makeEventPrinter(arguments.json);
+    RunStore store(storePath(arguments.database));
+    auto folder =
+        arguments.folder.empty() ? defaultStageTwoFolder(store, arguments.run) : arguments.folder;
+    auto result = generateInto(store, arguments.run, folder, *events);
+    if (!arguments.json)
+        printCorrectness(result);
+}
+
+struct FinetuneArguments {
+    std::int64_t generator = 0;
+    std::int64_t baseline = 0;
+    bool verifiedOnly = false;
+    std::vector<std::string> overrides;
+    std::string name;
+    std::string folder;
+    std::string database;
+    bool json = false;
+};
+
+void runFinetune(const FinetuneArguments& arguments) {
+    auto events = makeEventPrinter(arguments.json);
+    const auto& cancel = installCancelHandler();
+    RunStore store(storePath(arguments.database));
+    auto baseline = store.run(arguments.baseline);
+    if (baseline.kind != "ar" && baseline.kind != "ar-relay" && baseline.kind != "ar-self")
+        throw std::invalid_argument("--baseline " + std::to_string(arguments.baseline) +
+                                    " is a " + baseline.kind + " run, not an AR run");
+    auto folder = arguments.folder.empty() ? defaultStageTwoFolder(store, arguments.generator)
+                                           : arguments.folder;
+    auto resultFile = (fs::path(folder) / "stage2.json").string();
+    StageTwoResult result;
+    if (fs::exists(resultFile)) {
+        std::ifstream in(resultFile);
+        result = stageTwoResultFromJson(nlohmann::json::parse(in));
+    } else {
+        result = generateInto(store, arguments.generator, folder, *events);
+    }
+    if (!arguments.json)
+        printCorrectness(result);
+
+    nlohmann::json config = nlohmann::json::parse(baseline.configJson);
+    config["data"]["train_file"] =
+        arguments.verifiedOnly ? result.verifiedChainsFile : result.allChainsFile;
+    auto stageTwo = experimentConfigFromJson(config).stageTwo;
+    config["optimizer"]["learning_rate"] = stageTwo.learningRate;
+    config["training"]["steps"] = stageTwo.steps;
+    config["training"]["epochs"] = 0;
+    config["training"]["curriculum"] = false;
+    for (const auto& assignment : arguments.overrides)
+        applyOverride(config, assignment);
+    TrainingRequest request;
+    request.config = experimentConfigFromJson(config);
+    request.kind = RunKind::ArRelay;
+    request.name = arguments.name;
+    request.parentRun = arguments.baseline;
+    request.generatorRun = arguments.generator;
+    TrainingOutcome outcome;
+    try {
+        outcome = trainNewRun(store, request, *events, cancel);
+    } catch (const std::invalid_argument&) {
+        throw;
+    } catch (const std::exception& error) {
+        std::cerr << "relay: fine-tune failed: " << error.what() << "\n";
+        throw CLI::RuntimeError(1);
+    }
+    if (outcome.status != "finished")
+        throw CLI::RuntimeError(1);
+}
+
+} // namespace
+
+void addPipelineCommands(CLI::App& app) {
+    auto pipeline = std::make_shared<PipelineArguments>();
+    auto* command = app.add_subcommand(
+        "pipeline", "The whole method: Stage I looped, vanilla looped, AR baseline, Stage II "
+                    "chains, AR fine-tune; resumable (run it again to continue); ends with an "
+                    "accuracy-by-length table. No arguments: the cpu-quick-ari preset");
+    command->add_option("--config", pipeline->config, "Experiment config (JSON)")
+        ->check(CLI::ExistingFile);
+    command->add_option("--preset", pipeline->preset, "Shipped preset (default cpu-quick-ari)");
+    command->add_option("--set", pipeline->overrides, "Override a config key (repeatable)");
+    command->add_option("--name", pipeline->name, "Pipeline name (default: the config's name)");
+    command->add_option("--db", pipeline->database, "Run store (default: the XDG data folder)");
+    command->add_flag("--json", pipeline->json, "One JSON event per line (the GUI's protocol)");
+    command->callback([pipeline] { runPipelineCommand(*pipeline); });
+
+    auto generate = std::make_shared<GenerateArguments>();
+    auto* generateCommand = app.add_subcommand(
+        "generate", "Stage II: a looped run writes chains for lengths beyond training; every "
+                    "chain is verified and stored; the fine-tuning sets are written as JSONL");
+    generateCommand->add_option("run", generate->run, "The looped generator run")->required();
+    generateCommand->add_option("--folder", generate->folder,
+                                "Where the sets go (default: <store>/stage2/run-N)");
+    generateCommand->add_option("--db", generate->database, "Run store");
+    generateCommand->add_flag("--json", generate->json, "One JSON event per line");
+    generateCommand->callback([generate] { runGenerate(*generate); });
+
+    auto finetune = std::make_shared<FinetuneArguments>();
+    auto* finetuneCommand = app.add_subcommand(
+        "finetune", "Fine-tune an AR run on a looped run's Stage II chains (generated first "
+                    "unless the folder has them): an ar-relay run");
+    finetuneCommand->add_option("--generator", finetune->generator, "The looped run")
+        ->required();
+    finetuneCommand->add_option("--baseline", finetune->baseline, "The AR run to start from")
+        ->required();
+    finetuneCommand->add_flag("--verified-only", finetune->verifiedOnly,
+                              "Train only on chains the verifier accepts");
+    finetuneCommand->add_option("--set", finetune->overrides,
+                                "Override a key of the fine-tune's config, e.g. "
+                                "--set training.steps=500 (repeatable)");
+    finetuneCommand->add_option("--name", finetune->name, "Run name");
+    finetuneCommand->add_option("--folder", finetune->folder,
+                                "Stage II folder (default: <store>/stage2/run-N)");
+    finetuneCommand->add_option("--db", finetune->database, "Run store");
+    finetuneCommand->add_flag("--json", finetune->json, "One JSON event per line");
+    finetuneCommand->callback([finetune] { runFinetune(*finetune); });
+}
+
+} // namespace relay::cli

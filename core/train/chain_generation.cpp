@@ -1,0 +1,183 @@
+#include "train/chain_generation.h"
+
+#include "model/stopping.h"
+#include "tasks/dataset.h"
+#include "tasks/task_lookup.h"
+#include "tasks/tokens.h"
+#include "train/evaluation.h"
+#include "train/looped_decoding.h"
+#include "train/run_model.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <stdexcept>
+
+namespace relay {
+GeneratedChain checkWrittenChain(const DatasetExample& truth, std::vector<Tokens> steps,
+                                 std::string answer) {
+    GeneratedChain chain;
+    chain.truth = truth;
+    chain.written = truth.problem;
+    chain.written.steps = std::move(steps);
+    chain.written.answer = std::move(answer);
+    auto task = makeTask(taskName(truth.problem.task), truth.options);
+    chain.verdict = task->verify(chain.written.input, chain.written.steps, chain.written.answer);
+    return chain;
+}
+
+const std::vector<int>& paperGeneratedShares() {
+    static const std::vector<int> shares = {6477, 6882, 7287, 6477, 6072,
+                                            5668, 5263, 4858, 4453, 4048};
+    return shares;
+}
+
+std::vector<int> paperLengthCounts(int total, int lengths) {
+    if (lengths < 1 || total < 0)
+        throw std::invalid_argument("paperLengthCounts: need at least one length and total >= 0");
+    const auto& shares = paperGeneratedShares();
+    std::vector<double> weights;
+    for (int index = 0; index < lengths; ++index)
+        weights.push_back(shares[std::min<std::size_t>(static_cast<std::size_t>(index),
+                                                       shares.size() - 1)]);
+    double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
+    std::vector<int> counts(static_cast<std::size_t>(lengths));
+    std::vector<std::pair<double, int>> remainders;
+    int assigned = 0;
+    for (int index = 0; index < lengths; ++index) {
+        double exact = total * weights[static_cast<std::size_t>(index)] / sum;
+        counts[static_cast<std::size_t>(index)] = static_cast<int>(std::floor(exact));
+        assigned += counts[static_cast<std::size_t>(index)];
+        remainders.push_back({exact - std::floor(exact), index});
+    }
+    // Largest remainders first; ties go to the shorter length.
+    std::stable_sort(remainders.begin(), remainders.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (int index = 0; assigned < total; ++index, ++assigned)
+        ++counts[static_cast<std::size_t>(remainders[static_cast<std::size_t>(index)].second)];
+    return counts;
+}
+
+std::vector<DatasetExample> stageTwoProblems(const ExperimentConfig& config, int lengthMin,
+                                             const std::vector<int>& counts) {
+    std::vector<DatasetExample> problems;
+    const int lengthMax = lengthMin + static_cast<int>(counts.size()) - 1;
+    auto testSets = runTestSets(config, config.testLengthMin, config.testLengthMax);
+    for (const auto& entry : config.tasks) {
+        auto task = makeTask(entry.task, entry.options);
+        InputSet testInputs;
+        for (const auto& set : testSets)
+            if (set.task == task->kind())
+                for (const auto& example : set.examples)
+                    testInputs.insert(example.problem.input);
+        for (int length = lengthMin; length <= lengthMax; ++length) {
+            LengthReport report;
+            auto drawn = generateLength(*task, entry.options, length,
+                                        counts[static_cast<std::size_t>(length - lengthMin)],
+                                        config.seed, DatasetSplit::Train, &testInputs, report);
+            for (auto& example : drawn) {
+                example.weight = static_cast<float>(entry.weight);
+                problems.push_back(std::move(example));
+            }
+        }
+    }
+    return problems;
+}
+
+std::vector<GeneratedChain> writeLoopedChains(LoopedTransformer& model,
+                                              const Vocabulary& vocabulary,
+                                              const std::vector<DatasetExample>& problems,
+                                              bool prependTaskToken, std::int64_t batchSize) {
+    // Only inputs go in: the model must not see the true chain it is about to write.
+    std::vector<Problem> inputs;
+    for (const auto& example : problems) {
+        Problem input = example.problem;
+        input.steps.clear();
+        input.answer.clear();
+        inputs.push_back(std::move(input));
+    }
+    StoppingOptions stopping; // oracle T from the input's complexity (the paper)
+    auto decodings =
+        decodeLooped(model, vocabulary, inputs, stopping, prependTaskToken, batchSize);
+    std::vector<GeneratedChain> chains;
+    chains.reserve(problems.size());
+    for (std::size_t index = 0; index < problems.size(); ++index)
+        chains.push_back(checkWrittenChain(problems[index], decodings[index].chain(),
+                                       decodings[index].answer));
+    return chains;
+}
+
+std::vector<GeneratedChain> writeArChains(ArTransformer& model, const Vocabulary& vocabulary,
+                                          const std::vector<DatasetExample>& problems,
+                                          bool prependTaskToken, std::int64_t batchSize) {
+    auto truths = problemsOf(problems);
+    auto decodings = decodeAr(model, vocabulary, truths, prependTaskToken, batchSize,
+                              newTokenBudget(truths));
+    std::vector<GeneratedChain> chains;
+    chains.reserve(problems.size());
+    for (std::size_t index = 0; index < problems.size(); ++index)
+        chains.push_back(checkWrittenChain(problems[index], decodings[index].chain.steps,
+                                       decodings[index].chain.answer));
+    return chains;
+}
+
+ChainRecord chainRecordOf(const GeneratedChain& chain) {
+    ChainRecord record;
+    record.task = taskName(chain.truth.problem.task);
+    record.length = chain.truth.problem.complexity;
+    record.input = joinTokens(chain.written.input);
+    auto steps = nlohmann::json::array();
+    for (const auto& step : chain.written.steps)
+        steps.push_back(joinTokens(step));
+    record.stepsJson = steps.dump();
+    record.answer = chain.written.answer;
+    record.verified = chain.verdict.chainCorrect && chain.verdict.answerCorrect;
+    record.answerCorrect = chain.verdict.answerCorrect;
+    record.firstWrongStep = chain.verdict.firstWrongStep;
+    return record;
+}
+
+std::vector<ChainCorrectness> chainCorrectnessByLength(const std::vector<ChainRecord>& chains) {
+    std::map<std::pair<std::string, int>, ChainCorrectness> byLength;
+    for (const auto& chain : chains) {
+        auto& entry = byLength[{chain.task, chain.length}];
+        entry.task = chain.task;
+        entry.length = chain.length;
+        ++entry.samples;
+        entry.verified += chain.verified ? 1 : 0;
+        entry.answerCorrect += chain.answerCorrect ? 1 : 0;
+    }
+    std::vector<ChainCorrectness> rows;
+    for (auto& [key, entry] : byLength) {
+        entry.verified /= entry.samples;
+        entry.answerCorrect /= entry.samples;
+        rows.push_back(entry);
+    }
+    return rows;
+}
+
+DatasetExample writtenExample(const GeneratedChain& chain) {
+    DatasetExample example = chain.truth;
+    example.problem = chain.written;
+    // An empty read-out adds no token to an AR sequence; dropping it keeps the sequence the
+    // model wrote and the example a valid dataset record.
+    auto& steps = example.problem.steps;
+    steps.erase(std::remove_if(steps.begin(), steps.end(),
+                               [](const Tokens& step) { return step.empty(); }),
+                steps.end());
+    return example;
+}
+
+std::vector<DatasetExample> writtenExamples(const std::vector<GeneratedChain>& chains,
+                                            bool verifiedOnly) {
+    std::vector<DatasetExample> examples;
+    for (const auto& chain : chains)
+        if (!verifiedOnly || (chain.verdict.chainCorrect && chain.verdict.answerCorrect))
+            examples.push_back(writtenExample(chain));
+    return examples;
+}
+
+} // namespace relay

@@ -1,0 +1,403 @@
+#include "train/pipeline.h"
+
+#include "tasks/atomic_file.h"
+#include "train/self_chain.h"
+#include "train/trainer.h"
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+namespace relay {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Events from stages trained side by side reach the printer one at a time.
+class LockedEvents : public TrainingEvents {
+public:
+    explicit LockedEvents(TrainingEvents& inner) : m_inner(inner) {}
+    void emit(const nlohmann::json& event) override {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_inner.emit(event);
+    }
+
+private:
+    TrainingEvents& m_inner;
+    std::mutex m_mutex;
+};
+
+std::uint64_t fnv1a(const std::string& text) {
+    std::uint64_t hash = 1469598103934665603ULL;
+    for (unsigned char character : text) {
+        hash ^= character;
+        hash *= 1099511628211ULL;
+    }
+    return hash;
+}
+
+std::set<std::string> tagSet(const std::string& tags) {
+    std::set<std::string> result;
+    std::stringstream stream(tags);
+    std::string tag;
+    while (std::getline(stream, tag, ','))
+        if (!tag.empty())
+            result.insert(tag);
+    return result;
+}
+
+std::string stageTags(const std::string& key, const std::string& stage) {
+    return "pipeline:" + key + ",stage:" + stage;
+}
+
+std::optional<RunRecord> findStageRun(RunStore& store, const std::string& key,
+                                      const std::string& stage) {
+    for (const auto& run : store.runs()) { // newest first
+        auto tags = tagSet(run.tags);
+        if (tags.count("pipeline:" + key) && tags.count("stage:" + stage))
+            return run;
+    }
+    return std::nullopt;
+}
+
+struct StageContext {
+    std::string key;
+    std::string name;
+    TrainingEvents* events = nullptr;
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+void emitStage(const StageContext& context, const std::string& stage, const std::string& state,
+               std::optional<std::int64_t> run, nlohmann::json extra = nlohmann::json::object()) {
+    nlohmann::json event = {{"event", "stage"}, {"stage", stage}, {"state", state},
+                            {"pipeline", context.key}};
+    event["run"] = run ? nlohmann::json(*run) : nlohmann::json(nullptr);
+    event.update(extra);
+    context.events->emit(event);
+}
+
+// Finds the stage's run and finishes it, or prepares and trains a new one. Returns the run id
+// and its status (finished or cancelled); throws when the stage cannot go on.
+std::pair<std::int64_t, std::string> runTrainingStage(
+    RunStore& store, const StageContext& context, const std::string& stage,
+    const std::function<TrainingRequest(RunStore&)>& prepare,
+    const std::function<void(RunStore&, std::int64_t)>& afterCreate = {}) {
+    if (auto existing = findStageRun(store, context.key, stage)) {
+        const auto& status = existing->status;
+        if (status == "finished") {
+            emitStage(context, stage, "skipped", existing->id, {{"reason", "already finished"}});
+            return {existing->id, status};
+        }
+        if (status == "cancelled" || status == "interrupted") {
+            emitStage(context, stage, "resumed", existing->id);
+            auto outcome = resumeRun(store, existing->id, *context.events, *context.cancel);
+            return {outcome.run, outcome.status};
+        }
+        if (status == "running")
+            throw std::runtime_error("stage " + stage + ": run " + std::to_string(existing->id) +
+                                     " is still running in another process");
+        throw std::runtime_error("stage " + stage + ": run " + std::to_string(existing->id) +
+                                 " ended " + status +
+                                 "; change the config (a new pipeline) or delete that run to "
+                                 "retry");
+    }
+    TrainingRequest request = prepare(store);
+    request.name = context.name + " " + stage;
+    request.tags = stageTags(context.key, stage);
+    emitStage(context, stage, "started", std::nullopt);
+    auto outcome = trainNewRun(store, request, *context.events, *context.cancel);
+    if (afterCreate)
+        afterCreate(store, outcome.run);
+    return {outcome.run, outcome.status};
+}
+
+// Runs the jobs side by side (each on its own store connection) or one after another.
+void runJobs(const std::string& storePath, RunStore& store,
+             const std::vector<std::function<void(RunStore&)>>& jobs, bool parallel) {
+    if (!parallel || jobs.size() < 2) {
+        for (const auto& job : jobs)
+            job(store);
+        return;
+    }
+    std::vector<std::exception_ptr> errors(jobs.size());
+    std::vector<std::thread> threads;
+    for (std::size_t index = 0; index < jobs.size(); ++index)
+        threads.emplace_back([&, index] {
+            try {
+                RunStore own(storePath);
+                jobs[index](own);
+            } catch (...) {
+                errors[index] = std::current_exception();
+            }
+        });
+    for (auto& thread : threads)
+        thread.join();
+    for (const auto& error : errors)
+        if (error)
+            std::rethrow_exception(error);
+}
+
+// Final-answer accuracy of a run's newest evaluation per (task, length): oracle for looped
+// runs, greedy for AR runs.
+std::map<std::pair<std::string, int>, double> finalAccuracy(RunStore& store, std::int64_t run) {
+    auto evals = store.evals(run);
+    std::int64_t last = 0;
+    for (const auto& eval : evals)
+        last = std::max(last, eval.step);
+    std::map<std::pair<std::string, int>, double> accuracy;
+    for (const auto& eval : evals)
+        if (eval.step == last && (eval.stopping == "oracle" || eval.stopping == "greedy"))
+            accuracy[{eval.task, eval.length}] = eval.answerAccuracy;
+    return accuracy;
+}
+
+void fillTable(RunStore& store, const ExperimentConfig& config, PipelineReport& report) {
+    const std::vector<std::pair<std::string, std::string>> columns = {
+        {"looped", "looped (aligned)"},
+        {"looped-vanilla", "looped (vanilla)"},
+        {"ar", "AR baseline"},
+        {"ar-relay", "AR + RELAY chains"},
+        {"ar-relay-verified", "AR + verified chains"},
+        {"ar-self", "AR self-chain"},
+    };
+    std::vector<std::map<std::pair<std::string, int>, double>> values;
+    for (const auto& [stage, title] : columns) {
+        auto found = report.runs.find(stage);
+        if (found == report.runs.end())
+            continue;
+        report.columns.push_back({title, found->second});
+        values.push_back(finalAccuracy(store, found->second));
+    }
+    std::map<std::pair<std::string, int>, double> chains;
+    if (report.stageTwo) {
+        report.columns.push_back({"chains verified", report.stageTwo->generatorRun});
+        for (const auto& row : report.stageTwo->correctness)
+            chains[{row.task, row.length}] = row.verified;
+    }
+    for (const auto& entry : config.tasks)
+        for (int length = config.testLengthMin; length <= config.testLengthMax; ++length) {
+            PipelineRow row;
+            row.task = entry.task;
+            row.length = length;
+            row.inDistribution = length <= config.trainLengthMax;
+            for (const auto& column : values) {
+                auto found = column.find({entry.task, length});
+                row.values.push_back(found == column.end() ? std::nullopt
+                                                           : std::optional(found->second));
+            }
+            if (report.stageTwo) {
+                auto found = chains.find({entry.task, length});
+                row.values.push_back(found == chains.end() ? std::nullopt
+                                                           : std::optional(found->second));
+            }
+            report.rows.push_back(row);
+        }
+}
+
+} // namespace
+
+std::string pipelineKey(const ExperimentConfig& config, const std::string& name) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx",
+                  static_cast<unsigned long long>(fnv1a(experimentConfigToJson(config).dump())));
+    return name + "-" + std::string(hex).substr(0, 8);
+}
+
+PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
+                           TrainingEvents& outerEvents, const std::atomic<bool>& cancel) {
+    auto started = std::chrono::steady_clock::now();
+    LockedEvents events(outerEvents);
+    ExperimentConfig config = request.config;
+    const bool parallel = config.pipeline.parallelStages;
+    if (parallel)
+        config.threads = 1; // one core per stage; LibTorch's thread count is process-wide
+    const std::string name =
+        !request.name.empty() ? request.name : !config.name.empty() ? config.name : "pipeline";
+    PipelineReport report;
+    report.key = pipelineKey(config, name);
+    const std::string folder =
+        !request.folder.empty()
+            ? request.folder
+            : (fs::path(store.path()).parent_path() / "pipelines" / report.key).string();
+    StageContext context{report.key, name, &events, &cancel};
+    std::mutex reportMutex;
+    bool stopped = false;
+    auto record = [&](const std::string& stage, std::pair<std::int64_t, std::string> outcome) {
+        std::lock_guard<std::mutex> lock(reportMutex);
+        report.runs[stage] = outcome.first;
+        if (outcome.second != "finished") {
+            stopped = true;
+            report.status = outcome.second;
+            report.message = "stage " + stage + " ended " + outcome.second;
+        }
+    };
+    auto trainKind = [&](const std::string& stage, RunKind kind) {
+        return [&, stage, kind](RunStore& own) {
+            record(stage, runTrainingStage(own, context, stage, [&](RunStore&) {
+                       TrainingRequest training;
+                       training.config = config;
+                       training.kind = kind;
+                       return training;
+                   }));
+        };
+    };
+    emitStage(context, "pipeline", "started", std::nullopt, {{"folder", folder}});
+
+    // Stage I and the two baselines are independent of each other.
+    runJobs(store.path(), store,
+            {trainKind("looped", RunKind::Looped),
+             [&](RunStore& own) {
+                 trainKind("looped-vanilla", RunKind::LoopedVanilla)(own);
+                 if (!cancel.load())
+                     trainKind("ar", RunKind::Ar)(own);
+             }},
+            parallel);
+
+    // Stage II generation: done once; its result file marks it finished.
+    const auto resultFile = (fs::path(folder) / "stage2.json").string();
+    if (!stopped) {
+        if (fs::exists(resultFile)) {
+            std::ifstream in(resultFile);
+            report.stageTwo = stageTwoResultFromJson(nlohmann::json::parse(in));
+            emitStage(context, "generate", "skipped", report.runs["looped"],
+                      {{"reason", "already generated"}});
+        } else {
+            report.stageTwo = generateStageTwo(store, report.runs["looped"], folder, events);
+            writeFileAtomically(resultFile, stageTwoResultToJson(*report.stageTwo).dump(2));
+        }
+    }
+
+    // The AR fine-tunes on the generated chains start from the AR baseline.
+    auto fineTune = [&](const std::string& stage, const std::string& file) {
+        return [&, stage, file](RunStore& own) {
+            record(stage, runTrainingStage(own, context, stage, [&](RunStore&) {
+                       TrainingRequest training;
+                       training.config = config;
+                       training.config.trainFile = file;
+                       training.config.optimizer.learningRate = config.stageTwo.learningRate;
+                       training.config.steps = config.stageTwo.steps;
+                       training.config.epochs = 0;
+                       training.config.curriculum = false;
+                       training.kind = RunKind::ArRelay;
+                       training.parentRun = report.runs["ar"];
+                       training.generatorRun = report.runs["looped"];
+                       return training;
+                   }));
+        };
+    };
+    if (!stopped && !cancel.load()) {
+        std::vector<std::function<void(RunStore&)>> jobs = {
+            fineTune("ar-relay", config.stageTwo.verifiedOnly
+                                     ? report.stageTwo->verifiedChainsFile
+                                     : report.stageTwo->allChainsFile)};
+        if (config.pipeline.verifiedOnlyAblation && !config.stageTwo.verifiedOnly)
+            jobs.push_back(fineTune("ar-relay-verified", report.stageTwo->verifiedChainsFile));
+        runJobs(store.path(), store, jobs, parallel);
+    }
+
+    // The self-chain baseline: phases one after another, each from the previous phase's model.
+    if (config.pipeline.selfChain && !stopped && !cancel.load()) {
+        std::int64_t writer = report.runs["ar"];
+        const int phases = static_cast<int>(selfChainPhaseLengths(config).size());
+        for (int phase = 1; phase <= phases && !stopped && !cancel.load(); ++phase) {
+            SelfChainPhase plan{phase, writer, report.runs["looped-vanilla"], folder};
+            std::vector<ChainRecord> chains;
+            auto stage = "ar-self-" + std::to_string(phase);
+            auto outcome = runTrainingStage(
+                store, context, stage,
+                [&](RunStore& own) {
+                    auto preparation = prepareSelfChainPhase(own, config, plan);
+                    for (const auto& chain : preparation.chains)
+                        chains.push_back(chainRecordOf(chain));
+                    return preparation.request;
+                },
+                [&](RunStore& own, std::int64_t run) {
+                    if (!chains.empty())
+                        own.replaceChains(run, chains);
+                });
+            record(stage, outcome);
+            writer = outcome.first;
+        }
+        if (!stopped)
+            report.runs["ar-self"] = writer;
+    }
+
+    if (cancel.load() && report.status == "finished") {
+        report.status = "cancelled";
+        report.message = "cancelled between stages";
+    }
+    fillTable(store, config, report);
+    report.wallSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (report.status == "finished") {
+        writeFileAtomically((fs::path(folder) / "report.txt").string(), pipelineTable(report));
+        writeFileAtomically((fs::path(folder) / "report.json").string(),
+                            pipelineReportToJson(report).dump(2));
+    }
+    auto event = pipelineReportToJson(report);
+    emitStage(context, "report", report.status, std::nullopt, {{"report", event}});
+    return report;
+}
+
+std::string pipelineTable(const PipelineReport& report) {
+    std::ostringstream out;
+    char cell[64];
+    out << "task  length  ";
+    for (const auto& column : report.columns) {
+        std::snprintf(cell, sizeof cell, "%-22s", column.title.c_str());
+        out << cell;
+    }
+    out << "\n";
+    for (const auto& row : report.rows) {
+        std::snprintf(cell, sizeof cell, "%-5s %4d%s  ", row.task.c_str(), row.length,
+                      row.inDistribution ? " " : "*");
+        out << cell;
+        for (const auto& value : row.values) {
+            if (value)
+                std::snprintf(cell, sizeof cell, "%-22.3f", *value);
+            else
+                std::snprintf(cell, sizeof cell, "%-22s", "-");
+            out << cell;
+        }
+        out << "\n";
+    }
+    out << "(* = longer than training; model columns: final-answer accuracy, looped with the "
+           "oracle T, AR greedy; chains verified: share of generated chains fully correct)\n";
+    return out.str();
+}
+
+nlohmann::json pipelineReportToJson(const PipelineReport& report) {
+    nlohmann::json json = {{"key", report.key},
+                           {"status", report.status},
+                           {"message", report.message},
+                           {"wall_seconds", report.wallSeconds},
+                           {"runs", report.runs}};
+    auto columns = nlohmann::json::array();
+    for (const auto& column : report.columns)
+        columns.push_back({{"title", column.title},
+                           {"run", column.run ? nlohmann::json(*column.run) : nullptr}});
+    json["columns"] = columns;
+    auto rows = nlohmann::json::array();
+    for (const auto& row : report.rows) {
+        auto values = nlohmann::json::array();
+        for (const auto& value : row.values)
+            values.push_back(value ? nlohmann::json(*value) : nlohmann::json(nullptr));
+        rows.push_back({{"task", row.task},
+                        {"length", row.length},
+                        {"in_distribution", row.inDistribution},
+                        {"values", values}});
+    }
+    json["rows"] = rows;
+    if (report.stageTwo)
+        json["stage2"] = stageTwoResultToJson(*report.stageTwo);
+    return json;
+}
+
+} // namespace relay

@@ -1,0 +1,121 @@
+#include "train/self_chain.h"
+
+#include "model/stopping.h"
+#include "tasks/dataset_file.h"
+#include "train/looped_decoding.h"
+#include "train/run_model.h"
+#include "train/stage_two.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace relay {
+namespace {
+
+constexpr std::int64_t kGenerationBatch = 256;
+
+std::string keptFile(const std::string& folder, int phase) {
+    return (std::filesystem::path(folder) / ("self-chains-phase-" + std::to_string(phase) +
+                                             ".jsonl"))
+        .string();
+}
+
+} // namespace
+
+std::vector<std::vector<int>> selfChainPhaseLengths(const ExperimentConfig& config) {
+    const int first = config.trainLengthMax + 1;
+    const int count = config.stageTwoLengthsMax() - first + 1;
+    if (count < 1)
+        throw std::invalid_argument("config key 'stage2.lengths_max': no length above "
+                                    "train_lengths.max for the self-chain phases");
+    const int phases = std::min(config.stageTwo.selfChainPhases, count);
+    std::vector<std::vector<int>> groups(static_cast<std::size_t>(phases));
+    for (int index = 0; index < count; ++index)
+        groups[static_cast<std::size_t>(index * phases / count)].push_back(first + index);
+    return groups;
+}
+
+SelfChainPreparation prepareSelfChainPhase(RunStore& store, const ExperimentConfig& config,
+                                           const SelfChainPhase& phase) {
+    auto groups = selfChainPhaseLengths(config);
+    if (phase.phase < 1 || phase.phase > static_cast<int>(groups.size()))
+        throw std::invalid_argument("self-chain phase " + std::to_string(phase.phase) +
+                                    " is outside 1.." + std::to_string(groups.size()));
+    const auto& lengths = groups[static_cast<std::size_t>(phase.phase - 1)];
+    // The same per-length counts as Stage II, so both baselines see as many problems.
+    auto allCounts = paperLengthCounts(config.stageTwo.generatedSamples,
+                                       config.stageTwoLengthsMax() - config.trainLengthMax);
+    std::vector<int> counts;
+    for (int length : lengths)
+        counts.push_back(allCounts[static_cast<std::size_t>(length - config.trainLengthMax - 1)]);
+    auto problems = stageTwoProblems(config, lengths.front(), counts);
+
+    RunModel writer = loadRunModel(store, phase.writerRun);
+    if (!writer.autoregressive)
+        throw std::invalid_argument("run " + std::to_string(phase.writerRun) +
+                                    " is not an AR run; self-chains come from the AR model");
+    SelfChainPreparation preparation;
+    preparation.chains = writeArChains(writer.autoregressive, writer.vocabulary, problems,
+                                       config.multitask(), kGenerationBatch);
+
+    std::vector<std::string> reference; // the answer a kept chain must reach
+    if (config.stageTwo.selfChainFilter == "looped-vanilla") {
+        if (!phase.vanillaRun)
+            throw std::invalid_argument("the looped-vanilla self-chain filter needs a vanilla "
+                                        "looped run");
+        RunModel vanilla = loadRunModel(store, *phase.vanillaRun);
+        if (!vanilla.looped)
+            throw std::invalid_argument("run " + std::to_string(*phase.vanillaRun) +
+                                        " is not a looped run");
+        std::vector<Problem> inputs;
+        for (const auto& example : problems) {
+            Problem input = example.problem;
+            input.steps.clear();
+            input.answer.clear();
+            inputs.push_back(std::move(input));
+        }
+        for (const auto& decoding : decodeLooped(vanilla.looped, vanilla.vocabulary, inputs,
+                                                 StoppingOptions{}, config.multitask(),
+                                                 kGenerationBatch))
+            reference.push_back(decoding.answer);
+    } else {
+        for (const auto& example : problems)
+            reference.push_back(example.problem.answer);
+    }
+    std::vector<DatasetExample> kept;
+    for (std::size_t index = 0; index < preparation.chains.size(); ++index) {
+        const auto& chain = preparation.chains[index];
+        bool accept = !chain.written.answer.empty() && chain.written.answer == reference[index];
+        preparation.kept.push_back(accept);
+        if (accept)
+            kept.push_back(writtenExample(chain));
+    }
+    std::filesystem::create_directories(phase.folder);
+    writeDatasetFile(keptFile(phase.folder, phase.phase), kept, DatasetFormat::Jsonl);
+
+    // Incremental: originals, then every phase's kept chains so far.
+    auto training = originalExamples(
+        config, originalSampleCount(config, config.stageTwo.generatedSamples));
+    for (int earlier = 1; earlier <= phase.phase; ++earlier) {
+        auto file = keptFile(phase.folder, earlier);
+        auto examples = readDatasetFile(file, DatasetFormat::Jsonl);
+        training.insert(training.end(), examples.begin(), examples.end());
+    }
+    auto trainingFile = (std::filesystem::path(phase.folder) /
+                         ("self-finetune-phase-" + std::to_string(phase.phase) + ".jsonl"))
+                            .string();
+    writeDatasetFile(trainingFile, training, DatasetFormat::Jsonl);
+
+    auto& request = preparation.request;
+    request.config = writer.config;
+    request.config.trainFile = trainingFile;
+    request.config.optimizer.learningRate = config.stageTwo.learningRate;
+    request.config.steps = std::max(1, config.stageTwo.steps / static_cast<int>(groups.size()));
+    request.config.epochs = 0;
+    request.config.curriculum = false;
+    request.kind = RunKind::ArSelf;
+    request.parentRun = phase.writerRun;
+    return preparation;
+}
+
+} // namespace relay

@@ -1,0 +1,143 @@
+#include "train/stage_two.h"
+
+#include "tasks/atomic_file.h"
+#include "tasks/dataset.h"
+#include "tasks/dataset_file.h"
+#include "train/run_model.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <random>
+
+namespace relay {
+namespace {
+
+constexpr double kPaperOriginal = 42515;
+constexpr double kPaperGenerated = 100000 - kPaperOriginal;
+constexpr std::int64_t kGenerationBatch = 256;
+
+nlohmann::json correctnessJson(const std::vector<ChainCorrectness>& rows) {
+    auto list = nlohmann::json::array();
+    for (const auto& row : rows)
+        list.push_back({{"task", row.task},
+                        {"length", row.length},
+                        {"samples", row.samples},
+                        {"verified", row.verified},
+                        {"answer_correct", row.answerCorrect}});
+    return list;
+}
+
+} // namespace
+
+int originalSampleCount(const ExperimentConfig& config, int generated) {
+    if (config.stageTwo.originalSamples > 0)
+        return config.stageTwo.originalSamples;
+    return static_cast<int>(std::lround(generated * kPaperOriginal / kPaperGenerated));
+}
+
+std::vector<DatasetExample> originalExamples(const ExperimentConfig& config, int count) {
+    auto train = makeMultitaskDatasets(
+                     datasetSpecs(config, config.testLengthMin, config.testLengthMax))
+                     .train;
+    train.erase(std::remove_if(train.begin(), train.end(),
+                               [&](const DatasetExample& example) {
+                                   return example.problem.complexity < config.trainLengthMin;
+                               }),
+                train.end());
+    std::mt19937_64 random(config.seed * 0x9E3779B97F4A7C15ULL + 2);
+    std::shuffle(train.begin(), train.end(), random);
+    train.resize(std::min<std::size_t>(train.size(), static_cast<std::size_t>(count)));
+    return train;
+}
+
+StageTwoResult generateStageTwo(RunStore& store, std::int64_t generatorRun,
+                                const std::string& folder, TrainingEvents& events) {
+    auto started = std::chrono::steady_clock::now();
+    RunModel generator = loadRunModel(store, generatorRun);
+    if (!generator.looped)
+        throw std::invalid_argument("run " + std::to_string(generatorRun) +
+                                    " is not a looped run; Stage II chains come from a looped "
+                                    "model");
+    const auto& config = generator.config;
+    const int lengthMin = config.trainLengthMax + 1;
+    const int lengthMax = config.stageTwoLengthsMax();
+    if (lengthMax < lengthMin)
+        throw std::invalid_argument("config key 'stage2.lengths_max': no length above "
+                                    "train_lengths.max to write chains for");
+    auto counts = paperLengthCounts(config.stageTwo.generatedSamples, lengthMax - lengthMin + 1);
+    events.emit({{"event", "stage"},
+                 {"run", generatorRun},
+                 {"stage", "generate"},
+                 {"state", "started"},
+                 {"lengths", {lengthMin, lengthMax}},
+                 {"samples_per_length", counts}});
+    auto problems = stageTwoProblems(config, lengthMin, counts);
+    auto chains = writeLoopedChains(generator.looped, generator.vocabulary, problems,
+                                    config.multitask(), kGenerationBatch);
+    std::vector<ChainRecord> records;
+    records.reserve(chains.size());
+    for (const auto& chain : chains)
+        records.push_back(chainRecordOf(chain));
+    store.replaceChains(generatorRun, records);
+
+    StageTwoResult result;
+    result.generatorRun = generatorRun;
+    result.generated = static_cast<int>(chains.size());
+    result.correctness = chainCorrectnessByLength(records);
+    auto verified = writtenExamples(chains, true);
+    result.verified = static_cast<int>(verified.size());
+    auto originals = originalExamples(config, originalSampleCount(config, result.generated));
+    result.original = static_cast<int>(originals.size());
+
+    std::filesystem::create_directories(folder);
+    auto all = originals;
+    auto written = writtenExamples(chains, false);
+    all.insert(all.end(), written.begin(), written.end());
+    result.allChainsFile = (std::filesystem::path(folder) / "finetune-all.jsonl").string();
+    writeDatasetFile(result.allChainsFile, all, DatasetFormat::Jsonl);
+    auto onlyVerified = originals;
+    onlyVerified.insert(onlyVerified.end(), verified.begin(), verified.end());
+    result.verifiedChainsFile =
+        (std::filesystem::path(folder) / "finetune-verified.jsonl").string();
+    writeDatasetFile(result.verifiedChainsFile, onlyVerified, DatasetFormat::Jsonl);
+    result.wallSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+    auto event = stageTwoResultToJson(result);
+    event["event"] = "stage";
+    event["run"] = generatorRun;
+    event["stage"] = "generate";
+    event["state"] = "finished";
+    events.emit(event);
+    return result;
+}
+
+nlohmann::json stageTwoResultToJson(const StageTwoResult& result) {
+    return {{"generator_run", result.generatorRun},
+            {"generated", result.generated},
+            {"verified", result.verified},
+            {"original", result.original},
+            {"chain_correctness", correctnessJson(result.correctness)},
+            {"all_chains_file", result.allChainsFile},
+            {"verified_chains_file", result.verifiedChainsFile},
+            {"wall_seconds", result.wallSeconds}};
+}
+
+StageTwoResult stageTwoResultFromJson(const nlohmann::json& json) {
+    StageTwoResult result;
+    result.generatorRun = json.at("generator_run");
+    result.generated = json.at("generated");
+    result.verified = json.at("verified");
+    result.original = json.at("original");
+    for (const auto& row : json.at("chain_correctness"))
+        result.correctness.push_back({row.at("task"), row.at("length"), row.at("samples"),
+                                      row.at("verified"), row.at("answer_correct")});
+    result.allChainsFile = json.at("all_chains_file");
+    result.verifiedChainsFile = json.at("verified_chains_file");
+    result.wallSeconds = json.at("wall_seconds");
+    return result;
+}
+
+} // namespace relay

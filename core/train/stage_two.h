@@ -1,0 +1,47 @@
+// Stage II as one job (METHOD.md §3): the looped generator run writes chains for lengths
+// K_train+1..stage2.lengths_max, every chain is verified and stored with the generator run, and
+// the fine-tuning sets are written as JSONL files: original-length problems plus all generated
+// chains (the paper), and plus only the verified ones (our ablation). The AR fine-tune then
+// trains on such a file (config key data.train_file). No LibTorch in this header.
+#pragma once
+
+#include "store/run_store.h"
+#include "train/chain_generation.h"
+#include "train/training_events.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace relay {
+
+struct StageTwoResult {
+    std::int64_t generatorRun = 0;
+    int generated = 0;
+    int verified = 0;
+    int original = 0;
+    std::vector<ChainCorrectness> correctness; // per task and length
+    std::string allChainsFile;                 // originals + every generated chain
+    std::string verifiedChainsFile;            // originals + verified chains only
+    double wallSeconds = 0;
+};
+
+// Original-length problems in a fine-tuning set: stage2.original_samples, or the paper's share
+// (42,515 of 100,000) of a set with `generated` generated chains.
+int originalSampleCount(const ExperimentConfig& config, int generated);
+
+// `count` problems of the config's own training set (lengths up to K_train), a deterministic
+// spread over it.
+std::vector<DatasetExample> originalExamples(const ExperimentConfig& config, int count);
+
+// Runs Stage II generation for `generatorRun` (a looped or looped-vanilla run with a
+// checkpoint) and writes the two fine-tuning files into `folder`. Replaces the run's stored
+// chains. Emits "stage" events (stage "generate").
+StageTwoResult generateStageTwo(RunStore& store, std::int64_t generatorRun,
+                                const std::string& folder, TrainingEvents& events);
+
+// The result as JSON and back (the pipeline keeps it as its record that generation finished).
+nlohmann::json stageTwoResultToJson(const StageTwoResult& result);
+StageTwoResult stageTwoResultFromJson(const nlohmann::json& json);
+
+} // namespace relay

@@ -1,0 +1,172 @@
+// Stage II pieces against independent numbers: the paper's Table 3 counts, chains with planted
+// errors (stored as not verified at the right step, left out of the verified-only set), the
+// self-chain phase split, and generation inputs that avoid the test sets.
+#include "tasks/task.h"
+#include "tasks/tokens.h"
+#include "train/chain_generation.h"
+#include "train/run_model.h"
+#include "train/self_chain.h"
+#include "train/stage_two.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <map>
+#include <numeric>
+#include <random>
+#include <set>
+
+using namespace relay;
+
+namespace {
+
+ExperimentConfig smallConfig() {
+    return experimentConfigFromJson({{"tasks", {{{"task", "ari"}, {"modulus", 11}}}},
+                                     {"train_lengths", {{"min", 1}, {"max", 4}}},
+                                     {"test_lengths", {{"min", 1}, {"max", 8}}},
+                                     {"data", {{"train_samples", 200},
+                                               {"test_samples_per_length", 30}}},
+                                     {"stage2", {{"generated_samples", 40}}}});
+}
+
+DatasetExample arithmeticExample(int operators, std::uint64_t seed) {
+    TaskOptions options;
+    options.modulus = 11;
+    auto task = makeTask("ari", options);
+    std::mt19937_64 random(seed);
+    DatasetExample example;
+    example.problem = task->generate(operators, random);
+    example.options = options;
+    return example;
+}
+
+} // namespace
+
+TEST(StageTwoTest, PaperCountsReproduceTable3) {
+    // The paper's ARI fine-tuning set: 42,515 original samples and these ten generated counts.
+    const std::vector<int> table3 = {6477, 6882, 7287, 6477, 6072, 5668, 5263, 4858, 4453, 4048};
+    EXPECT_EQ(paperLengthCounts(57485, 10), table3);
+    ExperimentConfig config = smallConfig();
+    EXPECT_EQ(originalSampleCount(config, 57485), 42515);
+}
+
+TEST(StageTwoTest, CountsSumToTotalAndFollowTheShares) {
+    for (int lengths = 1; lengths <= 14; ++lengths)
+        for (int total : {0, 1, 7, 100, 999}) {
+            auto counts = paperLengthCounts(total, lengths);
+            ASSERT_EQ(static_cast<int>(counts.size()), lengths);
+            EXPECT_EQ(std::accumulate(counts.begin(), counts.end(), 0), total);
+        }
+    // Four lengths, 6477 : 6882 : 7287 : 6477 of 400: exactly 95.52, 101.49, 107.47, 95.52;
+    // floors sum to 398 and the two largest remainders (.52, .52) get the last two.
+    EXPECT_EQ(paperLengthCounts(400, 4), (std::vector<int>{96, 101, 107, 96}));
+    EXPECT_THROW(paperLengthCounts(10, 0), std::invalid_argument);
+}
+
+TEST(StageTwoTest, PlantedErrorIsStoredUnverifiedAtItsStep) {
+    auto truth = arithmeticExample(5, 3);
+    ASSERT_EQ(truth.problem.steps.size(), 5u);
+
+    auto right = checkWrittenChain(truth, truth.problem.steps, truth.problem.answer);
+    EXPECT_TRUE(right.verdict.chainCorrect);
+    EXPECT_TRUE(chainRecordOf(right).verified);
+    EXPECT_EQ(chainRecordOf(right).firstWrongStep, 0);
+
+    // Change one number of step 3 to another residue.
+    auto steps = truth.problem.steps;
+    for (auto& token : steps[2])
+        if (std::isdigit(static_cast<unsigned char>(token[0]))) {
+            token = std::to_string((std::stoi(token) + 1) % 11);
+            break;
+        }
+    auto wrong = checkWrittenChain(truth, steps, truth.problem.answer);
+    auto record = chainRecordOf(wrong);
+    EXPECT_FALSE(record.verified);
+    EXPECT_EQ(record.firstWrongStep, 3);
+    EXPECT_EQ(record.length, 5);
+    EXPECT_EQ(record.input, joinTokens(truth.problem.input));
+    auto storedSteps = nlohmann::json::parse(record.stepsJson);
+    ASSERT_EQ(storedSteps.size(), 5u);
+    EXPECT_EQ(storedSteps[2].get<std::string>(), joinTokens(steps[2]));
+
+    // Only the right chain survives the verified-only set; both are in the full set.
+    std::vector<GeneratedChain> chains = {right, wrong};
+    EXPECT_EQ(writtenExamples(chains, false).size(), 2u);
+    auto verified = writtenExamples(chains, true);
+    ASSERT_EQ(verified.size(), 1u);
+    EXPECT_EQ(verified[0].problem.steps, truth.problem.steps);
+    // The written examples carry the model's steps, not the true ones.
+    EXPECT_EQ(writtenExamples(chains, false)[1].problem.steps, steps);
+
+    auto rows = chainCorrectnessByLength({chainRecordOf(right), record});
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].samples, 2);
+    EXPECT_DOUBLE_EQ(rows[0].verified, 0.5);
+    EXPECT_DOUBLE_EQ(rows[0].answerCorrect, 1.0);
+}
+
+TEST(StageTwoTest, WrongAnswerWithRightStepsIsNotVerified) {
+    auto truth = arithmeticExample(3, 9);
+    auto answer = std::to_string((std::stoi(truth.problem.answer) + 1) % 11);
+    auto chain = checkWrittenChain(truth, truth.problem.steps, answer);
+    EXPECT_FALSE(chainRecordOf(chain).verified);
+    EXPECT_FALSE(chainRecordOf(chain).answerCorrect);
+}
+
+TEST(StageTwoTest, GenerationInputsAvoidTestSetsAndHaveTheRequestedLengths) {
+    auto config = smallConfig();
+    auto problems = stageTwoProblems(config, 5, {10, 8, 6, 4});
+    ASSERT_EQ(problems.size(), 28u);
+    std::set<std::string> testInputs;
+    for (const auto& set : runTestSets(config, config.testLengthMin, config.testLengthMax))
+        for (const auto& example : set.examples)
+            testInputs.insert(joinTokens(example.problem.input));
+    std::map<int, int> perLength;
+    for (const auto& example : problems) {
+        ++perLength[example.problem.complexity];
+        EXPECT_EQ(testInputs.count(joinTokens(example.problem.input)), 0u);
+        EXPECT_EQ(static_cast<int>(example.problem.steps.size()), example.problem.complexity);
+    }
+    EXPECT_EQ(perLength, (std::map<int, int>{{5, 10}, {6, 8}, {7, 6}, {8, 4}}));
+}
+
+TEST(StageTwoTest, SelfChainPhasesCoverLongerLengthsInOrder) {
+    auto config = smallConfig(); // lengths 5..8
+    config.stageTwo.selfChainPhases = 3;
+    EXPECT_EQ(selfChainPhaseLengths(config),
+              (std::vector<std::vector<int>>{{5, 6}, {7}, {8}}));
+    config.stageTwo.selfChainPhases = 9; // more phases than lengths: one length each
+    EXPECT_EQ(selfChainPhaseLengths(config).size(), 4u);
+}
+
+TEST(StageTwoTest, ResultRoundTripsThroughJson) {
+    StageTwoResult result;
+    result.generatorRun = 4;
+    result.generated = 10;
+    result.verified = 6;
+    result.original = 7;
+    result.correctness = {{"ari", 5, 10, 0.6, 0.8}};
+    result.allChainsFile = "/a.jsonl";
+    result.verifiedChainsFile = "/b.jsonl";
+    auto back = stageTwoResultFromJson(stageTwoResultToJson(result));
+    EXPECT_EQ(back.generatorRun, 4);
+    EXPECT_EQ(back.verified, 6);
+    ASSERT_EQ(back.correctness.size(), 1u);
+    EXPECT_DOUBLE_EQ(back.correctness[0].answerCorrect, 0.8);
+    EXPECT_EQ(back.verifiedChainsFile, "/b.jsonl");
+}
+
+TEST(StageTwoTest, EmptyReadOutsAreDroppedFromTrainingExamples) {
+    auto truth = arithmeticExample(3, 5);
+    auto steps = truth.problem.steps;
+    steps[1].clear(); // an iteration whose read-out ended in <pad>
+    auto chain = checkWrittenChain(truth, steps, truth.problem.answer);
+    EXPECT_FALSE(chainRecordOf(chain).verified);
+    EXPECT_EQ(chainRecordOf(chain).firstWrongStep, 2);
+    auto example = writtenExample(chain);
+    ASSERT_EQ(example.problem.steps.size(), 2u);
+    EXPECT_EQ(example.problem.steps[0], truth.problem.steps[0]);
+    EXPECT_EQ(example.problem.steps[1], truth.problem.steps[2]);
+}

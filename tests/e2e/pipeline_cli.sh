@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# End to end: a tiny `relay pipeline` runs every stage (Stage I looped, vanilla looped, AR
+# baseline, Stage II generation, both AR fine-tunes, the self-chain phases), fills every table
+# of the store, prints the report, and a re-run resumes without repeating finished stages; a
+# pipeline cancelled mid-way continues where it stopped. `relay generate` and `relay finetune`
+# on their own. Tiny configs: seconds each. Usage: pipeline_cli.sh PATH_TO_RELAY
+set -euo pipefail
+
+relay="$1"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+db="$work/runs.db"
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+run() {
+    status=0
+    output="$("$@" 2>&1)" || status=$?
+}
+expect_status() {
+    [[ "$status" == "$1" ]] || fail "$2: exit $status, expected $1; output:
+$output"
+}
+expect_output() {
+    [[ "$output" == *"$1"* ]] || fail "$2: output lacks '$1'; output:
+$output"
+}
+count_rows() {
+    sqlite3 "$db" "$1"
+}
+
+tiny=(--set tasks.0.modulus=5 --set train_lengths.max=2 --set test_lengths.max=4
+      --set data.train_samples=64 --set data.test_samples_per_length=8
+      --set model.hidden_size=16 --set model.layers=1 --set model.heads=2
+      --set training.batch_size=8 --set training.steps=6 --set eval.every=3
+      --set checkpoint.every=3 --set device=cpu --set stage2.generated_samples=20
+      --set stage2.steps=4 --set pipeline.self_chain=true --set stage2.self_chain_phases=2)
+
+run "$relay" pipeline --db "$db" "${tiny[@]}"
+expect_status 0 "pipeline"
+expect_output "looped (aligned)" "report has the looped column"
+expect_output "AR + RELAY chains" "report has the fine-tuned column"
+expect_output "chains verified" "report has the chain-correctness column"
+expect_output "finished" "pipeline finishes"
+runs_after_first="$(count_rows "SELECT COUNT(*) FROM runs")"
+[[ "$runs_after_first" == 7 ]] || fail "expected 7 runs (3 stage-I/baselines, 2 ar-relay, 2 ar-self), got $runs_after_first"
+for table in metrics evals step_accuracy probes chains checkpoints; do
+    rows="$(count_rows "SELECT COUNT(*) FROM $table")"
+    [[ "$rows" -gt 0 ]] || fail "table $table is empty after the pipeline"
+done
+[[ "$(count_rows "SELECT COUNT(*) FROM runs WHERE kind='ar-relay' AND parent_run IS NOT NULL AND generator_run IS NOT NULL")" == 2 ]] \
+    || fail "ar-relay runs lack their parent or generator"
+[[ "$(count_rows "SELECT COUNT(*) FROM chains WHERE run=1")" == 20 ]] || fail "Stage II chains not stored with the looped run"
+
+# A re-run skips every finished stage and starts no run.
+run "$relay" pipeline --db "$db" --json "${tiny[@]}"
+expect_status 0 "pipeline re-run"
+skipped="$(grep -c '"state":"skipped"' <<<"$output" || true)"
+[[ "$skipped" == 8 ]] || fail "re-run should skip 8 stages, skipped $skipped; output:
+$output"
+[[ "$(count_rows "SELECT COUNT(*) FROM runs")" == 7 ]] || fail "re-run started new runs"
+while IFS= read -r line; do
+    [[ "$line" == \{*\} ]] || fail "not a JSON event line: $line"
+done <<<"$output"
+
+# A different config is a different pipeline.
+run "$relay" pipeline --db "$db" "${tiny[@]}" --set pipeline.self_chain=false --set seed=2
+expect_status 0 "second pipeline"
+[[ "$(count_rows "SELECT COUNT(*) FROM runs")" == 12 ]] || fail "second pipeline should add 5 runs"
+
+# An interrupted stage is resumed, not restarted: kill the engine during Stage I.
+longer=("${tiny[@]}" --set training.steps=1500 --set checkpoint.every=50 --set eval.every=1000 --set seed=3)
+"$relay" pipeline --db "$db" --json "${longer[@]}" --set pipeline.self_chain=false >"$work/long.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do
+    grep -q '"event":"checkpoint"' "$work/long.log" 2>/dev/null && break
+    sleep 0.2
+done
+kill -INT $pid
+wait $pid || true
+grep -q '"status":"cancelled"' "$work/long.log" || fail "cancelled pipeline did not cancel its stage: $(cat "$work/long.log" | tail -5)"
+before="$(count_rows "SELECT COUNT(*) FROM runs")"
+run "$relay" pipeline --db "$db" --json "${longer[@]}" --set pipeline.self_chain=false
+expect_output '"state":"resumed"' "re-run resumes the cancelled stage"
+expect_status 0 "resumed pipeline"
+
+# generate and finetune on their own, from the first pipeline's looped (1) and AR (3) runs.
+run "$relay" generate 1 --db "$db" --folder "$work/stage2"
+expect_status 0 "generate"
+expect_output "verified" "generate prints chain correctness"
+[[ -s "$work/stage2/finetune-all.jsonl" ]] || fail "generate wrote no fine-tuning set"
+run "$relay" data verify "$work/stage2/finetune-verified.jsonl"
+expect_status 0 "the verified-only set verifies"
+run "$relay" finetune --generator 1 --baseline 3 --verified-only --db "$db" --folder "$work/stage2" --set training.steps=3
+expect_status 0 "finetune"
+run "$relay" finetune --generator 1 --baseline 1 --db "$db" --folder "$work/stage2"
+expect_status 2 "finetune from a looped baseline is a usage error"
+echo "pipeline_cli: all checks passed"
