@@ -105,8 +105,6 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
     m_accuracy->axisRect()->insetLayout()->take(m_accuracy->legend);
     m_accuracy->plotLayout()->addElement(2, 0, m_accuracy->legend);
     m_accuracy->plotLayout()->setRowStretchFactor(2, 0.001);
-    m_accuracy->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, false);
-    m_accuracy->legend->setWrap(2);
     m_accuracy->legend->setBorderPen(Qt::NoPen);
     m_accuracy->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
 

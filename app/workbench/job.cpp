@@ -114,11 +114,13 @@ void Job::handleLine(const QByteArray& line) {
         m_totalSteps = event.body.value(QLatin1String("total_steps")).toInteger();
     else if (event.type == QLatin1String("step"))
         m_step = event.body.value(QLatin1String("step")).toInteger();
-    else if (event.type == QLatin1String("finished"))
+    else if (event.type == QLatin1String("finished")) {
         m_finishedStatus = event.body.value(QLatin1String("status")).toString();
-    else if (event.type == QLatin1String("error"))
+        m_finishedRuns.insert(event.run);
+    } else if (event.type == QLatin1String("error"))
         m_error = event.body.value(QLatin1String("message")).toString();
-    addLog(describeJobEvent(event));
+    for (const QString& text : describeJobEvent(event).split(QLatin1Char('\n')))
+        addLog(text);
     Q_EMIT eventReceived(event);
 }
 

@@ -7,6 +7,7 @@
 
 #include <QObject>
 #include <QProcess>
+#include <QSet>
 #include <QStringList>
 
 namespace relay {
@@ -32,6 +33,10 @@ public:
     bool active() const { return m_state == State::Running || m_state == State::Paused; }
     qint64 run() const { return m_run; } // the run of the latest event, -1 before "started"
     QList<qint64> runs() const { return m_runs; }
+    // A run this job is still training (a pipeline trains several, some at once).
+    bool trainingRun(qint64 run) const {
+        return active() && m_runs.contains(run) && !m_finishedRuns.contains(run);
+    }
     const QString& stage() const { return m_stage; }
     qint64 step() const { return m_step; }
     qint64 totalSteps() const { return m_totalSteps; }
@@ -69,6 +74,7 @@ private:
     State m_state = State::Running;
     qint64 m_run = -1;
     QList<qint64> m_runs;
+    QSet<qint64> m_finishedRuns;
     QString m_stage;
     qint64 m_step = 0;
     qint64 m_totalSteps = 0;

@@ -1,5 +1,6 @@
 #include "job_event.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 namespace relay {
@@ -15,6 +16,35 @@ QString percent(const QJsonValue& value) {
 
 } // namespace
 
+QString describePipelineReport(const QJsonObject& report) {
+    QStringList lines = {QStringLiteral("pipeline %1: answer accuracy by length")
+                             .arg(report.value(QLatin1String("status")).toString())};
+    QString header = QStringLiteral("%1").arg(QStringLiteral("length"), -12);
+    for (const QJsonValue& column : report.value(QLatin1String("columns")).toArray())
+        header += QStringLiteral("%1").arg(
+            column.toObject().value(QLatin1String("title")).toString(), -22);
+    lines.append(header);
+    for (const QJsonValue& value : report.value(QLatin1String("rows")).toArray()) {
+        const QJsonObject row = value.toObject();
+        QString line = QStringLiteral("%1").arg(
+            QStringLiteral("%1 %2%3")
+                .arg(row.value(QLatin1String("task")).toString())
+                .arg(row.value(QLatin1String("length")).toInt())
+                .arg(row.value(QLatin1String("in_distribution")).toBool() ? QString()
+                                                                          : QStringLiteral("*")),
+            -12);
+        for (const QJsonValue& cell : row.value(QLatin1String("values")).toArray())
+            line += QStringLiteral("%1").arg(cell.isDouble() ? percent(cell) : QStringLiteral("–"),
+                                             -22);
+        lines.append(line);
+    }
+    lines.append(QStringLiteral("(* longer than training)"));
+    const QString message = report.value(QLatin1String("message")).toString();
+    if (!message.isEmpty())
+        lines.append(message);
+    return lines.join(QLatin1Char('\n'));
+}
+
 bool parseJobEvent(const QByteArray& line, JobEvent& event) {
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(line, &error);
@@ -24,9 +54,9 @@ bool parseJobEvent(const QByteArray& line, JobEvent& event) {
     if (!body.contains(QLatin1String("event")))
         return false;
     event.type = body.value(QLatin1String("event")).toString();
-    event.run = body.contains(QLatin1String("run"))
-                    ? static_cast<qint64>(body.value(QLatin1String("run")).toDouble())
-                    : -1;
+    // Pipeline-level events carry "run": null.
+    const QJsonValue run = body.value(QLatin1String("run"));
+    event.run = run.isDouble() ? static_cast<qint64>(run.toDouble()) : -1;
     event.body = body;
     return true;
 }
@@ -60,12 +90,16 @@ QString describeJobEvent(const JobEvent& event) {
             .arg(body.value(QLatin1String("start_step")).toInteger())
             .arg(body.value(QLatin1String("total_steps")).toInteger());
     if (event.type == QLatin1String("stage")) {
+        if (body.contains(QLatin1String("report")))
+            return describePipelineReport(body.value(QLatin1String("report")).toObject());
         QStringList details;
         for (auto it = body.begin(); it != body.end(); ++it)
-            if (it.key() != QLatin1String("event") && it.key() != QLatin1String("stage") &&
-                it.key() != QLatin1String("run"))
-                details.append(
-                    QStringLiteral("%1 %2").arg(it.key(), it.value().toVariant().toString()));
+            if (it.value().isDouble() ||
+                (it.value().isString() && !it.key().endsWith(QLatin1String("file")) &&
+                 it.key() != QLatin1String("event") && it.key() != QLatin1String("stage")))
+                if (it.key() != QLatin1String("run"))
+                    details.append(
+                        QStringLiteral("%1 %2").arg(it.key(), it.value().toVariant().toString()));
         return QStringLiteral("stage %1%2")
             .arg(body.value(QLatin1String("stage")).toString(),
                  details.isEmpty() ? QString()

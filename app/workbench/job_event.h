@@ -17,6 +17,8 @@ struct JobEvent {
 bool parseJobEvent(const QByteArray& line, JobEvent& event);
 
 // "step 10/30  loss 6.968  answer 3.435  iteration 3.533  lr 2.17e-03  |g| 1.69  749 ex/s"
+// Multi-line for the pipeline's final accuracy-by-length table.
 QString describeJobEvent(const JobEvent& event);
+QString describePipelineReport(const QJsonObject& report);
 
 } // namespace relay

@@ -71,7 +71,7 @@ Job* JobRunner::startPipeline(const QString& preset, const QStringList& override
 
 Job* JobRunner::activeJobForRun(qint64 run) const {
     for (Job* job : m_jobs)
-        if (job->active() && job->run() == run)
+        if (job->trainingRun(run))
             return job;
     return nullptr;
 }

@@ -96,13 +96,11 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     refresh->start();
     resize(1400, 900);
     // A small jobs dock by default (a saved layout overrides it); docks size once shown.
-    QTimer::singleShot(0, this, [this] {
-        if (auto* jobsDock = findChild<QDockWidget*>(QStringLiteral("jobsDock"));
-            jobsDock && jobsDock->height() > 220)
-            resizeDocks({jobsDock}, {170}, Qt::Vertical);
-    });
-    if (m_options.rememberLayout)
-        restoreLayout();
+    if (!m_options.rememberLayout || !restoreLayout())
+        QTimer::singleShot(0, this, [this] {
+            if (auto* jobsDock = findChild<QDockWidget*>(QStringLiteral("jobsDock")))
+                resizeDocks({jobsDock}, {170}, Qt::Vertical);
+        });
     refreshRuns();
 }
 
@@ -242,13 +240,15 @@ void MainWindow::buildRunList() {
     connect(m_runList, &QTreeView::activated, this, [this] { showView(View::Dashboard); });
 }
 
-void MainWindow::restoreLayout() {
+bool MainWindow::restoreLayout() {
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    const bool restored =
+        restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_views->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
     m_dashboard->setSmoothing(
         settings.value(QStringLiteral("dashboard/smoothing"), 0.6).toDouble());
+    return restored;
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

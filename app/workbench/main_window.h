@@ -81,7 +81,7 @@ private:
     void buildViews();
     void buildRunList();
     void buildMenus();
-    void restoreLayout();
+    bool restoreLayout(); // false when no saved layout was applied
     void onRunsLoaded(const QVector<RunRow>& rows);
     void onJobStarted(Job* job);
     void onJobEvent(Job* job, const JobEvent& event);

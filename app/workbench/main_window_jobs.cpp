@@ -2,12 +2,14 @@
 #include "job_runner.h"
 #include "jobs_panel.h"
 #include "main_window.h"
+#include "run_comparison_view.h"
 #include "run_table_model.h"
 #include "store_access.h"
 #include "training_dashboard.h"
 #include "welcome_page.h"
 
 #include <QDockWidget>
+#include <QJsonArray>
 #include <QLabel>
 #include <QMessageBox>
 #include <QStatusBar>
@@ -39,6 +41,19 @@ void MainWindow::onJobEvent(Job* job, const JobEvent& event) {
                                   body.value(QLatin1String("total_steps")).toInteger(),
                                   body.value(QLatin1String("examples_per_second")).toDouble(),
                                   body.value(QLatin1String("eta_seconds")).toDouble());
+    } else if (event.type == QLatin1String("stage") &&
+               event.body.contains(QLatin1String("report"))) {
+        // The pipeline's closing table: show its runs side by side.
+        QList<qint64> runs;
+        const QJsonObject report = event.body.value(QLatin1String("report")).toObject();
+        for (const QJsonValue& column : report.value(QLatin1String("columns")).toArray()) {
+            const qint64 run = column.toObject().value(QLatin1String("run")).toInteger(-1);
+            if (run >= 0 && !runs.contains(run))
+                runs.append(run);
+        }
+        refreshRuns();
+        if (!runs.isEmpty() && job == m_followedJob)
+            compareRuns(runs);
     } else if (event.type == QLatin1String("eval") || event.type == QLatin1String("finished")) {
         refreshRuns();
         if (event.run == m_dashboard->currentRun())

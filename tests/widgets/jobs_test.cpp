@@ -9,14 +9,18 @@
 #include "job_runner.h"
 #include "jobs_panel.h"
 #include "main_window.h"
+#include "run_comparison_view.h"
 #include "run_table_model.h"
 #include "training_dashboard.h"
+#include "welcome_page.h"
 
 #include <gtest/gtest.h>
 
 #include <QPushButton>
 #include <QSet>
+#include <QTabWidget>
 #include <QTemporaryDir>
+#include <qcustomplot.h>
 
 using namespace relay;
 
@@ -139,4 +143,37 @@ TEST_F(Jobs, AMissingEngineIsReportedNotFatal) {
     EXPECT_EQ(job->state(), Job::State::Failed);
     EXPECT_TRUE(job->errorMessage().contains("not found"));
     EXPECT_TRUE(m_window->isVisible());
+}
+
+TEST_F(Jobs, WholePipelineFromSetupEndsInTheComparison) {
+    setTinyConfig(20);
+    ExperimentForm* form = m_window->setup()->form();
+    form->setValue("test_lengths.max", 6);
+    form->setValue("stage2.steps", 10);
+    form->setValue("stage2.generated_samples", 50);
+    ASSERT_TRUE(form->isValid()) << form->error().toStdString();
+    m_window->setup()->launchButton("pipeline")->click();
+    Job* job = lastJob();
+    EXPECT_EQ(job->arguments().mid(0, 3), QStringList({"pipeline", "--preset", "cpu-quick-ari"}));
+    ASSERT_TRUE(test::waitFor([&] { return !job->active(); }, 120000));
+    ASSERT_EQ(job->state(), Job::State::Finished) << job->errorMessage().toStdString();
+    EXPECT_GE(job->runs().size(), 4); // looped, vanilla, AR, AR fine-tuned on chains
+    EXPECT_TRUE(job->log().join('\n').contains("answer accuracy by length"));
+    // The closing report opens the comparison with the pipeline's runs.
+    EXPECT_EQ(m_window->views()->currentWidget(), m_window->comparison());
+    ASSERT_TRUE(test::waitFor([&] { return m_window->comparison()->allLoaded(); }));
+    EXPECT_GE(m_window->comparison()->accuracyPlot()->graphCount(), 4);
+}
+
+TEST_F(Jobs, WelcomePageStartsTheCpuQuickPipelineInOneClick) {
+    m_window->showView(MainWindow::View::Welcome);
+    m_window->welcome()->pipelineButton()->click();
+    ASSERT_EQ(m_window->jobs()->jobs().size(), 1);
+    Job* job = lastJob();
+    EXPECT_EQ(job->arguments().mid(0, 3), QStringList({"pipeline", "--preset", "cpu-quick-ari"}));
+    // The full CPU-quick pipeline takes long: cancel once it has started training.
+    ASSERT_TRUE(test::waitFor([&] { return job->run() >= 0 || !job->active(); }, 120000));
+    job->cancel();
+    ASSERT_TRUE(test::waitFor([&] { return !job->active(); }, 120000));
+    EXPECT_EQ(job->state(), Job::State::Cancelled) << job->errorMessage().toStdString();
 }
