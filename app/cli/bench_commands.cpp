@@ -23,14 +23,14 @@ void addBenchCommands(CLI::App& app) {
     bench->callback([options, json, quick] {
         options->paperSize = !*quick;
         if (!*json)
-            std::printf("%-46s %12s %-9s %8s %10s\n", "case", "per second", "", "GFLOP/s",
+            std::printf("%-54s %12s %-9s %8s %10s\n", "case", "per second", "", "GFLOP/s",
                         "s/iter");
         runEngineBench(*options, [&](const BenchResult& result) {
             if (*json) {
                 std::cout << benchResultJson(result).dump() << std::endl;
                 return;
             }
-            std::printf("%-46s %12.1f %-9s %8.1f %10.4f\n", result.name.c_str(), result.rate,
+            std::printf("%-54s %12.1f %-9s %8.1f %10.4f\n", result.name.c_str(), result.rate,
                         result.unit.c_str(), result.gigaflops, result.secondsPerIteration);
             std::fflush(stdout);
         });

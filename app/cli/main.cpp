@@ -1,4 +1,5 @@
 // `relay`: the headless engine. Thin: parses the command line and calls core.
+#include "blas_kernels.h"
 #include "commands.h"
 #include "version.h"
 
@@ -7,6 +8,7 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
+    relay::cli::preferFastBlasKernels(argv);
     CLI::App app{"relay: RELAY engine for CoT-aligned looped transformers (arXiv 2502.08482)"};
     app.require_subcommand(1);
     app.set_version_flag("--version", [] {

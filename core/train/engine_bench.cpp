@@ -8,6 +8,7 @@
 #include "store/run_store.h"
 #include "tasks/arithmetic.h"
 #include "tasks/batching.h"
+#include "train/chain_generation.h"
 #include "train/evaluation.h"
 #include "train/objectives.h"
 
@@ -125,6 +126,23 @@ BenchResult loopedEvaluation(double seconds) {
     return {"eval looped d=64 ARI k=4 (oracle+adaptive)", "problems", 256 / perCall, 0, perCall};
 }
 
+// Stage II: the looped model writes chains for longer problems (k = 6) and each is verified.
+BenchResult chainGeneration(double seconds) {
+    const Vocabulary vocabulary = Vocabulary::forLargestNumber(10);
+    std::vector<DatasetExample> problems;
+    for (auto& problem : arithmeticProblems(6, 6, 256)) {
+        DatasetExample example;
+        example.problem = problem;
+        example.options.modulus = 11;
+        problems.push_back(example);
+    }
+    LoopedTransformer model(benchConfig(64, vocabulary));
+    double perCall =
+        timeIt(seconds, [&] { writeLoopedChains(model, vocabulary, problems, false, 256); });
+    return {"Stage II chains looped d=64 ARI k=6 (write + verify)", "problems", 256 / perCall, 0,
+            perCall};
+}
+
 BenchResult storeInserts(const std::string& folder, double seconds) {
     namespace fs = std::filesystem;
     auto path = fs::path(folder.empty() ? fs::temp_directory_path().string() : folder) /
@@ -168,6 +186,7 @@ std::vector<BenchResult> runEngineBench(const BenchOptions& options,
         record(arTraining("train AR d=256 ARI 15 ops (paper)", 256, 15, 15, seconds));
     }
     record(loopedEvaluation(seconds));
+    record(chainGeneration(seconds));
     record(storeInserts(options.scratchFolder, seconds));
     return results;
 }
