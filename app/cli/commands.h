@@ -19,6 +19,7 @@ void addRunsCommands(CLI::App& app);
 void addConfigCommands(CLI::App& app);
 void addBenchCommands(CLI::App& app);
 void addPipelineCommands(CLI::App& app); // pipeline, generate, finetune
+void addInspectCommands(CLI::App& app);
 
 // The config of --config FILE or --preset NAME (or `fallbackPreset` when neither is given)
 // with --set overrides applied; throws std::invalid_argument naming the key or file.

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     relay::cli::addConfigCommands(app);
     relay::cli::addBenchCommands(app);
     relay::cli::addPipelineCommands(app);
+    relay::cli::addInspectCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {

@@ -1,6 +1,5 @@
 #include "model/transformer_block.h"
 
-#include <cstdlib>
 #include <string>
 
 namespace relay {
@@ -23,14 +22,6 @@ torch::Tensor TransformerLayerImpl::feedForward(const torch::Tensor& x) {
 
 torch::Tensor TransformerLayerImpl::forward(const torch::Tensor& x,
                                             const AttentionContext& context) {
-    static const bool post = std::getenv("RELAY_EXPERIMENT_NORM") &&
-                             std::string(std::getenv("RELAY_EXPERIMENT_NORM")) == "post";
-    if (post) {
-        auto y = m_attentionNorm(x + torch::dropout(m_attention(x, context), m_dropout,
-                                                    is_training() && m_dropout > 0.0));
-        auto z = applyLinear(m_contract, torch::gelu(applyLinear(m_expand, y)));
-        return m_feedForwardNorm(y + torch::dropout(z, m_dropout, is_training() && m_dropout > 0.0));
-    }
     auto attended = m_attention(m_attentionNorm(x), context);
     auto y = x + torch::dropout(attended, m_dropout, is_training() && m_dropout > 0.0);
     return y + feedForward(y);
@@ -65,12 +56,6 @@ torch::Tensor TransformerBlockImpl::forwardCached(torch::Tensor x, const Attenti
 
 void initializeWeights(torch::nn::Module& module) {
     torch::NoGradGuard noGrad;
-    if (const char* init = std::getenv("RELAY_EXPERIMENT_INIT"); init && std::string(init) == "torch") {
-        for (auto& child : module.modules(false))
-            if (auto* embedding = child->as<torch::nn::Embedding>())
-                torch::nn::init::normal_(embedding->weight, 0.0, 1.0);
-        return;
-    }
     for (auto& child : module.modules(/*include_self=*/false)) {
         if (auto* linear = child->as<torch::nn::Linear>()) {
             torch::nn::init::normal_(linear->weight, 0.0, 0.02);
