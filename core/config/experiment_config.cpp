@@ -243,6 +243,8 @@ ExperimentConfig experimentConfigFromJson(const json& given) {
     config.pipeline.selfChain = merged["pipeline"]["self_chain"];
     config.pipeline.verifiedOnlyAblation = merged["pipeline"]["verified_only_ablation"];
     config.pipeline.parallelStages = merged["pipeline"]["parallel_stages"];
+    config.pipeline.vanillaSteps = merged["pipeline"]["vanilla_steps"];
+    config.pipeline.arSteps = merged["pipeline"]["ar_steps"];
     config.device = merged["device"];
     config.threads = merged["threads"];
     config.seed = merged["seed"].get<std::uint64_t>();
@@ -308,7 +310,9 @@ json experimentConfigToJson(const ExperimentConfig& config) {
                       {"self_chain_filter", config.stageTwo.selfChainFilter}};
     root["pipeline"] = {{"self_chain", config.pipeline.selfChain},
                         {"verified_only_ablation", config.pipeline.verifiedOnlyAblation},
-                        {"parallel_stages", config.pipeline.parallelStages}};
+                        {"parallel_stages", config.pipeline.parallelStages},
+                        {"vanilla_steps", config.pipeline.vanillaSteps},
+                        {"ar_steps", config.pipeline.arSteps}};
     root["device"] = config.device;
     root["threads"] = config.threads;
     root["seed"] = config.seed;

@@ -45,6 +45,8 @@ struct PipelineConfig {
     bool selfChain = false;
     bool verifiedOnlyAblation = true;
     bool parallelStages = true;
+    int vanillaSteps = 0; // 0: training.steps
+    int arSteps = 0;      // 0: training.steps
 };
 
 struct ExperimentConfig {

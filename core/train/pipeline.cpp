@@ -244,6 +244,13 @@ PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
                        TrainingRequest training;
                        training.config = config;
                        training.kind = kind;
+                       int steps = kind == RunKind::LoopedVanilla ? config.pipeline.vanillaSteps
+                                   : kind == RunKind::Ar         ? config.pipeline.arSteps
+                                                                 : 0;
+                       if (steps > 0) {
+                           training.config.steps = steps;
+                           training.config.epochs = 0;
+                       }
                        return training;
                    }));
         };

@@ -104,3 +104,33 @@ TEST(ExperimentConfig, RetiredKeysOfStoredRunsAreDropped) {
     stored["training"]["ema_decay"] = 0.0;
     EXPECT_EQ(errorOf(stored), "");
 }
+
+TEST(ExperimentConfig, StageTwoAndPipelineKeys) {
+    auto config = experimentConfigFromJson(
+        {{"stage2", {{"lengths_max", 12}, {"generated_samples", 500}, {"verified_only", true}}},
+         {"pipeline", {{"ar_steps", 300}, {"self_chain", true}}},
+         {"data", {{"train_file", "/tmp/set.jsonl"}}}});
+    EXPECT_EQ(config.stageTwoLengthsMax(), 12);
+    EXPECT_EQ(config.stageTwo.generatedSamples, 500);
+    EXPECT_TRUE(config.stageTwo.verifiedOnly);
+    EXPECT_EQ(config.pipeline.arSteps, 300);
+    EXPECT_EQ(config.pipeline.vanillaSteps, 0);
+    EXPECT_TRUE(config.pipeline.selfChain);
+    EXPECT_EQ(config.trainFile, "/tmp/set.jsonl");
+    // The vocabulary covers the Stage II lengths too (ARI mod 11: numbers never exceed 10).
+    EXPECT_EQ(config.model.vocabularySize, Vocabulary(11).size());
+    auto again = experimentConfigFromJson(experimentConfigToJson(config));
+    EXPECT_EQ(again.stageTwo.lengthsMax, 12);
+    EXPECT_EQ(again.pipeline.arSteps, 300);
+    // Defaults: Stage II writes up to test_lengths.max.
+    EXPECT_EQ(experimentConfigFromJson(json::object()).stageTwoLengthsMax(), 8);
+
+    EXPECT_NE(errorOf({{"stage2", {{"lengths_max", 3}}}}).find("stage2.lengths_max"),
+              std::string::npos);
+    EXPECT_NE(errorOf({{"stage2", {{"self_chain_filter", "oracle"}}}})
+                  .find("stage2.self_chain_filter"),
+              std::string::npos);
+    EXPECT_NE(errorOf({{"stage2", {{"steps", 0}}}}).find("stage2.steps"), std::string::npos);
+    EXPECT_NE(errorOf({{"pipeline", {{"surprise", 1}}}}).find("pipeline.surprise"),
+              std::string::npos);
+}
