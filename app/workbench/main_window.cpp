@@ -2,9 +2,9 @@
 
 #include "engine_locator.h"
 #include "experiment_setup_view.h"
+#include "inspection_views.h"
 #include "job_runner.h"
 #include "jobs_panel.h"
-#include "planned_view_page.h"
 #include "run_comparison_view.h"
 #include "run_history_view.h"
 #include "run_table_model.h"
@@ -113,31 +113,15 @@ void MainWindow::buildViews() {
     m_welcome = new WelcomePage(m_views);
     m_setup = new ExperimentSetupView(m_views);
     m_dashboard = new TrainingDashboard(m_store, m_views);
-    auto* iterations = new PlannedViewPage(
-        tr("Loop-iteration viewer"),
-        tr("a grid with one row per loop iteration t: the predicted CoT step right-aligned above "
-           "the true step, each token coloured correct/wrong and shaded by confidence; step "
-           "through iterations with the arrow keys; the answer head and the adaptive-stop "
-           "confidence trace; a training-time slider over the probe snapshots; the hit matrix "
-           "of a chosen length."),
-        tr("the engine already stores probe snapshots and hit matrices for every evaluation "
-           "(<tt>relay runs show RUN</tt>, <tt>relay eval RUN --hit-matrix N</tt>)."),
-        m_views);
-    auto* chains = new PlannedViewPage(
-        tr("Chain inspector"),
-        tr("the Stage II chains written by a looped model for longer problems, filtered by "
-           "length and verified/wrong, with per-length chain correctness and each chain shown "
-           "step by step against the true chain, the first wrong step marked; export as JSONL "
-           "or CoT_benchmark text."),
-        tr("the pipeline's chains are in the run store (table <tt>chains</tt>)."), m_views);
-    auto* fineTuning = new PlannedViewPage(
-        tr("AR fine-tuning"),
-        tr("choose the looped generator run and the AR baseline, lengths and samples per length "
-           "(the paper's proportions by default), a verified-only switch and hyperparameters; "
-           "launch and follow each stage."),
-        tr("<b>Run the whole pipeline</b> in Experiment setup runs Stage II and the AR "
-           "fine-tune with the config's <tt>stage2.*</tt> settings."),
-        m_views);
+    // Views 3-5 (loop iterations with hit matrices, chains, fine-tuning) come wired together.
+    auto* inspection = new InspectionViews(m_store, m_jobs, m_views);
+    inspection->setObjectName(QStringLiteral("inspectionViews"));
+    QWidget* iterations = inspection->iterationsPage();
+    QWidget* chains = inspection->chainsPage();
+    QWidget* fineTuning = inspection->fineTuningPage();
+    connect(this, &MainWindow::runsRefreshed, inspection,
+            [this, inspection] { inspection->setRuns(m_runModel->rows()); });
+    connect(inspection, &InspectionViews::compareRequested, this, &MainWindow::compareRuns);
     m_history = new RunHistoryView(m_store, m_runModel, m_views);
     m_comparison = new RunComparisonView(m_store, m_runModel, m_views);
     m_viewPages = {m_welcome, m_setup,    m_dashboard, iterations,

@@ -5,6 +5,7 @@
 #include "run_comparison_view.h"
 #include "run_history_view.h"
 #include "run_table_model.h"
+#include "screenshot_inspection.h"
 #include "training_dashboard.h"
 
 #include <QApplication>
@@ -128,8 +129,8 @@ int takeScreenshots(const MainWindow::Options& options, const QString& folder) {
         ok &= save(window, folder, QStringLiteral("comparison.png"));
     }
 
-    window.showView(MainWindow::View::Iterations);
-    ok &= save(window, folder, QStringLiteral("iterations-planned.png"));
+    ok &= screenshotInspectionViews(
+        window, [&](const QString& name) { return save(window, folder, name); });
     return ok ? 0 : 1;
 }
 

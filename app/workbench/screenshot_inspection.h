@@ -1,0 +1,15 @@
+// The screenshot tool's part for views 3-5: the loop-iteration viewer (in and beyond the
+// training lengths, adaptive stopping, a typed problem's parse error, probe snapshots), the hit
+// matrices side by side, the chain inspector and the fine-tuning launcher.
+#pragma once
+
+#include "main_window.h"
+
+#include <functional>
+
+namespace relay {
+
+// `save(name)` grabs the window into the screenshot folder; returns false when one failed.
+bool screenshotInspectionViews(MainWindow& window, const std::function<bool(const QString&)>& save);
+
+} // namespace relay

@@ -1,0 +1,186 @@
+// The loop-iteration viewer against a tiny real looped run: generated problems, stepping with
+// buttons and arrow keys, a deliberately wrong token painted red, typed problems (good and
+// malformed), and the training-time slider over probe snapshots.
+#include "inspection_test_store.h"
+#include "widget_test_support.h"
+
+#include "inspection_worker.h"
+#include "iteration_grid.h"
+#include "iteration_viewer.h"
+#include "iteration_viewer_wiring.h"
+#include "probe_inspections.h"
+#include "store_access.h"
+
+#include <gtest/gtest.h>
+
+#include <QLabel>
+#include <QSlider>
+#include <QTest>
+
+#include <cstdio>
+
+namespace relay {
+namespace {
+
+struct ViewerFixture {
+    ViewerFixture() : path(test::inspectionStorePath()), store(path), worker(path) {
+        wireIterationViewer(&viewer, &worker, &store);
+        viewer.resize(1300, 800);
+        viewer.show();
+        viewer.setRuns(test::storeRows(path));
+    }
+    bool waitShown(int count) {
+        return test::waitFor([&] { return viewer.inspectionsShown() >= count && !viewer.busy(); },
+                             60000);
+    }
+    QString path;
+    StoreAccess store;
+    InspectionWorker worker;
+    IterationViewer viewer;
+};
+
+bool sameRgb(const QColor& a, const QColor& b) {
+    return a.red() == b.red() && a.green() == b.green() && a.blue() == b.blue();
+}
+
+TEST(IterationViewer, StepsForwardAndBackAndMarksAWrongTokenRed) {
+    if (!InspectionWorker::engineAvailable())
+        GTEST_SKIP() << "this build has no engine";
+    ViewerFixture fixture;
+    IterationViewer& viewer = fixture.viewer;
+    viewer.setLength(3);
+    ASSERT_TRUE(fixture.waitShown(1)) << viewer.errorLabel()->text().toStdString();
+    // Wait for the length-3 problems (the first answer may be of the default length).
+    ASSERT_TRUE(test::waitFor(
+        [&] { return viewer.grid()->inspection().truth.complexity == 3 && !viewer.busy(); }));
+    const ProblemInspection inspection = viewer.grid()->inspection();
+    std::printf("inspection of a length-3 problem: %.1f ms (tiny model)\n",
+                inspection.milliseconds);
+    const int count = viewer.grid()->iterationCount();
+    ASSERT_GE(count, 3);
+    EXPECT_EQ(inspection.truth.iterations(), count); // oracle: T rows
+    EXPECT_EQ(viewer.currentIteration(), 1);
+    viewer.next();
+    EXPECT_EQ(viewer.currentIteration(), 2);
+    QTest::keyClick(&viewer, Qt::Key_Right);
+    EXPECT_EQ(viewer.currentIteration(), 3);
+    QTest::keyClick(&viewer, Qt::Key_Left);
+    EXPECT_EQ(viewer.currentIteration(), 2);
+    viewer.previous();
+    viewer.previous(); // stays at the first
+    EXPECT_EQ(viewer.currentIteration(), 1);
+    QTest::keyClick(&viewer, Qt::Key_End);
+    EXPECT_EQ(viewer.currentIteration(), count);
+    viewer.first();
+    EXPECT_EQ(viewer.grid()->currentIteration(), 1);
+
+    // A deliberately wrong read-out token is red; the true token in its place is green.
+    ProblemInspection edited = inspection;
+    InspectedIteration& row = edited.iterations.front();
+    const int position = static_cast<int>(row.readOut.size()) - 1; // the step's last token
+    ASSERT_GE(position, 0);
+    row.readOut[static_cast<std::size_t>(position)] = "(";
+    row.readOut[static_cast<std::size_t>(position - 1)] = row.target[std::size_t(position - 1)];
+    ASSERT_NE(row.readOut[std::size_t(position)], row.target[std::size_t(position)]);
+    row.marks = markTokens(row.readOut, row.target);
+    viewer.showInspection(edited);
+    EXPECT_EQ(row.marks[std::size_t(position)], TokenMark::Wrong);
+    EXPECT_TRUE(sameRgb(viewer.grid()->cellColor(1, position), IterationGrid::wrongColor()));
+    EXPECT_TRUE(sameRgb(viewer.grid()->cellColor(1, position - 1), IterationGrid::rightColor()));
+    // Left padding is not scored, and it is hidden up to the boundary pad.
+    EXPECT_GE(viewer.grid()->firstShownPosition(), 0);
+    EXPECT_EQ(row.marks.front(), TokenMark::Unscored);
+
+    // Adaptive: the stop-score trace has a point per iteration, and rows go past T.
+    const int shown = viewer.inspectionsShown();
+    viewer.setRule(QStringLiteral("adaptive"));
+    ASSERT_TRUE(fixture.waitShown(shown + 1));
+    EXPECT_GT(viewer.grid()->iterationCount(), inspection.truth.iterations());
+    EXPECT_TRUE(viewer.grid()->inspection().iterations.back().target.empty()); // past T
+    EXPECT_GE(viewer.grid()->inspection().chosenIterations, 1);
+
+    viewer.setPlaying(true);
+    EXPECT_TRUE(viewer.playing());
+    viewer.setPlaying(false);
+}
+
+TEST(IterationViewer, MalformedTypedProblemShowsAnErrorAndNoCrash) {
+    if (!InspectionWorker::engineAvailable())
+        GTEST_SKIP() << "this build has no engine";
+    ViewerFixture fixture;
+    IterationViewer& viewer = fixture.viewer;
+    ASSERT_TRUE(fixture.waitShown(1));
+    const int shown = viewer.inspectionsShown();
+    viewer.typeProblem(QStringLiteral("3 + + 4 ="));
+    ASSERT_TRUE(test::waitFor([&] { return viewer.errorLabel()->isVisible(); }));
+    const QString error = viewer.errorLabel()->text();
+    EXPECT_TRUE(error.contains(QStringLiteral("+"))) << error.toStdString();
+    EXPECT_EQ(viewer.inspectionsShown(), shown); // the grid keeps the last good problem
+    viewer.typeProblem(QStringLiteral("3 + banana ="));
+    ASSERT_TRUE(test::waitFor([&] {
+        return viewer.errorLabel()->isVisible() &&
+               viewer.errorLabel()->text().contains(QStringLiteral("banana"));
+    })) << viewer.errorLabel()->text().toStdString();
+    viewer.typeProblem(QStringLiteral("( 3 + 4 ) * 2 ="));
+    ASSERT_TRUE(fixture.waitShown(shown + 1));
+    EXPECT_FALSE(viewer.errorLabel()->isVisible());
+    EXPECT_EQ(viewer.grid()->inspection().truth.answer, "3"); // 14 mod 11
+}
+
+TEST(IterationViewer, TrainingTimeSliderShowsProbeSnapshots) {
+    ViewerFixture fixture;
+    IterationViewer& viewer = fixture.viewer;
+    ASSERT_TRUE(test::waitFor([&] { return viewer.snapshotSlider()->maximum() > 0; }));
+    viewer.setSnapshotMode(true);
+    ASSERT_TRUE(test::waitFor([&] { return viewer.grid()->iterationCount() > 0; }));
+    const int rows = viewer.grid()->iterationCount();
+    viewer.setSnapshotIndex(0); // the earliest evaluation
+    EXPECT_EQ(viewer.snapshotSlider()->value(), 0);
+    ASSERT_TRUE(test::waitFor([&] { return viewer.grid()->iterationCount() == rows; }));
+    for (const InspectedIteration& row : viewer.grid()->inspection().iterations)
+        EXPECT_EQ(row.marks.size(), row.readOut.size());
+    viewer.setSnapshotMode(false);
+}
+
+} // namespace
+} // namespace relay
+
+namespace relay {
+namespace {
+
+// In-process inference time of a paper-size model (hidden 256, 3 layers) through the worker,
+// as the viewer runs it. Needs a store with such a run: RELAY_PAPER_SIZE_STORE=path (run 1).
+TEST(IterationViewer, PaperSizeInferenceTime) {
+    const QString path = qEnvironmentVariable("RELAY_PAPER_SIZE_STORE");
+    if (path.isEmpty() || !InspectionWorker::engineAvailable())
+        GTEST_SKIP() << "set RELAY_PAPER_SIZE_STORE to a store with a paper-size looped run 1";
+    InspectionWorker worker(path);
+    for (int length : {8, 15, 25}) {
+        std::vector<Problem> problems;
+        worker.requestProblems(
+            1, -1, QStringLiteral("ari"), length, 5,
+            [&](const std::vector<Problem>& list, const QString&) { problems = list; });
+        ASSERT_TRUE(test::waitFor([&] { return !problems.empty(); }));
+        std::vector<double> times;
+        for (const Problem& problem : problems) {
+            InspectionRequest request;
+            request.run = 1;
+            request.task = "ari";
+            request.problem = problem;
+            bool done = false;
+            worker.requestInspection(
+                request, [&](const ProblemInspection& inspection, const QString& error) {
+                    EXPECT_TRUE(error.isEmpty()) << error.toStdString();
+                    times.push_back(inspection.milliseconds);
+                    done = true;
+                });
+            ASSERT_TRUE(test::waitFor([&] { return done; }));
+        }
+        std::sort(times.begin(), times.end());
+        std::printf("paper-size model, length %d: median %.1f ms, min %.1f, max %.1f\n", length,
+                    times[times.size() / 2], times.front(), times.back());
+    }
+}
+
+} // namespace
+} // namespace relay

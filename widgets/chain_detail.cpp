@@ -1,0 +1,87 @@
+#include "chain_detail.h"
+
+#include <QStringList>
+
+#include <algorithm>
+
+namespace relay {
+
+namespace {
+
+const char* kRight = "#2ca02c";
+const char* kWrong = "#d62728";
+
+QString tokensHtml(const Tokens& tokens, const std::vector<int>& wrong, bool markWrong) {
+    QStringList parts;
+    for (int i = 0; i < static_cast<int>(tokens.size()); ++i) {
+        const QString token =
+            QString::fromStdString(tokens[static_cast<std::size_t>(i)]).toHtmlEscaped();
+        const bool bad = std::find(wrong.begin(), wrong.end(), i) != wrong.end();
+        parts << (markWrong && bad ? QStringLiteral("<b style='color:%1'>[%2]</b>")
+                                         .arg(QLatin1String(kWrong), token)
+                                   : token);
+    }
+    return parts.join(QLatin1Char(' '));
+}
+
+} // namespace
+
+QString chainDetailHtml(const ChainReview& review) {
+    const ChainRecord& chain = review.chain;
+    QString html;
+    html += QStringLiteral("<p><b>input</b> <tt>%1</tt> &nbsp; (length %2)</p>")
+                .arg(QString::fromStdString(chain.input).toHtmlEscaped())
+                .arg(chain.length);
+    html +=
+        QStringLiteral("<p>") +
+        (chain.verified
+             ? QStringLiteral("<b style='color:%1'>verified</b>: every step and the "
+                              "answer are right")
+                   .arg(QLatin1String(kRight))
+             : QStringLiteral("<b style='color:%1'>wrong</b>: first wrong step %2; the "
+                              "answer is %3")
+                   .arg(QLatin1String(kWrong))
+                   .arg(chain.firstWrongStep)
+                   .arg(chain.answerCorrect ? QStringLiteral("right") : QStringLiteral("wrong"))) +
+        QStringLiteral("</p>");
+    if (!review.error.empty())
+        html += QStringLiteral("<p>The true chain is unknown: %1</p>")
+                    .arg(QString::fromStdString(review.error).toHtmlEscaped());
+    html += QStringLiteral("<table cellspacing='0' cellpadding='3' border='0'>");
+    const int count = static_cast<int>(std::max(review.steps.size(), review.truth.steps.size()));
+    for (int t = 1; t <= count; ++t) {
+        const auto index = static_cast<std::size_t>(t - 1);
+        const Tokens generated = index < review.steps.size() ? review.steps[index] : Tokens{};
+        const Tokens truth =
+            index < review.truth.steps.size() ? review.truth.steps[index] : Tokens{};
+        const std::vector<int> wrong = differingTokens(generated, truth);
+        const bool first = t == chain.firstWrongStep;
+        const QString background =
+            first ? QStringLiteral(" style='background:#f7d4d4'") : QString();
+        const QString mark = first ? QStringLiteral("<b style='color:%1'>◀ first wrong "
+                                                    "step</b>")
+                                         .arg(QLatin1String(kWrong))
+                                   : (wrong.empty() ? QStringLiteral("✓") : QStringLiteral("✗"));
+        html += QStringLiteral("<tr%1><td rowspan='2'><b>t = %2</b></td><td>generated</td>"
+                               "<td><tt>%3</tt></td><td rowspan='2'>%4</td></tr>")
+                    .arg(background)
+                    .arg(t)
+                    .arg(generated.empty() ? QStringLiteral("<i>(none)</i>")
+                                           : tokensHtml(generated, wrong, true))
+                    .arg(mark);
+        html += QStringLiteral("<tr%1><td style='color:gray'>true</td><td><tt "
+                               "style='color:gray'>%2</tt></td></tr>")
+                    .arg(background)
+                    .arg(truth.empty() ? QStringLiteral("<i>(none)</i>")
+                                       : tokensHtml(truth, {}, false));
+    }
+    html += QStringLiteral("</table>");
+    const bool answerRight = chain.answer == review.truth.answer;
+    html += QStringLiteral("<p><b>answer</b> <b style='color:%1'>%2</b> · true <b>%3</b></p>")
+                .arg(QLatin1String(answerRight ? kRight : kWrong),
+                     QString::fromStdString(chain.answer).toHtmlEscaped(),
+                     QString::fromStdString(review.truth.answer).toHtmlEscaped());
+    return html;
+}
+
+} // namespace relay

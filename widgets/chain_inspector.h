@@ -1,0 +1,81 @@
+// The chain inspector (PRODUCT.md view 4): the chains a looped run wrote in Stage II, filtered
+// by length and verified / wrong; chain correctness per length as a bar chart; the selected
+// chain step by step against the true chain with its first wrong step and wrong tokens marked;
+// the filtered set exported as JSONL or CoT_benchmark text.
+#pragma once
+
+#include "chain_review.h"
+#include "tasks/dataset_file.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QCustomPlot;
+class QLabel;
+class QPushButton;
+class QTableWidget;
+class QTextBrowser;
+
+namespace relay {
+
+class StoreAccess;
+struct RunRow;
+
+class ChainInspector : public QWidget {
+    Q_OBJECT
+public:
+    explicit ChainInspector(StoreAccess* store, QWidget* parent = nullptr);
+
+    // Looped runs (the generators); keeps the chosen one when still there.
+    void setRuns(const QVector<RunRow>& rows);
+    void selectRun(qint64 run);
+    qint64 currentRun() const;
+    void reload();
+    bool loaded() const { return m_loaded; }
+
+    void setLengthFilter(int length); // 0: every length
+    void setVerdictFilter(ChainFilter filter);
+    void selectChain(int row); // a row of the filtered table
+    int shownCount() const { return static_cast<int>(m_shown.size()); }
+    const std::vector<ChainReview>& reviews() const { return m_reviews; }
+    const ChainReview* shownChain(int row) const;
+    const std::vector<LengthCorrectness>& correctness() const { return m_correctness; }
+
+    // Writes the filtered chains; false and *error on failure. *skipped counts chains left out
+    // because a step is empty (neither format can hold one).
+    bool exportTo(const QString& path, DatasetFormat format, QString* error = nullptr,
+                  int* skipped = nullptr) const;
+
+    QTableWidget* table() const { return m_table; }
+    QTextBrowser* detail() const { return m_detail; }
+    QCustomPlot* chart() const { return m_chart; }
+
+Q_SIGNALS:
+    void chainsLoaded(qint64 run);
+
+private:
+    void showChains(const std::vector<ChainReview>& reviews, const std::string& configJson);
+    void applyFilter();
+    void drawChart();
+    void showDetail();
+    void askExport(DatasetFormat format);
+
+    StoreAccess* m_store;
+    QComboBox* m_runs;
+    QComboBox* m_length;
+    QComboBox* m_verdict;
+    QLabel* m_summary;
+    QTableWidget* m_table;
+    QTextBrowser* m_detail;
+    QCustomPlot* m_chart;
+    QPushButton* m_exportJsonl;
+    QPushButton* m_exportCotbench;
+    std::vector<ChainReview> m_reviews;
+    std::vector<LengthCorrectness> m_correctness;
+    std::vector<int> m_shown;
+    std::string m_configJson;
+    bool m_loaded = false;
+    bool m_updating = false;
+};
+
+} // namespace relay

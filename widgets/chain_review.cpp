@@ -1,0 +1,120 @@
+#include "chain_review.h"
+
+#include "tasks/task.h"
+#include "tasks/task_lookup.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+
+namespace relay {
+
+TaskOptions taskOptionsFromConfig(const std::string& configJson, const std::string& task) {
+    TaskOptions options;
+    const auto config = nlohmann::json::parse(configJson, nullptr, false);
+    if (!config.is_object() || !config.contains("tasks") || !config["tasks"].is_array())
+        return options;
+    for (const auto& entry : config["tasks"]) {
+        if (!entry.is_object() || entry.value("task", std::string()) != task)
+            continue;
+        options.modulus = entry.value("modulus", options.modulus);
+        options.lisValueRange = entry.value("lis_value_range", options.lisValueRange);
+    }
+    return options;
+}
+
+std::vector<ChainReview> reviewChains(const std::vector<ChainRecord>& chains,
+                                      const std::string& configJson) {
+    std::map<std::string, std::unique_ptr<Task>> tasks;
+    std::vector<ChainReview> reviews;
+    reviews.reserve(chains.size());
+    for (const ChainRecord& chain : chains) {
+        ChainReview review;
+        review.chain = chain;
+        const auto steps = nlohmann::json::parse(chain.stepsJson, nullptr, false);
+        if (steps.is_array())
+            for (const auto& step : steps)
+                review.steps.push_back(
+                    splitTokens(step.is_string() ? step.get<std::string>() : step.dump()));
+        try {
+            auto& task = tasks[chain.task];
+            if (!task)
+                task = makeTask(chain.task, taskOptionsFromConfig(configJson, chain.task));
+            review.truth = task->solve(splitTokens(chain.input));
+        } catch (const std::exception& error) {
+            review.error = error.what();
+        }
+        reviews.push_back(std::move(review));
+    }
+    return reviews;
+}
+
+std::vector<LengthCorrectness> correctnessByLength(const std::vector<ChainReview>& reviews) {
+    std::map<int, LengthCorrectness> byLength;
+    for (const ChainReview& review : reviews) {
+        LengthCorrectness& row = byLength[review.chain.length];
+        row.length = review.chain.length;
+        ++row.chains;
+        row.verified += review.chain.verified ? 1 : 0;
+        row.answerCorrect += review.chain.answerCorrect ? 1 : 0;
+    }
+    std::vector<LengthCorrectness> rows;
+    for (const auto& [length, row] : byLength)
+        rows.push_back(row);
+    return rows;
+}
+
+std::vector<int> filterChains(const std::vector<ChainReview>& reviews, int length,
+                              ChainFilter filter) {
+    std::vector<int> indices;
+    for (int i = 0; i < static_cast<int>(reviews.size()); ++i) {
+        const ChainRecord& chain = reviews[static_cast<std::size_t>(i)].chain;
+        if (length > 0 && chain.length != length)
+            continue;
+        if ((filter == ChainFilter::Verified && !chain.verified) ||
+            (filter == ChainFilter::Wrong && chain.verified))
+            continue;
+        indices.push_back(i);
+    }
+    return indices;
+}
+
+std::vector<DatasetExample> exportExamples(const std::vector<ChainReview>& reviews,
+                                           const std::vector<int>& indices,
+                                           const std::string& configJson, int* skipped) {
+    std::vector<DatasetExample> examples;
+    examples.reserve(indices.size());
+    if (skipped)
+        *skipped = 0;
+    for (int index : indices) {
+        const ChainReview& review = reviews[static_cast<std::size_t>(index)];
+        const bool emptyStep = std::any_of(review.steps.begin(), review.steps.end(),
+                                           [](const Tokens& step) { return step.empty(); });
+        if (emptyStep || review.steps.empty() || review.chain.answer.empty()) {
+            if (skipped)
+                ++*skipped;
+            continue;
+        }
+        DatasetExample example;
+        example.problem.task = taskKindFromName(review.chain.task);
+        example.problem.complexity = review.chain.length;
+        example.problem.input = splitTokens(review.chain.input);
+        example.problem.steps = review.steps;
+        example.problem.answer = review.chain.answer;
+        example.options = taskOptionsFromConfig(configJson, review.chain.task);
+        examples.push_back(std::move(example));
+    }
+    return examples;
+}
+
+std::vector<int> differingTokens(const Tokens& generated, const Tokens& truth) {
+    std::vector<int> positions;
+    const std::size_t count = std::max(generated.size(), truth.size());
+    for (std::size_t i = 0; i < count; ++i)
+        if (i >= generated.size() || i >= truth.size() || generated[i] != truth[i])
+            positions.push_back(static_cast<int>(i));
+    return positions;
+}
+
+} // namespace relay
