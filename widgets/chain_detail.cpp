@@ -58,18 +58,19 @@ QString chainDetailHtml(const ChainReview& review) {
         const bool first = t == chain.firstWrongStep;
         const QString background =
             first ? QStringLiteral(" style='background:#f7d4d4'") : QString();
-        const QString mark = first ? QStringLiteral("<b style='color:%1'>◀ first wrong "
-                                                    "step</b>")
-                                         .arg(QLatin1String(kWrong))
-                                   : (wrong.empty() ? QStringLiteral("✓") : QStringLiteral("✗"));
+        const QString mark = first
+                                 ? QStringLiteral("<b style='color:%1'>◀ first wrong "
+                                                  "step</b>")
+                                       .arg(QLatin1String(kWrong))
+                                 : (generated == truth ? QStringLiteral("✓") : QStringLiteral("✗"));
         html += QStringLiteral("<tr%1><td rowspan='2'><b>t = %2</b></td><td>generated</td>"
-                               "<td><tt>%3</tt></td><td rowspan='2'>%4</td></tr>")
+                               "<td align='right'><tt>%3</tt></td><td rowspan='2'>%4</td></tr>")
                     .arg(background)
                     .arg(t)
                     .arg(generated.empty() ? QStringLiteral("<i>(none)</i>")
                                            : tokensHtml(generated, wrong, true))
                     .arg(mark);
-        html += QStringLiteral("<tr%1><td style='color:gray'>true</td><td><tt "
+        html += QStringLiteral("<tr%1><td style='color:gray'>true</td><td align='right'><tt "
                                "style='color:gray'>%2</tt></td></tr>")
                     .arg(background)
                     .arg(truth.empty() ? QStringLiteral("<i>(none)</i>")

@@ -110,10 +110,12 @@ std::vector<DatasetExample> exportExamples(const std::vector<ChainReview>& revie
 
 std::vector<int> differingTokens(const Tokens& generated, const Tokens& truth) {
     std::vector<int> positions;
-    const std::size_t count = std::max(generated.size(), truth.size());
-    for (std::size_t i = 0; i < count; ++i)
-        if (i >= generated.size() || i >= truth.size() || generated[i] != truth[i])
+    const auto offset = static_cast<long>(truth.size()) - static_cast<long>(generated.size());
+    for (long i = 0; i < static_cast<long>(generated.size()); ++i) {
+        const long j = i + offset;
+        if (j < 0 || generated[static_cast<std::size_t>(i)] != truth[static_cast<std::size_t>(j)])
             positions.push_back(static_cast<int>(i));
+    }
     return positions;
 }
 

@@ -47,8 +47,9 @@ std::vector<DatasetExample> exportExamples(const std::vector<ChainReview>& revie
                                            const std::vector<int>& indices,
                                            const std::string& configJson, int* skipped = nullptr);
 
-// Token positions where a generated step differs from the true step (both left-aligned;
-// positions past the shorter one count as different).
+// Positions in the generated step that differ from the true step, both right-aligned as the
+// model reads steps out (a dropped or extra token on the left shifts nothing on the right);
+// positions with no counterpart count as different.
 std::vector<int> differingTokens(const Tokens& generated, const Tokens& truth);
 
 } // namespace relay

@@ -154,9 +154,12 @@ void FineTuneLauncher::setRuns(const QVector<RunRow>& rows) {
         m_configs.append({row.run.id, QString::fromStdString(row.run.configJson)});
     const qint64 generator = chosenRun(m_generator);
     fillRunChooser(m_generator, rows, [](const RunRow& row) { return row.run.kind == "looped"; });
-    fillRunChooser(m_baseline, rows, [](const RunRow& row) {
-        return row.run.kind == "ar" || row.run.kind == "ar-relay" || row.run.kind == "ar-self";
-    });
+    fillRunChooser(
+        m_baseline, rows,
+        [](const RunRow& row) {
+            return row.run.kind == "ar" || row.run.kind == "ar-relay" || row.run.kind == "ar-self";
+        },
+        [](const RunRow& row) { return row.run.kind == "ar"; }); // a plain AR-CoT baseline
     if (chosenRun(m_generator) != generator)
         updateGeneratorDefaults(); // only on a new generator: keeps what the user typed
     updateButtons();
@@ -271,9 +274,12 @@ void FineTuneLauncher::updateButtons() {
     m_launch->setEnabled(!m_running && m_generator->count() > 0 && m_baseline->count() > 0);
     m_cancel->setEnabled(m_running);
     m_compare->setEnabled(!m_running && m_fineTuned >= 0);
+    const QString missing = tr("Needs a looped run and an AR baseline run in the store "
+                               "(Experiment setup trains both).");
     if (m_generator->count() == 0 || m_baseline->count() == 0)
-        m_message->setText(tr("Needs a finished looped run and an AR baseline run in the store "
-                              "(Experiment setup trains both)."));
+        m_message->setText(missing);
+    else if (m_message->text() == missing)
+        m_message->clear();
 }
 
 } // namespace relay

@@ -17,6 +17,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStyle>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -67,6 +68,9 @@ IterationViewer::IterationViewer(QWidget* parent) : QWidget(parent) {
     sideLayout->addWidget(problemBox);
     sideLayout->addWidget(answerBox);
     sideLayout->addWidget(traceBox, 1);
+    sideLayout->addStretch(0); // takes the space when the trace is hidden (snapshots)
+    for (QGroupBox* box : {problemBox, answerBox})
+        box->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
 
     auto* splitter = new QSplitter(Qt::Horizontal);
     auto* gridPane = new QWidget;
@@ -201,18 +205,20 @@ QWidget* IterationViewer::buildNavigation() {
     auto* bar = new QWidget;
     auto* layout = new QHBoxLayout(bar);
     layout->setContentsMargins(0, 0, 0, 0);
-    auto button = [bar](const QString& text, const QString& tip) {
+    // The style's media icons: every font has them, unlike the Unicode transport symbols.
+    auto button = [bar](QStyle::StandardPixmap icon, const QString& tip) {
         auto* b = new QToolButton(bar);
-        b->setText(text);
+        b->setIcon(bar->style()->standardIcon(icon));
         b->setToolTip(tip);
-        b->setAutoRaise(false);
         return b;
     };
-    m_first = button(QStringLiteral("⏮"), tr("First iteration (Home)"));
-    m_previous = button(QStringLiteral("◀"), tr("Previous iteration (Left)"));
-    m_next = button(QStringLiteral("▶"), tr("Next iteration (Right)"));
-    m_last = button(QStringLiteral("⏭"), tr("Last iteration (End)"));
-    m_play = button(tr("Play"), tr("Step through the iterations (Space)"));
+    m_first = button(QStyle::SP_MediaSkipBackward, tr("First iteration (Home)"));
+    m_previous = button(QStyle::SP_MediaSeekBackward, tr("Previous iteration (Left)"));
+    m_next = button(QStyle::SP_MediaSeekForward, tr("Next iteration (Right)"));
+    m_last = button(QStyle::SP_MediaSkipForward, tr("Last iteration (End)"));
+    m_play = button(QStyle::SP_MediaPlay, tr("Step through the iterations (Space)"));
+    m_play->setText(tr("Play"));
+    m_play->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_play->setCheckable(true);
     m_speed = new QComboBox(bar);
     for (double perSecond : {0.5, 1.0, 2.0, 4.0, 8.0})

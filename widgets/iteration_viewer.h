@@ -73,6 +73,8 @@ public:
     void setRule(const QString& rule, int fixedIterations = 0, int maximumIterations = 0);
     void setSnapshotMode(bool snapshots);
     void setSnapshotIndex(int index); // the training-time slider
+    void setSnapshotProblem(int index);
+    int snapshotProblemCount() const;
 
     void goTo(int iteration); // 1-based, clamped
     void first();

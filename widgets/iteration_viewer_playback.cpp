@@ -14,6 +14,7 @@
 #include <QScrollBar>
 #include <QSlider>
 #include <QSpinBox>
+#include <QStyle>
 #include <QTimer>
 #include <QToolButton>
 
@@ -49,7 +50,7 @@ void IterationViewer::showCurrent(const ProblemInspection& inspection) {
     m_trace->setInspection(inspection,
                            !snapshot && m_rule->currentData() == QLatin1String("adaptive"));
     m_input->setText(
-        tr("%1<br><small>length %2 · T = %3 · n<sub>e</sub> = %4</small>")
+        tr("%1<br><small>length %2 · T = %3 · width %4</small>")
             .arg(QString::fromStdString(joinTokens(inspection.truth.input)).toHtmlEscaped())
             .arg(inspection.truth.complexity)
             .arg(inspection.truth.iterations())
@@ -124,6 +125,7 @@ void IterationViewer::setPlaying(bool playing) {
     const QSignalBlocker block(m_play);
     m_play->setChecked(playing);
     m_play->setText(playing ? tr("Pause") : tr("Play"));
+    m_play->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
 }
 
 bool IterationViewer::playing() const {
@@ -208,6 +210,10 @@ void IterationViewer::setSnapshotMode(bool snapshots) {
     }
     m_snapshotProblems->setEnabled(snapshots);
     m_snapshotSlider->setEnabled(snapshots);
+    // Snapshots keep no stop scores and come from the store, not from the typed problem.
+    m_trace->parentWidget()->setVisible(!snapshots);
+    m_error->hide();
+    m_typed->setStyleSheet(QString());
     if (snapshots) {
         m_snapshotStep = -1;
         setSnapshotIndex(m_snapshotSlider->value());
@@ -245,6 +251,14 @@ void IterationViewer::setProbeSnapshot(qint64 trainingStep,
     m_snapshotProblems->setCurrentIndex(std::min(keep, m_snapshotProblems->count() - 1));
     m_updating = false;
     showSnapshotProblem();
+}
+
+void IterationViewer::setSnapshotProblem(int index) {
+    m_snapshotProblems->setCurrentIndex(index);
+}
+
+int IterationViewer::snapshotProblemCount() const {
+    return m_snapshotProblems->count();
 }
 
 void IterationViewer::showSnapshotProblem() {

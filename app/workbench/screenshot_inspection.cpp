@@ -105,6 +105,7 @@ bool screenshotInspectionViews(MainWindow& window,
             viewer->setSnapshotMode(true);
             viewer->setSnapshotIndex(viewer->snapshotSlider()->maximum() / 3);
             waitUntil([&] { return viewer->grid()->iterationCount() > 0; }, 20000);
+            viewer->setSnapshotProblem(viewer->snapshotProblemCount() - 1); // the longest
             viewer->goTo(2);
             ok &= save(QStringLiteral("iterations-snapshots.png"));
             viewer->setSnapshotMode(false);
