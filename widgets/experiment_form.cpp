@@ -7,8 +7,8 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
-#include <QGridLayout>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QRegularExpression>
@@ -49,7 +49,7 @@ QString labelOf(const QString& key) {
     QStringList parts = key.split(QLatin1Char('.'));
     parts.removeAll(QStringLiteral("0"));
     QString label = parts.size() > 1 ? parts.mid(1).join(QLatin1Char(' ')) : parts.first();
-    if (parts.first() == QLatin1String("tasks"))
+    if (parts.first() == QLatin1String("tasks") && label != QLatin1String("task"))
         label = QObject::tr("task ") + label;
     if (parts.first().endsWith(QLatin1String("_lengths")))
         label = parts.first().section(QLatin1Char('_'), 0, 0) + QLatin1Char(' ') + label;
@@ -119,12 +119,12 @@ ExperimentForm::ExperimentForm(QWidget* parent) : QWidget(parent) {
     auto* scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     auto* content = new QWidget(scroll);
-    auto* grid = new QGridLayout(content);
+    auto* columns = new QHBoxLayout(content);
     scroll->setWidget(content);
     outer->addWidget(scroll);
 
     QMap<QString, QFormLayout*> sections;
-    QStringList order;
+    QList<QGroupBox*> boxes;
     auto formFor = [&](const QString& key) {
         const QString title = sectionOf(key);
         if (!sections.contains(title)) {
@@ -132,9 +132,7 @@ ExperimentForm::ExperimentForm(QWidget* parent) : QWidget(parent) {
             auto* form = new QFormLayout(box);
             form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
             sections.insert(title, form);
-            order.append(title);
-            const int index = order.size() - 1;
-            grid->addWidget(box, index / 2, index % 2, Qt::AlignTop);
+            boxes.append(box);
         }
         return sections.value(title);
     };
@@ -180,7 +178,18 @@ ExperimentForm::ExperimentForm(QWidget* parent) : QWidget(parent) {
             buildEditor(key, field.defaultValue, QString::fromStdString(field.meaning),
                         choicesOf(field.choices), content, formFor(key));
     }
-    grid->setRowStretch(grid->rowCount(), 1);
+    // Two columns of sections, balanced by their number of fields.
+    QVBoxLayout* column[2] = {new QVBoxLayout, new QVBoxLayout};
+    int rows[2] = {0, 0};
+    for (QGroupBox* box : boxes) {
+        const int side = rows[0] <= rows[1] ? 0 : 1;
+        column[side]->addWidget(box);
+        rows[side] += qobject_cast<QFormLayout*>(box->layout())->rowCount() + 2;
+    }
+    for (QVBoxLayout* side : column) {
+        side->addStretch(1);
+        columns->addLayout(side, 1);
+    }
     setDocument(json::object());
 }
 
@@ -241,6 +250,7 @@ void ExperimentForm::buildEditor(const QString& key, const json& defaultValue,
     form->addRow(label, cell);
     m_editors.insert(key, editor);
     m_errorLabels.insert(key, error);
+    m_defaults.insert(key, defaultValue);
 }
 
 void ExperimentForm::setDocument(const json& config) {
@@ -265,10 +275,8 @@ void ExperimentForm::showValue(const QString& key) {
     const json* value = jsonAtPath(m_document, key, false);
     if (!editor)
         return;
-    const bool present = value != nullptr;
-    editor->setEnabled(present || !key.startsWith(QLatin1String("tasks.")));
-    if (!present)
-        return;
+    if (!value) // a task entry without this key: the engine applies the default
+        value = &m_defaults[key];
     if (auto* box = qobject_cast<QCheckBox*>(editor))
         box->setChecked(value->is_boolean() && value->get<bool>());
     else if (auto* combo = qobject_cast<QComboBox*>(editor))

@@ -44,6 +44,7 @@ private:
     nlohmann::json m_document;
     QMap<QString, QWidget*> m_editors;
     QMap<QString, QLabel*> m_errorLabels;
+    QMap<QString, nlohmann::json> m_defaults;
     QString m_error;
     QString m_errorKey;
     bool m_loading = false;

@@ -234,7 +234,8 @@ void ExperimentSetupView::onValidated(bool valid, const QString& message) {
     } else {
         m_banner->setStyleSheet(QStringLiteral("color: #d03b3b;"));
         m_banner->setText(
-            tr("✘ %1 — fix the highlighted field to enable the launch buttons.").arg(message));
+            tr("✘ %1 — fix the field marked in red below to enable the launch buttons.")
+                .arg(message));
     }
 }
 

@@ -5,11 +5,13 @@
 #include <QFile>
 
 #include <csignal>
+#include <unistd.h>
 
 namespace relay {
 namespace {
 
 constexpr int kKeptLogLines = 2000;
+constexpr int kEngineNiceness = 5;
 
 } // namespace
 
@@ -59,6 +61,13 @@ void Job::start() {
         onError(QProcess::FailedToStart);
         return;
     }
+    // Training saturates the cores it is given; a slightly lower priority keeps the window
+    // (and the desktop) responsive without slowing the job on an otherwise idle machine.
+    m_process.setChildProcessModifier([] {
+        if (::nice(kEngineNiceness) == -1) {
+            // Not fatal: the job just runs at the normal priority.
+        }
+    });
     m_process.start(m_engine, m_arguments);
 }
 

@@ -83,6 +83,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
 
     if (!options.enginePath.isEmpty()) {
         auto* version = new QProcess(this);
+        m_versionProcess = version;
         connect(version, &QProcess::finished, this, [this, version] {
             m_engineVersion = QString::fromUtf8(version->readAllStandardOutput()).trimmed();
             version->deleteLater();
@@ -96,15 +97,16 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     refresh->start();
     resize(1400, 900);
     // A small jobs dock by default (a saved layout overrides it); docks size once shown.
-    if (!m_options.rememberLayout || !restoreLayout())
-        QTimer::singleShot(0, this, [this] {
-            if (auto* jobsDock = findChild<QDockWidget*>(QStringLiteral("jobsDock")))
-                resizeDocks({jobsDock}, {170}, Qt::Vertical);
-        });
+    m_layoutRestored = m_options.rememberLayout && restoreLayout();
     refreshRuns();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    if (m_versionProcess && m_versionProcess->state() != QProcess::NotRunning) {
+        m_versionProcess->kill();
+        m_versionProcess->waitForFinished(1000);
+    }
+}
 
 void MainWindow::buildViews() {
     m_views = new QTabWidget(this);
@@ -206,9 +208,10 @@ void MainWindow::buildRunList() {
         m_runList->setColumnHidden(
             column, column != RunTableModel::Id && column != RunTableModel::Name &&
                         column != RunTableModel::Status && column != RunTableModel::BestOut);
-    m_runList->setColumnWidth(RunTableModel::Id, 40);
-    m_runList->setColumnWidth(RunTableModel::Name, 150);
-    m_runList->setColumnWidth(RunTableModel::Status, 70);
+    // The name takes what the other columns leave: no horizontal scrolling in a narrow dock.
+    m_runList->header()->setStretchLastSection(false);
+    m_runList->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_runList->header()->setSectionResizeMode(RunTableModel::Name, QHeaderView::Stretch);
     layout->addWidget(filter);
     layout->addWidget(m_runList, 1);
     dock->setWidget(panel);
@@ -233,6 +236,18 @@ bool MainWindow::restoreLayout() {
     m_dashboard->setSmoothing(
         settings.value(QStringLiteral("dashboard/smoothing"), 0.6).toDouble());
     return restored;
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    if (m_layoutRestored)
+        return;
+    m_layoutRestored = true;
+    // Without a saved layout: a small jobs dock, once the window has its real size.
+    QTimer::singleShot(0, this, [this] {
+        if (auto* jobsDock = findChild<QDockWidget*>(QStringLiteral("jobsDock")))
+            resizeDocks({jobsDock}, {150}, Qt::Vertical);
+    });
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

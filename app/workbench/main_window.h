@@ -7,6 +7,7 @@
 #include <QMainWindow>
 #include <QMessageBox>
 #include <QPointer>
+#include <QProcess>
 
 class QLabel;
 
@@ -76,6 +77,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void buildViews();
@@ -114,7 +116,9 @@ private:
     QPointer<QMessageBox> m_failureBox;
     qint64 m_failureRun = -1;
     QString m_engineVersion; // `relay --version`, read in the background
+    QPointer<QProcess> m_versionProcess;
     bool m_firstLoad = true;
+    bool m_layoutRestored = false;
     Job* m_followedJob = nullptr; // its new runs open in the dashboard
 };
 

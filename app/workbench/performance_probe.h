@@ -27,8 +27,11 @@ struct StallFigures {
     double seconds = 0; // how long the job ran
     int events = 0;     // JSON events the window received
     int heartbeats = 0;
-    double longestStallMilliseconds = 0; // longest heartbeat gap minus its interval
+    double longestStallMilliseconds = 0; // steady streaming: longest gap minus the interval
     double p99StallMilliseconds = 0;
+    double startLongestStallMilliseconds = 0; // the first 1.5 s after the first step
+    double idleLongestStallMilliseconds = 0;  // 3 s of the idle window before the job
+    double guiThreadCpuShare = 0;             // GUI-thread CPU time / wall time while the job ran
 };
 
 // Opens a main window on a fresh temporary store, runs a small training job through it with the

@@ -25,6 +25,7 @@ QStringList tinyOverrides(int steps) {
             QStringLiteral("model.hidden_size=16"),
             QStringLiteral("model.layers=1"),
             QStringLiteral("model.heads=2"),
+            QStringLiteral("test_lengths.min=1"),
             QStringLiteral("test_lengths.max=5"),
             QStringLiteral("threads=1")};
 }
