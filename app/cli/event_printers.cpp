@@ -45,8 +45,8 @@ std::string progressLine(const nlohmann::json& event) {
 std::string evalLine(const nlohmann::json& event) {
     std::string line = "eval @" + std::to_string(event.value("step", 0)) + ":";
     for (const auto& key : {"in_distribution", "out_of_distribution"}) {
-        if (!event.contains(key))
-            continue;
+        if (!event.contains(key) || !event[key].is_object())
+            continue; // no test set on that side of the training range
         char text[96];
         std::snprintf(text, sizeof text, "  %s answer %.3f chain %.3f",
                       key == std::string("in_distribution") ? "in-dist" : "longer",
