@@ -1,5 +1,6 @@
 #include "welcome_page.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -12,16 +13,9 @@ WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
     column->setMaximumWidth(760);
     auto* layout = new QVBoxLayout(column);
     auto* title = new QLabel(tr("<h1>RELAY Workbench</h1>"), column);
-    auto* text = new QLabel(
-        tr("<p>Train looped Transformers whose loop iterations line up with Chain-of-Thought "
-           "steps (RELAY, arXiv 2502.08482), watch the curves live, and compare runs.</p>"
-           "<p><b>This run store is empty.</b> The quickest way to see the whole method is the "
-           "CPU-quick pipeline on modular arithmetic: Stage I looped training, the vanilla "
-           "looped and AR baselines, Stage II chain generation for longer problems, AR "
-           "fine-tuning on them and an accuracy-by-length table. It runs as an engine process "
-           "(<tt>relay pipeline</tt>); the window stays responsive and you can cancel it any "
-           "time.</p>"),
-        column);
+    m_text = new QLabel(column);
+    auto* text = m_text;
+    setStoreEmpty(true);
     text->setWordWrap(true);
     text->setTextFormat(Qt::RichText);
     m_pipeline = new QPushButton(tr("Run the CPU-quick pipeline"), column);
@@ -43,12 +37,31 @@ WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
     layout->addWidget(setup);
     layout->addSpacing(12);
     layout->addWidget(hint);
+    // Centred without an alignment flag: aligned widgets get their size hint, which squeezes
+    // word-wrapped labels into a narrow, clipped column.
+    column->setMinimumWidth(560);
+    auto* row = new QHBoxLayout;
+    row->addStretch(1);
+    row->addWidget(column, 3);
+    row->addStretch(1);
     outer->addStretch(1);
-    outer->addWidget(column, 0, Qt::AlignHCenter);
+    outer->addLayout(row);
     outer->addStretch(2);
     connect(m_pipeline, &QPushButton::clicked, this, &WelcomePage::pipelineRequested);
     connect(quick, &QPushButton::clicked, this, &WelcomePage::quickTrainRequested);
     connect(setup, &QPushButton::clicked, this, &WelcomePage::setupRequested);
+}
+
+void WelcomePage::setStoreEmpty(bool empty) {
+    m_text->setText(
+        tr("<p>Train looped Transformers whose loop iterations line up with Chain-of-Thought "
+           "steps (RELAY, arXiv 2502.08482), watch the curves live, and compare runs.</p>"
+           "<p>%1 The quickest way to see the whole method is the CPU-quick pipeline on modular "
+           "arithmetic: Stage I looped training, the vanilla looped and AR baselines, Stage II "
+           "chain generation for longer problems, AR fine-tuning on them and an "
+           "accuracy-by-length table. It runs as an engine process (<tt>relay pipeline</tt>); "
+           "the window stays responsive and you can cancel it any time.</p>")
+            .arg(empty ? tr("<b>This run store is empty.</b>") : QString()));
 }
 
 } // namespace relay

@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+class QLabel;
 class QPushButton;
 
 namespace relay {
@@ -13,6 +14,7 @@ class WelcomePage : public QWidget {
 public:
     explicit WelcomePage(QWidget* parent = nullptr);
     QPushButton* pipelineButton() const { return m_pipeline; }
+    void setStoreEmpty(bool empty);
 
 Q_SIGNALS:
     void pipelineRequested();   // relay pipeline --preset cpu-quick-ari
@@ -21,6 +23,7 @@ Q_SIGNALS:
 
 private:
     QPushButton* m_pipeline;
+    QLabel* m_text;
 };
 
 } // namespace relay

@@ -296,6 +296,7 @@ void MainWindow::refreshRuns() {
 void MainWindow::onRunsLoaded(const QVector<RunRow>& rows) {
     const qint64 current = m_dashboard->currentRun();
     m_runModel->setRows(rows);
+    m_welcome->setStoreEmpty(rows.isEmpty());
     if (current >= 0) { // keep the list's cursor on the shown run across a reset
         const int row = m_runModel->rowOfRun(current);
         const QModelIndex index = m_runProxy->mapFromSource(m_runModel->index(row, 0));
