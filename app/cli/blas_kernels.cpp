@@ -33,7 +33,7 @@ void preferFastBlasKernels(char** argv) {
             break;
     const char* coreType = blasCoreTypeForFlags(line.c_str());
     if (!*coreType)
-        return; // OpenBLAS's own detection is all there is
+        return;                               // OpenBLAS's own detection is all there is
     setenv("OPENBLAS_CORETYPE", coreType, 1); // also stops the re-executed process here
     execv("/proc/self/exe", argv);
 }

@@ -79,12 +79,14 @@ void printInspection(const ProblemInspection& inspection) {
     for (const auto& row : inspection.iterations) {
         std::string line;
         for (std::size_t index = 0; index < row.readOut.size(); ++index) {
-            const auto& token = row.readOut[index] == "<pad>" ? std::string(".") : row.readOut[index];
+            const auto& token =
+                row.readOut[index] == "<pad>" ? std::string(".") : row.readOut[index];
             line += row.marks[index] == TokenMark::Wrong ? "[" + token + "]" : token;
             line += " ";
         }
-        std::cout << (row.iteration == inspection.chosenIterations ? "> " : "  ") << "t="
-                  << row.iteration << (row.stepCorrect ? "  ok    " : "  wrong ") << line << "\n";
+        std::cout << (row.iteration == inspection.chosenIterations ? "> " : "  ")
+                  << "t=" << row.iteration << (row.stepCorrect ? "  ok    " : "  wrong ") << line
+                  << "\n";
         if (!row.target.empty()) {
             std::string target;
             for (const auto& token : row.target)
@@ -93,8 +95,9 @@ void printInspection(const ProblemInspection& inspection) {
         }
     }
     std::cout << "answer " << inspection.answer << " (confidence " << inspection.answerConfidence
-              << "), true " << inspection.truth.answer << "; stopped at t="
-              << inspection.chosenIterations << "; " << inspection.milliseconds << " ms\n";
+              << "), true " << inspection.truth.answer
+              << "; stopped at t=" << inspection.chosenIterations << "; " << inspection.milliseconds
+              << " ms\n";
 }
 
 void runInspect(const InspectArguments& arguments) {
@@ -141,8 +144,7 @@ void addInspectCommands(CLI::App& app) {
                    "of a looped run, each read-out above the true CoT step");
     command->add_option("run", arguments->run, "A looped run")->required();
     command->add_option("--step", arguments->step, "Checkpoint step (default: newest)");
-    command->add_option("--problem", arguments->problem,
-                        "A typed input, e.g. \"( 3 + 4 ) * 2 =\"");
+    command->add_option("--problem", arguments->problem, "A typed input, e.g. \"( 3 + 4 ) * 2 =\"");
     command->add_option("--task", arguments->task, "ari | ed | lis (default: the run's first)");
     command->add_option("--length", arguments->length, "Take a test problem of this length");
     command->add_option("--index", arguments->index, "Which problem of that test set (0-based)");

@@ -79,8 +79,8 @@ StageTwoResult generateInto(RunStore& store, std::int64_t run, const std::string
 }
 
 void printCorrectness(const StageTwoResult& result) {
-    std::cout << "chains written by run " << result.generatorRun << ": " << result.generated
-              << " (" << result.verified << " verified), plus " << result.original
+    std::cout << "chains written by run " << result.generatorRun << ": " << result.generated << " ("
+              << result.verified << " verified), plus " << result.original
               << " original-length problems\n"
               << "task  length  samples  verified  answer right\n";
     for (const auto& row : result.correctness) {
@@ -120,8 +120,8 @@ void runFinetune(const FinetuneArguments& arguments) {
     RunStore store(storePath(arguments.database));
     auto baseline = store.run(arguments.baseline);
     if (baseline.kind != "ar" && baseline.kind != "ar-relay" && baseline.kind != "ar-self")
-        throw std::invalid_argument("--baseline " + std::to_string(arguments.baseline) +
-                                    " is a " + baseline.kind + " run, not an AR run");
+        throw std::invalid_argument("--baseline " + std::to_string(arguments.baseline) + " is a " +
+                                    baseline.kind + " run, not an AR run");
     auto folder = arguments.folder.empty() ? defaultStageTwoFolder(store, arguments.generator)
                                            : arguments.folder;
     auto resultFile = (fs::path(folder) / "stage2.json").string();
@@ -196,8 +196,7 @@ void addPipelineCommands(CLI::App& app) {
     auto* finetuneCommand = app.add_subcommand(
         "finetune", "Fine-tune an AR run on a looped run's Stage II chains (generated first "
                     "unless the folder has them): an ar-relay run");
-    finetuneCommand->add_option("--generator", finetune->generator, "The looped run")
-        ->required();
+    finetuneCommand->add_option("--generator", finetune->generator, "The looped run")->required();
     finetuneCommand->add_option("--baseline", finetune->baseline, "The AR run to start from")
         ->required();
     finetuneCommand->add_flag("--verified-only", finetune->verifiedOnly,

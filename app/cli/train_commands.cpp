@@ -104,9 +104,10 @@ void addTrainCommands(CLI::App& app) {
     train->add_option("--set", arguments->overrides,
                       "Override a config key, e.g. --set optimizer.learning_rate=1e-3 "
                       "(repeatable)");
-    train->add_option("--kind", arguments->kind,
-                      "looped | looped-vanilla | ar | ar-relay | ar-self (the last two need "
-                      "--parent and a data.train_file; `relay finetune` sets both up)")
+    train
+        ->add_option("--kind", arguments->kind,
+                     "looped | looped-vanilla | ar | ar-relay | ar-self (the last two need "
+                     "--parent and a data.train_file; `relay finetune` sets both up)")
         ->check(CLI::IsMember({"looped", "looped-vanilla", "ar", "ar-relay", "ar-self"}));
     train->add_option("--parent", arguments->parent,
                       "Start from this run's newest weights (fine-tuning)");

@@ -249,7 +249,8 @@ ExperimentConfig experimentConfigFromJson(const json& given) {
     config.threads = merged["threads"];
     config.seed = merged["seed"].get<std::uint64_t>();
 
-    int longest = std::max({config.trainLengthMax, config.testLengthMax, config.stageTwoLengthsMax()});
+    int longest =
+        std::max({config.trainLengthMax, config.testLengthMax, config.stageTwoLengthsMax()});
     int largestNumber = 0;
     for (const auto& entry : config.tasks)
         largestNumber =

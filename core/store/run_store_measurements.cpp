@@ -79,9 +79,9 @@ void RunStore::replaceChains(std::int64_t run, const std::vector<ChainRecord>& c
 }
 
 void RunStore::insertChains(std::int64_t run, const std::vector<ChainRecord>& chains) {
-    auto insert = m_database.prepare(
-        "INSERT INTO chains (run, task, length, input, steps, answer, verified, "
-        "first_wrong_step, answer_correct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto insert =
+        m_database.prepare("INSERT INTO chains (run, task, length, input, steps, answer, verified, "
+                           "first_wrong_step, answer_correct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& chain : chains) {
         insert.bind(1, run).bind(2, chain.task).bind(3, chain.length).bind(4, chain.input);
         insert.bind(5, chain.stepsJson).bind(6, chain.answer);

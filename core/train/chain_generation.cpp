@@ -41,8 +41,8 @@ std::vector<int> paperLengthCounts(int total, int lengths) {
     const auto& shares = paperGeneratedShares();
     std::vector<double> weights;
     for (int index = 0; index < lengths; ++index)
-        weights.push_back(shares[std::min<std::size_t>(static_cast<std::size_t>(index),
-                                                       shares.size() - 1)]);
+        weights.push_back(
+            shares[std::min<std::size_t>(static_cast<std::size_t>(index), shares.size() - 1)]);
     double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
     std::vector<int> counts(static_cast<std::size_t>(lengths));
     std::vector<std::pair<double, int>> remainders;
@@ -100,13 +100,12 @@ std::vector<GeneratedChain> writeLoopedChains(LoopedTransformer& model,
         inputs.push_back(std::move(input));
     }
     StoppingOptions stopping; // oracle T from the input's complexity (the paper)
-    auto decodings =
-        decodeLooped(model, vocabulary, inputs, stopping, prependTaskToken, batchSize);
+    auto decodings = decodeLooped(model, vocabulary, inputs, stopping, prependTaskToken, batchSize);
     std::vector<GeneratedChain> chains;
     chains.reserve(problems.size());
     for (std::size_t index = 0; index < problems.size(); ++index)
-        chains.push_back(checkWrittenChain(problems[index], decodings[index].chain(),
-                                       decodings[index].answer));
+        chains.push_back(
+            checkWrittenChain(problems[index], decodings[index].chain(), decodings[index].answer));
     return chains;
 }
 
@@ -114,13 +113,13 @@ std::vector<GeneratedChain> writeArChains(ArTransformer& model, const Vocabulary
                                           const std::vector<DatasetExample>& problems,
                                           bool prependTaskToken, std::int64_t batchSize) {
     auto truths = problemsOf(problems);
-    auto decodings = decodeAr(model, vocabulary, truths, prependTaskToken, batchSize,
-                              newTokenBudget(truths));
+    auto decodings =
+        decodeAr(model, vocabulary, truths, prependTaskToken, batchSize, newTokenBudget(truths));
     std::vector<GeneratedChain> chains;
     chains.reserve(problems.size());
     for (std::size_t index = 0; index < problems.size(); ++index)
         chains.push_back(checkWrittenChain(problems[index], decodings[index].chain.steps,
-                                       decodings[index].chain.answer));
+                                           decodings[index].chain.answer));
     return chains;
 }
 
@@ -165,9 +164,9 @@ DatasetExample writtenExample(const GeneratedChain& chain) {
     // An empty read-out adds no token to an AR sequence; dropping it keeps the sequence the
     // model wrote and the example a valid dataset record.
     auto& steps = example.problem.steps;
-    steps.erase(std::remove_if(steps.begin(), steps.end(),
-                               [](const Tokens& step) { return step.empty(); }),
-                steps.end());
+    steps.erase(
+        std::remove_if(steps.begin(), steps.end(), [](const Tokens& step) { return step.empty(); }),
+        steps.end());
     return example;
 }
 

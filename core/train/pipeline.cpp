@@ -76,8 +76,8 @@ struct StageContext {
 
 void emitStage(const StageContext& context, const std::string& stage, const std::string& state,
                std::optional<std::int64_t> run, nlohmann::json extra = nlohmann::json::object()) {
-    nlohmann::json event = {{"event", "stage"}, {"stage", stage}, {"state", state},
-                            {"pipeline", context.key}};
+    nlohmann::json event = {
+        {"event", "stage"}, {"stage", stage}, {"state", state}, {"pipeline", context.key}};
     event["run"] = run ? nlohmann::json(*run) : nlohmann::json(nullptr);
     event.update(extra);
     context.events->emit(event);
@@ -85,10 +85,10 @@ void emitStage(const StageContext& context, const std::string& stage, const std:
 
 // Finds the stage's run and finishes it, or prepares and trains a new one. Returns the run id
 // and its status (finished or cancelled); throws when the stage cannot go on.
-std::pair<std::int64_t, std::string> runTrainingStage(
-    RunStore& store, const StageContext& context, const std::string& stage,
-    const std::function<TrainingRequest(RunStore&)>& prepare,
-    const std::function<void(RunStore&, std::int64_t)>& afterCreate = {}) {
+std::pair<std::int64_t, std::string>
+runTrainingStage(RunStore& store, const StageContext& context, const std::string& stage,
+                 const std::function<TrainingRequest(RunStore&)>& prepare,
+                 const std::function<void(RunStore&, std::int64_t)>& afterCreate = {}) {
     if (auto existing = findStageRun(store, context.key, stage)) {
         const auto& status = existing->status;
         if (status == "finished") {
@@ -218,8 +218,9 @@ PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
     const bool parallel = config.pipeline.parallelStages;
     if (parallel)
         config.threads = 1; // one core per stage; LibTorch's thread count is process-wide
-    const std::string name =
-        !request.name.empty() ? request.name : !config.name.empty() ? config.name : "pipeline";
+    const std::string name = !request.name.empty()  ? request.name
+                             : !config.name.empty() ? config.name
+                                                    : "pipeline";
     PipelineReport report;
     report.key = pipelineKey(config, name);
     const std::string folder =
@@ -245,8 +246,8 @@ PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
                        training.config = config;
                        training.kind = kind;
                        int steps = kind == RunKind::LoopedVanilla ? config.pipeline.vanillaSteps
-                                   : kind == RunKind::Ar         ? config.pipeline.arSteps
-                                                                 : 0;
+                                   : kind == RunKind::Ar          ? config.pipeline.arSteps
+                                                                  : 0;
                        if (steps > 0) {
                            training.config.steps = steps;
                            training.config.epochs = 0;
@@ -301,9 +302,8 @@ PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
     };
     if (!stopped && !cancel.load()) {
         std::vector<std::function<void(RunStore&)>> jobs = {
-            fineTune("ar-relay", config.stageTwo.verifiedOnly
-                                     ? report.stageTwo->verifiedChainsFile
-                                     : report.stageTwo->allChainsFile)};
+            fineTune("ar-relay", config.stageTwo.verifiedOnly ? report.stageTwo->verifiedChainsFile
+                                                              : report.stageTwo->allChainsFile)};
         if (config.pipeline.verifiedOnlyAblation && !config.stageTwo.verifiedOnly)
             jobs.push_back(fineTune("ar-relay-verified", report.stageTwo->verifiedChainsFile));
         runJobs(store.path(), store, jobs, parallel);
@@ -388,8 +388,8 @@ nlohmann::json pipelineReportToJson(const PipelineReport& report) {
                            {"runs", report.runs}};
     auto columns = nlohmann::json::array();
     for (const auto& column : report.columns)
-        columns.push_back({{"title", column.title},
-                           {"run", column.run ? nlohmann::json(*column.run) : nullptr}});
+        columns.push_back(
+            {{"title", column.title}, {"run", column.run ? nlohmann::json(*column.run) : nullptr}});
     json["columns"] = columns;
     auto rows = nlohmann::json::array();
     for (const auto& row : report.rows) {

@@ -45,8 +45,8 @@ struct PipelineRow {
 
 struct PipelineReport {
     std::string key;
-    std::string status = "finished"; // finished | cancelled | failed
-    std::string message;             // why, when not finished
+    std::string status = "finished";          // finished | cancelled | failed
+    std::string message;                      // why, when not finished
     std::map<std::string, std::int64_t> runs; // stage -> run id
     std::optional<StageTwoResult> stageTwo;
     std::vector<PipelineColumn> columns;
@@ -57,8 +57,8 @@ struct PipelineReport {
 // The key runs of this pipeline are tagged with: name + "-" + 8 hex digits of the config.
 std::string pipelineKey(const ExperimentConfig& config, const std::string& name);
 
-PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
-                           TrainingEvents& events, const std::atomic<bool>& cancel);
+PipelineReport runPipeline(RunStore& store, const PipelineRequest& request, TrainingEvents& events,
+                           const std::atomic<bool>& cancel);
 
 // The report's table as fixed-width text (the terminal) and as JSON (the --json stage event).
 std::string pipelineTable(const PipelineReport& report);

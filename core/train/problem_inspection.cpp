@@ -54,9 +54,8 @@ InspectedIteration inspectedRow(const IterationReadOut& readOut, int iteration,
     row.stepCorrect = row.step == step;
     // Eq. 6: the step's tokens and the one <pad> left of them are scored.
     auto first = std::max<std::int64_t>(0, width - static_cast<std::int64_t>(step.size()) - 1);
-    for (std::int64_t index = first; index < width && index < static_cast<std::int64_t>(
-                                                                  row.readOut.size());
-         ++index) {
+    for (std::int64_t index = first;
+         index < width && index < static_cast<std::int64_t>(row.readOut.size()); ++index) {
         auto position = static_cast<std::size_t>(index);
         row.marks[position] =
             row.readOut[position] == row.target[position] ? TokenMark::Right : TokenMark::Wrong;
@@ -92,13 +91,11 @@ Problem LoopedInspector::parse(const std::string& text, const std::string& task)
     auto input = solver->parseInput(text);
     for (std::size_t index = 0; index < input.size(); ++index)
         if (!m_state->model.vocabulary.contains(input[index]))
-            throw std::invalid_argument("token '" + input[index] + "' at position " +
-                                        std::to_string(index + 1) +
-                                        " is outside this run's vocabulary (the run was sized "
-                                        "for lengths up to " +
-                                        std::to_string(std::max(config().trainLengthMax,
-                                                                config().testLengthMax)) +
-                                        ")");
+            throw std::invalid_argument(
+                "token '" + input[index] + "' at position " + std::to_string(index + 1) +
+                " is outside this run's vocabulary (the run was sized "
+                "for lengths up to " +
+                std::to_string(std::max(config().trainLengthMax, config().testLengthMax)) + ")");
     auto problem = solver->solve(input);
     for (const auto& step : problem.steps)
         for (const auto& token : step)
@@ -131,8 +128,8 @@ ProblemInspection LoopedInspector::inspect(const Problem& problem,
     int shown = trueIterations;
     if (options.rule == "fixed") {
         stopping.rule = StoppingRule::Fixed;
-        stopping.fixedIterations = options.fixedIterations > 0 ? options.fixedIterations
-                                                                : trueIterations;
+        stopping.fixedIterations =
+            options.fixedIterations > 0 ? options.fixedIterations : trueIterations;
         shown = static_cast<int>(stopping.fixedIterations);
     } else if (options.rule == "adaptive") {
         stopping.rule = StoppingRule::Adaptive;
@@ -163,15 +160,13 @@ ProblemInspection LoopedInspector::inspect(const Problem& problem,
         StoppingOptions longer;
         longer.rule = StoppingRule::Fixed;
         longer.fixedIterations = shown;
-        decoding.readOuts =
-            decodeLooped(model.looped, model.vocabulary, {input}, longer, multitask)
-                .front()
-                .readOuts;
+        decoding.readOuts = decodeLooped(model.looped, model.vocabulary, {input}, longer, multitask)
+                                .front()
+                                .readOuts;
     }
     for (std::size_t index = 0; index < decoding.readOuts.size(); ++index)
-        inspection.iterations.push_back(inspectedRow(decoding.readOuts[index],
-                                                     static_cast<int>(index) + 1, problem,
-                                                     decoding.width));
+        inspection.iterations.push_back(inspectedRow(
+            decoding.readOuts[index], static_cast<int>(index) + 1, problem, decoding.width));
     inspection.milliseconds =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();

@@ -34,18 +34,18 @@ struct InspectedIteration {
     std::vector<float> confidence; // top-1 probability per position
     double uncertainty = 0;        // the adaptive-stopping score (lower = more confident)
     Tokens target;                 // true step t right-aligned in n_e ("<pad>" left); empty past T
-    std::vector<TokenMark> marks;  // per position: Eq. 6 mask positions right/wrong, others unscored
-    bool stepCorrect = false;      // the claimed step equals the true step
+    std::vector<TokenMark> marks; // per position: Eq. 6 mask positions right/wrong, others unscored
+    bool stepCorrect = false;     // the claimed step equals the true step
 };
 
 struct ProblemInspection {
-    Problem truth;                 // the problem with its canonical chain
-    std::int64_t width = 0;        // n_e
+    Problem truth;          // the problem with its canonical chain
+    std::int64_t width = 0; // n_e
     std::vector<InspectedIteration> iterations;
-    int chosenIterations = 0;      // where the rule stops (1-based)
-    std::string answer;            // the answer head at the chosen iteration
+    int chosenIterations = 0; // where the rule stops (1-based)
+    std::string answer;       // the answer head at the chosen iteration
     float answerConfidence = 0;
-    double milliseconds = 0;       // inference wall time
+    double milliseconds = 0; // inference wall time
 };
 
 class LoopedInspector {

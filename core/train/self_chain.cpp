@@ -15,8 +15,8 @@ namespace {
 constexpr std::int64_t kGenerationBatch = 256;
 
 std::string keptFile(const std::string& folder, int phase) {
-    return (std::filesystem::path(folder) / ("self-chains-phase-" + std::to_string(phase) +
-                                             ".jsonl"))
+    return (std::filesystem::path(folder) /
+            ("self-chains-phase-" + std::to_string(phase) + ".jsonl"))
         .string();
 }
 
@@ -74,9 +74,9 @@ SelfChainPreparation prepareSelfChainPhase(RunStore& store, const ExperimentConf
             input.answer.clear();
             inputs.push_back(std::move(input));
         }
-        for (const auto& decoding : decodeLooped(vanilla.looped, vanilla.vocabulary, inputs,
-                                                 StoppingOptions{}, config.multitask(),
-                                                 kGenerationBatch))
+        for (const auto& decoding :
+             decodeLooped(vanilla.looped, vanilla.vocabulary, inputs, StoppingOptions{},
+                          config.multitask(), kGenerationBatch))
             reference.push_back(decoding.answer);
     } else {
         for (const auto& example : problems)
@@ -94,8 +94,8 @@ SelfChainPreparation prepareSelfChainPhase(RunStore& store, const ExperimentConf
     writeDatasetFile(keptFile(phase.folder, phase.phase), kept, DatasetFormat::Jsonl);
 
     // Incremental: originals, then every phase's kept chains so far.
-    auto training = originalExamples(
-        config, originalSampleCount(config, config.stageTwo.generatedSamples));
+    auto training =
+        originalExamples(config, originalSampleCount(config, config.stageTwo.generatedSamples));
     for (int earlier = 1; earlier <= phase.phase; ++earlier) {
         auto file = keptFile(phase.folder, earlier);
         auto examples = readDatasetFile(file, DatasetFormat::Jsonl);

@@ -20,10 +20,10 @@ namespace relay {
 std::vector<std::vector<int>> selfChainPhaseLengths(const ExperimentConfig& config);
 
 struct SelfChainPhase {
-    int phase = 1;                         // 1-based
-    std::int64_t writerRun = 0;            // the AR model writing this phase's chains
+    int phase = 1;                          // 1-based
+    std::int64_t writerRun = 0;             // the AR model writing this phase's chains
     std::optional<std::int64_t> vanillaRun; // the filter's vanilla looped model
-    std::string folder;                    // where the phase's training set is written
+    std::string folder;                     // where the phase's training set is written
 };
 
 // Writes the phase's chains with the writer run, keeps those the filter accepts, and returns the

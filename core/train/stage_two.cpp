@@ -38,9 +38,9 @@ int originalSampleCount(const ExperimentConfig& config, int generated) {
 }
 
 std::vector<DatasetExample> originalExamples(const ExperimentConfig& config, int count) {
-    auto train = makeMultitaskDatasets(
-                     datasetSpecs(config, config.testLengthMin, config.testLengthMax))
-                     .train;
+    auto train =
+        makeMultitaskDatasets(datasetSpecs(config, config.testLengthMin, config.testLengthMax))
+            .train;
     train.erase(std::remove_if(train.begin(), train.end(),
                                [&](const DatasetExample& example) {
                                    return example.problem.complexity < config.trainLengthMin;

@@ -85,10 +85,9 @@ void buildSession(Session& session, TrainingEvents& events) {
         for (const auto& entry : config.tasks)
             weights[entry.task] = entry.weight;
         for (auto& example : train)
-            example.weight =
-                static_cast<float>(weights.count(taskName(example.problem.task))
-                                       ? weights[taskName(example.problem.task)]
-                                       : 1.0);
+            example.weight = static_cast<float>(weights.count(taskName(example.problem.task))
+                                                    ? weights[taskName(example.problem.task)]
+                                                    : 1.0);
     }
     train.erase(std::remove_if(train.begin(), train.end(),
                                [&](const DatasetExample& example) {
@@ -363,35 +362,6 @@ TrainingOutcome guarded(RunStore& store, std::int64_t run, TrainingEvents& event
 }
 
 } // namespace
-
-std::string runKindName(RunKind kind) {
-    switch (kind) {
-    case RunKind::Looped:
-        return "looped";
-    case RunKind::LoopedVanilla:
-        return "looped-vanilla";
-    case RunKind::Ar:
-        return "ar";
-    case RunKind::ArRelay:
-        return "ar-relay";
-    case RunKind::ArSelf:
-        return "ar-self";
-    }
-    return "looped";
-}
-
-RunKind runKindFromName(const std::string& name) {
-    for (auto kind : {RunKind::Looped, RunKind::LoopedVanilla, RunKind::Ar, RunKind::ArRelay,
-                      RunKind::ArSelf})
-        if (runKindName(kind) == name)
-            return kind;
-    throw std::invalid_argument("run kind '" + name +
-                                "' is not one of looped, looped-vanilla, ar, ar-relay, ar-self");
-}
-
-bool isAutoregressive(RunKind kind) {
-    return kind == RunKind::Ar || kind == RunKind::ArRelay || kind == RunKind::ArSelf;
-}
 
 TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request, TrainingEvents& events,
                             const std::atomic<bool>& cancel) {

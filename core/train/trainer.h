@@ -28,11 +28,11 @@ bool isAutoregressive(RunKind kind);              // ar, ar-relay, ar-self
 struct TrainingRequest {
     ExperimentConfig config;
     RunKind kind = RunKind::Looped;
-    std::string name;                      // empty: kind-task
-    std::optional<std::int64_t> parentRun; // the run whose checkpoint initialises this one
+    std::string name;                         // empty: kind-task
+    std::optional<std::int64_t> parentRun;    // the run whose checkpoint initialises this one
     std::optional<std::int64_t> generatorRun; // Stage II: the looped run that wrote the chains
     std::string tags;                         // comma-separated, stored with the run
-    std::string checkpointFolder;          // empty: <store folder>/checkpoints/run-<id>
+    std::string checkpointFolder;             // empty: <store folder>/checkpoints/run-<id>
 };
 
 struct TrainingOutcome {

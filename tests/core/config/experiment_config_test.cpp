@@ -127,9 +127,9 @@ TEST(ExperimentConfig, StageTwoAndPipelineKeys) {
 
     EXPECT_NE(errorOf({{"stage2", {{"lengths_max", 3}}}}).find("stage2.lengths_max"),
               std::string::npos);
-    EXPECT_NE(errorOf({{"stage2", {{"self_chain_filter", "oracle"}}}})
-                  .find("stage2.self_chain_filter"),
-              std::string::npos);
+    EXPECT_NE(
+        errorOf({{"stage2", {{"self_chain_filter", "oracle"}}}}).find("stage2.self_chain_filter"),
+        std::string::npos);
     EXPECT_NE(errorOf({{"stage2", {{"steps", 0}}}}).find("stage2.steps"), std::string::npos);
     EXPECT_NE(errorOf({{"pipeline", {{"surprise", 1}}}}).find("pipeline.surprise"),
               std::string::npos);

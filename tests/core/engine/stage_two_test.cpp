@@ -23,12 +23,12 @@ using namespace relay;
 namespace {
 
 ExperimentConfig smallConfig() {
-    return experimentConfigFromJson({{"tasks", {{{"task", "ari"}, {"modulus", 11}}}},
-                                     {"train_lengths", {{"min", 1}, {"max", 4}}},
-                                     {"test_lengths", {{"min", 1}, {"max", 8}}},
-                                     {"data", {{"train_samples", 200},
-                                               {"test_samples_per_length", 30}}},
-                                     {"stage2", {{"generated_samples", 40}}}});
+    return experimentConfigFromJson(
+        {{"tasks", {{{"task", "ari"}, {"modulus", 11}}}},
+         {"train_lengths", {{"min", 1}, {"max", 4}}},
+         {"test_lengths", {{"min", 1}, {"max", 8}}},
+         {"data", {{"train_samples", 200}, {"test_samples_per_length", 30}}},
+         {"stage2", {{"generated_samples", 40}}}});
 }
 
 DatasetExample arithmeticExample(int operators, std::uint64_t seed) {
@@ -135,8 +135,7 @@ TEST(StageTwoTest, GenerationInputsAvoidTestSetsAndHaveTheRequestedLengths) {
 TEST(StageTwoTest, SelfChainPhasesCoverLongerLengthsInOrder) {
     auto config = smallConfig(); // lengths 5..8
     config.stageTwo.selfChainPhases = 3;
-    EXPECT_EQ(selfChainPhaseLengths(config),
-              (std::vector<std::vector<int>>{{5, 6}, {7}, {8}}));
+    EXPECT_EQ(selfChainPhaseLengths(config), (std::vector<std::vector<int>>{{5, 6}, {7}, {8}}));
     config.stageTwo.selfChainPhases = 9; // more phases than lengths: one length each
     EXPECT_EQ(selfChainPhaseLengths(config).size(), 4u);
 }
