@@ -97,6 +97,14 @@ void CurvePlot::setLegendColumns(int columns) {
     legend->setWrap(std::max(1, columns));
 }
 
+void CurvePlot::setLegendBelow() {
+    // Long series names (run labels) would cover the curves inside the axis rect.
+    axisRect()->insetLayout()->take(legend);
+    plotLayout()->addElement(plotLayout()->rowCount(), 0, legend);
+    plotLayout()->setRowStretchFactor(plotLayout()->rowCount() - 1, 0.001);
+    legend->setBorderPen(Qt::NoPen);
+}
+
 void CurvePlot::setEmptyMessage(const QString& message) {
     m_emptyText->setText(message);
 }

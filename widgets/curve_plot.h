@@ -32,6 +32,7 @@ public:
     void setFollowing(bool follow) { m_following = follow; }
     void setEmptyMessage(const QString& message);
     void setLegendColumns(int columns); // many series: a wide legend instead of a tall one
+    void setLegendBelow();              // long names: the legend under the plot
 
 Q_SIGNALS:
     void userMovedView(); // drag or wheel: stop following new data

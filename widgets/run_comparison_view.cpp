@@ -71,6 +71,7 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
     m_accuracy = new QCustomPlot(top);
     m_accuracy->setMinimumSize(300, 220);
     m_overlay->setMinimumSize(300, 220);
+    m_overlay->setLegendBelow();
     m_diff = new QTableWidget(charts);
     m_diff->setObjectName(QStringLiteral("configDiff"));
     m_diff->setEditTriggers(QAbstractItemView::NoEditTriggers);

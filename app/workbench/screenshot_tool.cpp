@@ -77,7 +77,8 @@ QList<qint64> comparisonRuns(const QVector<RunRow>& rows) {
 
 } // namespace
 
-int takeScreenshots(const MainWindow::Options& options, const QString& folder) {
+int takeScreenshots(const MainWindow::Options& options, const QString& folder,
+                    bool inspectionViews) {
     if (!QDir().mkpath(folder)) {
         std::fprintf(stderr, "cannot create %s\n", qPrintable(folder));
         return 1;
@@ -132,8 +133,9 @@ int takeScreenshots(const MainWindow::Options& options, const QString& folder) {
         ok &= save(window, folder, QStringLiteral("comparison.png"));
     }
 
-    ok &= screenshotInspectionViews(
-        window, [&](const QString& name) { return save(window, folder, name); });
+    if (inspectionViews)
+        ok &= screenshotInspectionViews(
+            window, [&](const QString& name) { return save(window, folder, name); });
     return ok ? 0 : 1;
 }
 

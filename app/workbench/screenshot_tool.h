@@ -7,7 +7,10 @@
 namespace relay {
 
 // Returns the process exit status; prints one line per file written.
-int takeScreenshots(const MainWindow::Options& options, const QString& folder);
+// inspectionViews false leaves out views 3-5 (loop iterations, chains, fine-tuning), whose
+// pictures wait for in-process inference.
+int takeScreenshots(const MainWindow::Options& options, const QString& folder,
+                    bool inspectionViews = true);
 
 // Processes events until done() or the timeout; true when done() became true.
 bool waitUntil(const std::function<bool()>& done, int timeoutMilliseconds);

@@ -15,7 +15,8 @@ TEST(Screenshots, EveryViewIsWrittenAsPng) {
     options.enginePath = relay::test::enginePath();
     options.rememberLayout = false;
     const QString output = folder.filePath("shots");
-    ASSERT_EQ(relay::takeScreenshots(options, output), 0);
+    // Views 3-5 have their own screenshot checks; their pictures wait for inference.
+    ASSERT_EQ(relay::takeScreenshots(options, output, /*inspectionViews=*/false), 0);
     for (const char* name : {"welcome.png", "setup.png", "setup-validation.png", "dashboard.png",
                              "history.png", "comparison.png"}) {
         const QImage image(QDir(output).filePath(name));
