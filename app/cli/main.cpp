@@ -8,7 +8,7 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
-    relay::cli::preferFastBlasKernels(argv);
+    relay::preferFastBlasKernels(argv);
     CLI::App app{"relay: RELAY engine for CoT-aligned looped transformers (arXiv 2502.08482)"};
     app.require_subcommand(1);
     app.set_version_flag("--version", [] {

@@ -2,6 +2,7 @@
 //   relay-workbench [--db FILE] [--engine PATH]
 //   relay-workbench --screenshots DIR [--db FILE]   every view rendered to PNG, then exit
 //   relay-workbench --measure-performance [--db F]  GUI-thread stall and 1M-point pan figures
+#include "blas_kernels.h"
 #include "engine_locator.h"
 #include "main_window.h"
 #include "performance_probe.h"
@@ -17,6 +18,8 @@
 #include <cstdio>
 
 int main(int argc, char** argv) {
+    // The viewer's in-process inference uses LibTorch's BLAS too (see blas_kernels.h).
+    relay::preferFastBlasKernels(argv);
     QApplication application(argc, argv);
     QApplication::setApplicationName(QStringLiteral("relay-workbench"));
     QApplication::setApplicationDisplayName(QStringLiteral("RELAY Workbench"));

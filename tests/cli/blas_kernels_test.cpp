@@ -5,7 +5,7 @@
 
 #include <string>
 
-using relay::cli::blasCoreTypeForFlags;
+using relay::blasCoreTypeForFlags;
 
 TEST(BlasKernelsTest, ChoosesByCpuFeatures) {
     EXPECT_EQ(std::string(blasCoreTypeForFlags(

@@ -7,7 +7,7 @@
 #include <string>
 #include <unistd.h>
 
-namespace relay::cli {
+namespace relay {
 
 const char* blasCoreTypeForFlags(const char* flagsLine) {
     std::istringstream stream(flagsLine);
@@ -38,4 +38,4 @@ void preferFastBlasKernels(char** argv) {
     execv("/proc/self/exe", argv);
 }
 
-} // namespace relay::cli
+} // namespace relay

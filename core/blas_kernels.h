@@ -1,12 +1,12 @@
 // OpenBLAS picks its kernels once, when it loads, from the CPU it recognises. On CPUs newer
 // than its tables (seen here: a Xeon with AVX-512 reported as "Prescott", SSE3 kernels) it
 // falls back to the slowest ones: 4.5x slower GEMM and ~1.5x slower training measured here.
-// OPENBLAS_CORETYPE overrides the choice but is read before main() runs, so `relay` sets it
-// from the CPU's feature flags and re-executes itself once. A value the user set is kept, and
+// OPENBLAS_CORETYPE overrides the choice but is read before main() runs, so `relay` and `relay-workbench` set it
+// from the CPU's feature flags and re-execute themselves once. A value the user set is kept, and
 // RELAY_KEEP_BLAS_KERNELS=1 turns this off.
 #pragma once
 
-namespace relay::cli {
+namespace relay {
 
 // Returns only when nothing needs to change (or the re-exec failed, which is harmless).
 void preferFastBlasKernels(char** argv);
@@ -15,4 +15,4 @@ void preferFastBlasKernels(char** argv);
 // /proc/cpuinfo "flags" line.
 const char* blasCoreTypeForFlags(const char* flagsLine);
 
-} // namespace relay::cli
+} // namespace relay
