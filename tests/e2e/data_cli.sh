@@ -4,30 +4,7 @@
 # Usage: data_cli.sh PATH_TO_RELAY
 set -euo pipefail
 
-relay="$1"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-
-# Runs a command, keeping its exit status in $status and its stdout+stderr in $output.
-run() {
-    status=0
-    output="$("$@" 2>&1)" || status=$?
-}
-
-expect_status() { # expected, description
-    [[ "$status" == "$1" ]] || fail "$2: exit $status, expected $1; output:
-$output"
-}
-
-expect_output() { # text, description
-    [[ "$output" == *"$1"* ]] || fail "$2: output lacks '$1'; output:
-$output"
-}
+source "$(dirname "$0")/helpers.bash"
 
 # Changes one digit on line $2 of file $1 (in place): the first single-digit number after the
 # input (after the first '=' for ARI, the first '<sep>' otherwise) becomes (digit + 1) mod 10.

@@ -6,27 +6,8 @@
 # on their own. Tiny configs: seconds each. Usage: pipeline_cli.sh PATH_TO_RELAY
 set -euo pipefail
 
-relay="$1"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/helpers.bash"
 db="$work/runs.db"
-
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-run() {
-    status=0
-    output="$("$@" 2>&1)" || status=$?
-}
-expect_status() {
-    [[ "$status" == "$1" ]] || fail "$2: exit $status, expected $1; output:
-$output"
-}
-expect_output() {
-    [[ "$output" == *"$1"* ]] || fail "$2: output lacks '$1'; output:
-$output"
-}
 count_rows() {
     sqlite3 "$db" "$1"
 }
@@ -52,7 +33,11 @@ for table in metrics evals step_accuracy probes chains checkpoints; do
 done
 [[ "$(count_rows "SELECT COUNT(*) FROM runs WHERE kind='ar-relay' AND parent_run IS NOT NULL AND generator_run IS NOT NULL")" == 2 ]] \
     || fail "ar-relay runs lack their parent or generator"
-[[ "$(count_rows "SELECT COUNT(*) FROM chains WHERE run=1")" == 20 ]] || fail "Stage II chains not stored with the looped run"
+# Stages I and the baselines start side by side, so run ids follow no fixed order.
+looped="$(count_rows "SELECT id FROM runs WHERE kind='looped' ORDER BY id LIMIT 1")"
+baseline="$(count_rows "SELECT id FROM runs WHERE kind='ar' ORDER BY id LIMIT 1")"
+[[ "$(count_rows "SELECT COUNT(*) FROM chains WHERE run=$looped")" == 20 ]] ||
+    fail "Stage II chains not stored with the looped run"
 
 # A re-run skips every finished stage and starts no run.
 run "$relay" pipeline --db "$db" --json "${tiny[@]}"
@@ -86,15 +71,15 @@ run "$relay" pipeline --db "$db" --json "${longer[@]}" --set pipeline.self_chain
 expect_output '"state":"resumed"' "re-run resumes the cancelled stage"
 expect_status 0 "resumed pipeline"
 
-# generate and finetune on their own, from the first pipeline's looped (1) and AR (3) runs.
-run "$relay" generate 1 --db "$db" --folder "$work/stage2"
+# generate and finetune on their own, from the first pipeline's looped and AR runs.
+run "$relay" generate "$looped" --db "$db" --folder "$work/stage2"
 expect_status 0 "generate"
 expect_output "verified" "generate prints chain correctness"
 [[ -s "$work/stage2/finetune-all.jsonl" ]] || fail "generate wrote no fine-tuning set"
 run "$relay" data verify "$work/stage2/finetune-verified.jsonl"
 expect_status 0 "the verified-only set verifies"
-run "$relay" finetune --generator 1 --baseline 3 --verified-only --db "$db" --folder "$work/stage2" --set training.steps=3
+run "$relay" finetune --generator "$looped" --baseline "$baseline" --verified-only --db "$db" --folder "$work/stage2" --set training.steps=3
 expect_status 0 "finetune"
-run "$relay" finetune --generator 1 --baseline 1 --db "$db" --folder "$work/stage2"
+run "$relay" finetune --generator "$looped" --baseline "$looped" --db "$db" --folder "$work/stage2"
 expect_status 2 "finetune from a looped baseline is a usage error"
 echo "pipeline_cli: all checks passed"

@@ -4,27 +4,8 @@
 # Usage: train_cli.sh PATH_TO_RELAY
 set -euo pipefail
 
-relay="$1"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/helpers.bash"
 db="$work/runs.db"
-
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-run() {
-    status=0
-    output="$("$@" 2>&1)" || status=$?
-}
-expect_status() {
-    [[ "$status" == "$1" ]] || fail "$2: exit $status, expected $1; output:
-$output"
-}
-expect_output() {
-    [[ "$output" == *"$1"* ]] || fail "$2: output lacks '$1'; output:
-$output"
-}
 
 tiny=(--set tasks.0.modulus=5 --set train_lengths.max=2 --set test_lengths.max=3
       --set data.train_samples=64 --set data.test_samples_per_length=8
