@@ -1,9 +1,9 @@
 // OpenBLAS picks its kernels once, when it loads, from the CPU it recognises. On CPUs newer
 // than its tables (seen here: a Xeon with AVX-512 reported as "Prescott", SSE3 kernels) it
 // falls back to the slowest ones: 4.5x slower GEMM and ~1.5x slower training measured here.
-// OPENBLAS_CORETYPE overrides the choice but is read before main() runs, so `relay` and `relay-workbench` set it
-// from the CPU's feature flags and re-execute themselves once. A value the user set is kept, and
-// RELAY_KEEP_BLAS_KERNELS=1 turns this off.
+// OPENBLAS_CORETYPE overrides the choice but is read before main() runs, so `relay` and
+// `relay-workbench` set it from the CPU's feature flags and re-execute themselves once. A value the
+// user set is kept, and RELAY_KEEP_BLAS_KERNELS=1 turns this off.
 #pragma once
 
 namespace relay {
