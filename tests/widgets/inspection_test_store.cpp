@@ -78,14 +78,7 @@ QString inspectionStorePath() {
 }
 
 QString copyInspectionStore(const QString& folder) {
-    const QString source = inspectionStorePath();
-    const QString target = QDir(folder).filePath(QStringLiteral("runs.db"));
-    QFile::copy(source, target);
-    if (QFile::exists(source + QStringLiteral("-wal")))
-        QFile::copy(source + QStringLiteral("-wal"), target + QStringLiteral("-wal"));
-    // Checkpoint paths in the store are absolute (they point at the shared folder), so the
-    // copy's runs load the same files.
-    return target;
+    return copyStoreInto(inspectionStorePath(), folder);
 }
 
 QVector<RunRow> storeRows(const QString& path) {

@@ -73,8 +73,7 @@ QString sharedStorePath(bool fresh) {
     return path;
 }
 
-QString copySharedStore(const QString& folder) {
-    const QString source = sharedStorePath();
+QString copyStoreInto(const QString& source, const QString& folder) {
     const QString target = QDir(folder).filePath(QStringLiteral("runs.db"));
     // The engine closed the store cleanly, so the main file holds everything (WAL checkpointed
     // on close); copy the WAL too in case it did not.
@@ -82,6 +81,10 @@ QString copySharedStore(const QString& folder) {
     if (QFile::exists(source + QStringLiteral("-wal")))
         QFile::copy(source + QStringLiteral("-wal"), target + QStringLiteral("-wal"));
     return target;
+}
+
+QString copySharedStore(const QString& folder) {
+    return copyStoreInto(sharedStorePath(), folder);
 }
 
 bool waitFor(const std::function<bool()>& done, int timeoutMilliseconds) {

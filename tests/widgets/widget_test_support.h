@@ -21,6 +21,9 @@ QString sharedStorePath(bool fresh = false);
 
 // A private copy of the shared store in `folder` (for tests that edit or delete runs).
 QString copySharedStore(const QString& folder);
+// Copies a store (and its WAL, if any) into `folder` as runs.db; returns the copy's path.
+// Checkpoint paths in a store are absolute, so the copy's runs load the same files.
+QString copyStoreInto(const QString& source, const QString& folder);
 
 bool waitFor(const std::function<bool()>& done, int timeoutMilliseconds = 60000);
 
