@@ -27,20 +27,11 @@ int runEngine(const QStringList& arguments, QString* output) {
 namespace {
 
 void train(const QString& store, const QString& kind, const QString& name) {
-    QStringList arguments = {QStringLiteral("train"),
-                             QStringLiteral("--preset"),
-                             QStringLiteral("cpu-quick-ari"),
-                             QStringLiteral("--kind"),
-                             kind,
-                             QStringLiteral("--name"),
-                             name,
-                             QStringLiteral("--db"),
-                             store};
     // Few Stage II chains so generation takes a second.
-    for (const QString& assignment :
-         tinyOverrides(30) + QStringList{QStringLiteral("stage2.generated_samples=40"),
-                                         QStringLiteral("stage2.steps=5")})
-        arguments << QStringLiteral("--set") << assignment;
+    const QStringList arguments = tinyTrainArguments(
+        store, kind, name,
+        tinyOverrides(30) + QStringList{QStringLiteral("stage2.generated_samples=40"),
+                                        QStringLiteral("stage2.steps=5")});
     QString output;
     ASSERT_EQ(runEngine(arguments, &output), 0) << output.toStdString();
 }

@@ -30,9 +30,8 @@ QStringList tinyOverrides(int steps) {
             QStringLiteral("threads=1")};
 }
 
-namespace {
-
-void runEngine(const QString& store, const QString& kind, const QString& name) {
+QStringList tinyTrainArguments(const QString& store, const QString& kind, const QString& name,
+                               const QStringList& overrides) {
     QStringList arguments = {QStringLiteral("train"),
                              QStringLiteral("--preset"),
                              QStringLiteral("cpu-quick-ari"),
@@ -42,8 +41,15 @@ void runEngine(const QString& store, const QString& kind, const QString& name) {
                              name,
                              QStringLiteral("--db"),
                              store};
-    for (const QString& assignment : tinyOverrides())
+    for (const QString& assignment : overrides)
         arguments << QStringLiteral("--set") << assignment;
+    return arguments;
+}
+
+namespace {
+
+void runEngine(const QString& store, const QString& kind, const QString& name) {
+    const QStringList arguments = tinyTrainArguments(store, kind, name, tinyOverrides());
     QProcess engine;
     engine.start(enginePath(), arguments);
     ASSERT_TRUE(engine.waitForFinished(180000)) << "engine timed out";

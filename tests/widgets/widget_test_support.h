@@ -14,6 +14,9 @@ QString enginePath(); // $RELAY_ENGINE, else the build's RELAY_TEST_ENGINE
 
 // `--set` overrides of a training that takes seconds: 20 steps, a 16-wide one-layer model.
 QStringList tinyOverrides(int steps = 20);
+// `relay train` arguments for a tiny cpu-quick-ari run of `kind` into `store`, with overrides.
+QStringList tinyTrainArguments(const QString& store, const QString& kind, const QString& name,
+                               const QStringList& overrides);
 
 // The shared store: run 1 "tiny-looped" (looped) and run 2 "tiny-ar" (ar), both finished with
 // evaluations. Created when missing (or when fresh is true); fails the test on engine errors.
