@@ -44,6 +44,15 @@ QStringList FineTuneRequest::overrides() const {
     return list;
 }
 
+QStringList FineTuneRequest::generateOverrides() const {
+    QStringList list;
+    if (lengthsMax > 0)
+        list << QStringLiteral("stage2.lengths_max=%1").arg(lengthsMax);
+    if (generatedSamples > 0)
+        list << QStringLiteral("stage2.generated_samples=%1").arg(generatedSamples);
+    return list;
+}
+
 FineTuneLauncher::FineTuneLauncher(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("fineTuneLauncher"));
     qRegisterMetaType<FineTuneRequest>();
@@ -57,12 +66,12 @@ FineTuneLauncher::FineTuneLauncher(QWidget* parent) : QWidget(parent) {
     m_lengths->setRange(1, 500);
     m_samples = new QSpinBox;
     m_samples->setRange(1, 10000000);
-    for (QSpinBox* spin : {m_lengths, m_samples}) {
-        spin->setEnabled(false);
-        spin->setToolTip(tr("From the generator run's config (stage2.lengths_max, "
-                            "stage2.generated_samples: the paper's Table 3 proportions); "
-                            "relay generate reads them from there"));
-    }
+    m_lengths->setObjectName(QStringLiteral("fineTuneLengths"));
+    m_samples->setObjectName(QStringLiteral("fineTuneSamples"));
+    m_lengths->setToolTip(tr("Chains for lengths K_train+1 up to this (stage2.lengths_max; "
+                             "starts at the generator run's value)"));
+    m_samples->setToolTip(tr("Generated chains, split over the lengths in the paper's Table 3 "
+                             "proportions (stage2.generated_samples)"));
     m_verifiedOnly = new QCheckBox(tr("Train only on chains the verifier accepts"));
     m_steps = new QSpinBox;
     m_steps->setRange(1, 10000000);
@@ -208,6 +217,8 @@ FineTuneRequest FineTuneLauncher::request() const {
     request.learningRate = m_learningRate->value();
     request.batchSize = m_batchSize->value();
     request.name = m_name->text().trimmed();
+    request.lengthsMax = m_lengths->value();
+    request.generatedSamples = m_samples->value();
     return request;
 }
 

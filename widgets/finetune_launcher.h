@@ -27,8 +27,12 @@ struct FineTuneRequest {
     double learningRate = 0;
     int batchSize = 0;
     QString name;
+    int lengthsMax = 0;       // Stage II writes chains for K_train+1 .. this
+    int generatedSamples = 0; // split over those lengths in the paper's Table 3 proportions
     // `--set key=value` for the fine-tune's config.
     QStringList overrides() const;
+    // `--set stage2.key=value` for `relay generate`.
+    QStringList generateOverrides() const;
 };
 
 class FineTuneLauncher : public QWidget {

@@ -4,6 +4,7 @@
 
 #include "event_printers.h"
 #include "store/run_store.h"
+#include "tasks/atomic_file.h"
 #include "train/pipeline.h"
 #include "train/stage_two.h"
 #include "train/trainer.h"
@@ -60,6 +61,7 @@ void runPipelineCommand(const PipelineArguments& arguments) {
 
 struct GenerateArguments {
     std::int64_t run = 0;
+    std::vector<std::string> overrides; // stage2.* only
     std::string folder;
     std::string database;
     bool json = false;
@@ -71,11 +73,20 @@ std::string defaultStageTwoFolder(const RunStore& store, std::int64_t run) {
 }
 
 StageTwoResult generateInto(RunStore& store, std::int64_t run, const std::string& folder,
-                            TrainingEvents& events) {
-    auto result = generateStageTwo(store, run, folder, events);
-    std::ofstream((fs::path(folder) / "stage2.json").string())
-        << stageTwoResultToJson(result).dump(2) << "\n";
+                            TrainingEvents& events, const std::vector<std::string>& overrides) {
+    auto result = generateStageTwo(store, run, folder, events, overrides);
+    // `relay finetune` trusts this record: never leave half of it.
+    writeFileAtomically((fs::path(folder) / "stage2.json").string(),
+                        stageTwoResultToJson(result).dump(2) + "\n");
     return result;
+}
+
+std::vector<std::string> stageTwoKeysOf(const std::vector<std::string>& overrides) {
+    std::vector<std::string> keys;
+    for (const auto& assignment : overrides)
+        if (assignment.rfind("stage2.", 0) == 0)
+            keys.push_back(assignment);
+    return keys;
 }
 
 void printCorrectness(const StageTwoResult& result) {
@@ -98,7 +109,7 @@ void runGenerate(const GenerateArguments& arguments) {
     RunStore store(storePath(arguments.database));
     auto folder =
         arguments.folder.empty() ? defaultStageTwoFolder(store, arguments.run) : arguments.folder;
-    auto result = generateInto(store, arguments.run, folder, *events);
+    auto result = generateInto(store, arguments.run, folder, *events, arguments.overrides);
     if (!arguments.json)
         printCorrectness(result);
 }
@@ -126,11 +137,13 @@ void runFinetune(const FinetuneArguments& arguments) {
                                            : arguments.folder;
     auto resultFile = (fs::path(folder) / "stage2.json").string();
     StageTwoResult result;
-    if (fs::exists(resultFile)) {
+    // stage2.* overrides ask for other chains than the folder may hold: generate afresh.
+    if (fs::exists(resultFile) && stageTwoKeysOf(arguments.overrides).empty()) {
         std::ifstream in(resultFile);
         result = stageTwoResultFromJson(nlohmann::json::parse(in));
     } else {
-        result = generateInto(store, arguments.generator, folder, *events);
+        result = generateInto(store, arguments.generator, folder, *events,
+                              stageTwoKeysOf(arguments.overrides));
     }
     if (!arguments.json)
         printCorrectness(result);
@@ -188,6 +201,10 @@ void addPipelineCommands(CLI::App& app) {
     generateCommand->add_option("run", generate->run, "The looped generator run")->required();
     generateCommand->add_option("--folder", generate->folder,
                                 "Where the sets go (default: <store>/stage2/run-N)");
+    generateCommand->add_option("--set", generate->overrides,
+                                "Override a stage2 key of the generator's config, e.g. --set "
+                                "stage2.lengths_max=12 --set stage2.generated_samples=5000 "
+                                "(repeatable)");
     generateCommand->add_option("--db", generate->database, "Run store");
     generateCommand->add_flag("--json", generate->json, "One JSON event per line");
     generateCommand->callback([generate] { runGenerate(*generate); });
@@ -203,7 +220,8 @@ void addPipelineCommands(CLI::App& app) {
                               "Train only on chains the verifier accepts");
     finetuneCommand->add_option("--set", finetune->overrides,
                                 "Override a key of the fine-tune's config, e.g. "
-                                "--set training.steps=500 (repeatable)");
+                                "--set training.steps=500 (repeatable); stage2.* keys also "
+                                "regenerate the chains with those settings");
     finetuneCommand->add_option("--name", finetune->name, "Run name");
     finetuneCommand->add_option("--folder", finetune->folder,
                                 "Stage II folder (default: <store>/stage2/run-N)");

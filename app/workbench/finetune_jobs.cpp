@@ -28,8 +28,10 @@ void FineTuneJobs::start(const FineTuneRequest& request) {
     m_fineTunedRun = -1;
     m_fineTune = nullptr;
     m_launcher->setStage(Stage::Generate, StageState::Running);
-    m_generate = m_runner->start({QStringLiteral("generate"), QString::number(request.generator)},
-                                 tr("generate chains (run %1)").arg(request.generator));
+    QStringList arguments = {QStringLiteral("generate"), QString::number(request.generator)};
+    for (const QString& assignment : request.generateOverrides())
+        arguments << QStringLiteral("--set") << assignment;
+    m_generate = m_runner->start(arguments, tr("generate chains (run %1)").arg(request.generator));
 }
 
 void FineTuneJobs::onEvent(Job* job, const JobEvent& event) {

@@ -41,6 +41,10 @@ const std::vector<ConfigField>& configFields() {
         {"optimizer.epsilon", 1e-8, "AdamW epsilon", 1e-12, 1},
         {"schedule.warmup_ratio", 0.01, "linear warmup share of all steps, then linear decay", 0,
          1},
+        {"schedule.warmup_steps", 0,
+         "linear warmup over this many steps (0: use warmup_ratio); a short run keeps a warmup "
+         "long enough for a high learning rate",
+         0, 1e9},
         {"training.batch_size", 64, "problems per optimizer step", 1, 1e6},
         {"training.steps", 10000, "optimizer steps (ignored when epochs > 0)", 1, 1e9},
         {"training.epochs", 0, "passes over the training set; > 0 overrides steps", 0, 1e6},

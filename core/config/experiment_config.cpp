@@ -219,6 +219,7 @@ ExperimentConfig experimentConfigFromJson(const json& given) {
     config.optimizer.beta2 = merged["optimizer"]["beta2"];
     config.optimizer.epsilon = merged["optimizer"]["epsilon"];
     config.warmupRatio = merged["schedule"]["warmup_ratio"];
+    config.warmupSteps = merged["schedule"]["warmup_steps"];
     config.batchSize = merged["training"]["batch_size"];
     config.steps = merged["training"]["steps"];
     config.epochs = merged["training"]["epochs"];
@@ -291,7 +292,7 @@ json experimentConfigToJson(const ExperimentConfig& config) {
                          {"beta1", config.optimizer.beta1},
                          {"beta2", config.optimizer.beta2},
                          {"epsilon", config.optimizer.epsilon}};
-    root["schedule"] = {{"warmup_ratio", config.warmupRatio}};
+    root["schedule"] = {{"warmup_ratio", config.warmupRatio}, {"warmup_steps", config.warmupSteps}};
     root["training"] = {{"batch_size", config.batchSize},
                         {"steps", config.steps},
                         {"epochs", config.epochs},

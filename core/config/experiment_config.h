@@ -66,6 +66,7 @@ struct ExperimentConfig {
     double lambda = 1.0;
     OptimizerConfig optimizer;
     double warmupRatio = 0.01;
+    int warmupSteps = 0; // > 0 overrides warmupRatio
     int batchSize = 64;
     int steps = 10000;
     int epochs = 0; // > 0 overrides steps: steps = epochs * trainSamples / batchSize

@@ -37,6 +37,7 @@ struct LengthReport {
     int requested = 0;
     int produced = 0;
     int attempts = 0; // problems drawn, duplicates and excluded ones included
+    int repeated = 0; // training: copies of distinct problems that fill a length's share
 
     bool complete() const { return produced == requested; }
 };

@@ -22,4 +22,13 @@ LearningRateSchedule LearningRateSchedule::fromRatio(double peak, double warmupR
     return schedule;
 }
 
+LearningRateSchedule LearningRateSchedule::fromConfig(double peak, double warmupRatio,
+                                                      std::int64_t warmupSteps,
+                                                      std::int64_t total) {
+    auto schedule = fromRatio(peak, warmupRatio, total);
+    if (warmupSteps > 0)
+        schedule.warmupSteps = std::min(warmupSteps, schedule.totalSteps);
+    return schedule;
+}
+
 } // namespace relay

@@ -52,15 +52,33 @@ std::vector<DatasetExample> originalExamples(const ExperimentConfig& config, int
     return train;
 }
 
+ExperimentConfig withStageTwoOverrides(const ExperimentConfig& config,
+                                       const std::vector<std::string>& overrides) {
+    if (overrides.empty())
+        return config;
+    auto json = experimentConfigToJson(config);
+    for (const auto& assignment : overrides) {
+        // The model was trained under the rest of the config; only what Stage II writes may
+        // change.
+        if (assignment.rfind("stage2.", 0) != 0)
+            throw std::invalid_argument("'" + assignment +
+                                        "': chain generation takes only stage2.* keys (the "
+                                        "generator run's other settings are fixed)");
+        applyOverride(json, assignment);
+    }
+    return experimentConfigFromJson(json);
+}
+
 StageTwoResult generateStageTwo(RunStore& store, std::int64_t generatorRun,
-                                const std::string& folder, TrainingEvents& events) {
+                                const std::string& folder, TrainingEvents& events,
+                                const std::vector<std::string>& stageTwoOverrides) {
     auto started = std::chrono::steady_clock::now();
     RunModel generator = loadRunModel(store, generatorRun);
     if (!generator.looped)
         throw std::invalid_argument("run " + std::to_string(generatorRun) +
                                     " is not a looped run; Stage II chains come from a looped "
                                     "model");
-    const auto& config = generator.config;
+    const ExperimentConfig config = withStageTwoOverrides(generator.config, stageTwoOverrides);
     const int lengthMin = config.trainLengthMax + 1;
     const int lengthMax = config.stageTwoLengthsMax();
     if (lengthMax < lengthMin)

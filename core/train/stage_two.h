@@ -36,9 +36,15 @@ std::vector<DatasetExample> originalExamples(const ExperimentConfig& config, int
 
 // Runs Stage II generation for `generatorRun` (a looped or looped-vanilla run with a
 // checkpoint) and writes the two fine-tuning files into `folder`. Replaces the run's stored
-// chains. Emits "stage" events (stage "generate").
+// chains. Emits "stage" events (stage "generate"). `stageTwoOverrides` ("stage2.key=value")
+// change the lengths and sample counts from the generator's own config; any other key throws.
 StageTwoResult generateStageTwo(RunStore& store, std::int64_t generatorRun,
-                                const std::string& folder, TrainingEvents& events);
+                                const std::string& folder, TrainingEvents& events,
+                                const std::vector<std::string>& stageTwoOverrides = {});
+
+// The generator's config with "stage2.*" overrides applied and validated.
+ExperimentConfig withStageTwoOverrides(const ExperimentConfig& config,
+                                       const std::vector<std::string>& overrides);
 
 // The result as JSON and back (the pipeline keeps it as its record that generation finished).
 nlohmann::json stageTwoResultToJson(const StageTwoResult& result);

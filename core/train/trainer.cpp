@@ -110,8 +110,8 @@ void buildSession(Session& session, TrainingEvents& events) {
     options.weight_decay(config.optimizer.weightDecay);
     session.optimizer =
         std::make_unique<torch::optim::AdamW>(session.module().parameters(), options);
-    session.schedule = LearningRateSchedule::fromRatio(config.optimizer.learningRate,
-                                                       config.warmupRatio, config.totalSteps());
+    session.schedule = LearningRateSchedule::fromConfig(
+        config.optimizer.learningRate, config.warmupRatio, config.warmupSteps, config.totalSteps());
     events.emit({{"event", "stage"},
                  {"run", session.run},
                  {"stage", "data"},
@@ -342,8 +342,12 @@ void initialiseFromParent(Session& session, std::int64_t parent) {
 }
 
 std::string defaultCheckpointFolder(const RunStore& store, std::int64_t run) {
-    return (fs::path(store.path()).parent_path() / "checkpoints" / ("run-" + std::to_string(run)))
-        .string();
+    // Run ids restart in every store: two stores in one folder (runs.db and ablation.db) must
+    // not write each other's run-1 checkpoints, so only the default store gets "checkpoints".
+    const fs::path storePath(store.path());
+    const std::string stem = storePath.stem().string();
+    const std::string folder = stem == "runs" ? "checkpoints" : stem + "-checkpoints";
+    return (storePath.parent_path() / folder / ("run-" + std::to_string(run))).string();
 }
 
 // Marks the run failed on an exception escaping the training loop, then rethrows.

@@ -78,6 +78,13 @@ expect_output "verified" "generate prints chain correctness"
 [[ -s "$work/stage2/finetune-all.jsonl" ]] || fail "generate wrote no fine-tuning set"
 run "$relay" data verify "$work/stage2/finetune-verified.jsonl"
 expect_status 0 "the verified-only set verifies"
+# Stage II settings from the command line: 17 chains instead of the config's count.
+run "$relay" generate "$looped" --db "$db" --folder "$work/stage2-17" --set stage2.generated_samples=17 --json
+expect_status 0 "generate --set"
+expect_output '"generated":17' "generate --set stage2.generated_samples=17 writes 17 chains"
+run "$relay" generate "$looped" --db "$db" --folder "$work/stage2-bad" --set training.steps=5
+expect_status 2 "generate --set of a non-stage2 key is a usage error"
+expect_output "stage2" "the error names the keys generate takes"
 run "$relay" finetune --generator "$looped" --baseline "$baseline" --verified-only --db "$db" --folder "$work/stage2" --set training.steps=3
 expect_status 0 "finetune"
 run "$relay" finetune --generator "$looped" --baseline "$looped" --db "$db" --folder "$work/stage2"

@@ -21,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTemporaryDir>
 
 #include <nlohmann/json.hpp>
@@ -181,14 +182,22 @@ TEST(FineTuneLauncher, StartsGenerationThenTheFineTune) {
     launcher->selectBaseline(2);
     launcher->setSteps(4);
     launcher->setVerifiedOnly(false);
+    // The Stage II sample count is the user's to choose; relay generate gets it as --set.
+    auto* samples = launcher->findChild<QSpinBox*>(QStringLiteral("fineTuneSamples"));
+    ASSERT_NE(samples, nullptr);
+    ASSERT_TRUE(samples->isEnabled());
+    samples->setValue(24);
     launcher->launch();
     ASSERT_NE(views->fineTuneJobs()->generateJob(), nullptr);
-    EXPECT_EQ(views->fineTuneJobs()->generateJob()->arguments().value(0),
-              QStringLiteral("generate"));
+    const QStringList generateArguments = views->fineTuneJobs()->generateJob()->arguments();
+    EXPECT_EQ(generateArguments.value(0), QStringLiteral("generate"));
+    EXPECT_TRUE(generateArguments.contains(QStringLiteral("stage2.generated_samples=24")))
+        << generateArguments.join(' ').toStdString();
     ASSERT_TRUE(
         test::waitFor([&] { return views->fineTuneJobs()->fineTuneJob() != nullptr; }, 120000));
     EXPECT_EQ(launcher->stageState(FineTuneLauncher::Stage::Generate),
               FineTuneLauncher::StageState::Finished);
+    EXPECT_EQ(RunStore(path.toStdString()).chains(1).size(), 24u);
     const QStringList arguments = views->fineTuneJobs()->fineTuneJob()->arguments();
     EXPECT_EQ(arguments.value(0), QStringLiteral("finetune"));
     EXPECT_TRUE(arguments.contains(QStringLiteral("training.steps=4")));

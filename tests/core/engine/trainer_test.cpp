@@ -132,6 +132,23 @@ TEST_F(TrainerTest, ResumeAfterCancelReproducesTheUninterruptedLosses) {
     EXPECT_THROW(resumeRun(store, first.run, silent, go), std::invalid_argument); // finished
 }
 
+TEST_F(TrainerTest, TwoStoresInOneFolderKeepTheirCheckpointsApart) {
+    // Both stores number their first run 1; neither may overwrite the other's step files.
+    RunStore main(storeFile());
+    RunStore other((m_folder / "ablation.db").string());
+    TrainingRequest request;
+    request.config = tinyConfig();
+    SilentEvents silent;
+    std::atomic<bool> never{false};
+    auto first = trainNewRun(main, request, silent, never);
+    auto second = trainNewRun(other, request, silent, never);
+    ASSERT_EQ(first.run, second.run);
+    auto mainPath = fs::path(main.checkpoints(first.run).back().path);
+    auto otherPath = fs::path(other.checkpoints(second.run).back().path);
+    EXPECT_EQ(mainPath.parent_path(), m_folder / "checkpoints" / "run-1");
+    EXPECT_EQ(otherPath.parent_path(), m_folder / "ablation-checkpoints" / "run-1");
+}
+
 TEST_F(TrainerTest, DivergingRunStopsAsDiverged) {
     RunStore store(storeFile());
     TrainingRequest request;

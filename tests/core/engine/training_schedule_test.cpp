@@ -31,6 +31,15 @@ TEST(LearningRateSchedule, RatioRoundsWarmupUp) {
     EXPECT_DOUBLE_EQ(LearningRateSchedule::fromRatio(2, 0.0, 50).at(0), 2.0);
 }
 
+TEST(LearningRateSchedule, AbsoluteWarmupOverridesRatioAndIsCapped) {
+    auto schedule = LearningRateSchedule::fromConfig(3e-3, 0.017, 200, 3000);
+    EXPECT_EQ(schedule.warmupSteps, 200); // the ratio alone: ceil(0.017 * 3000) = 52 (51.000…01)
+    EXPECT_DOUBLE_EQ(schedule.at(99), 3e-3 * 100 / 200);
+    EXPECT_DOUBLE_EQ(schedule.at(200), 3e-3 * 2800.0 / 2800.0);
+    EXPECT_EQ(LearningRateSchedule::fromConfig(1, 0.5, 0, 3000).warmupSteps, 1500);
+    EXPECT_EQ(LearningRateSchedule::fromConfig(1, 0.0, 500, 100).warmupSteps, 100);
+}
+
 namespace {
 
 std::vector<DatasetExample> examplesOfLengths(const std::vector<int>& lengths) {

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 namespace relay {
@@ -118,6 +119,27 @@ TEST(Dataset, StopsWhenALengthRunsOutOfDistinctProblems) {
     EXPECT_EQ(report.produced, static_cast<int>(examples.size()));
     EXPECT_LT(report.produced, 50);
     EXPECT_LE(report.attempts, 5000 * 20 + 200);
+}
+
+TEST(Dataset, TrainingLengthShortOfDistinctProblemsRepeatsThemToKeepItsShare) {
+    // One-operator ARI mod 3: 3 x 3 x 4 operator choices minus the 3 divisions by zero = 33.
+    DatasetSpec spec = smallSpec("ari");
+    spec.options.modulus = 3;
+    spec.trainCount = 1000; // proportional shares 100 / 200 / 300 / 400
+    spec.testLengths = {};
+    Datasets datasets = makeDatasets(spec);
+    std::map<int, int> perLength;
+    std::map<int, std::set<Tokens>> distinct;
+    for (const auto& example : datasets.train) {
+        ++perLength[example.problem.complexity];
+        distinct[example.problem.complexity].insert(example.problem.input);
+    }
+    EXPECT_EQ(perLength[1], 100);
+    EXPECT_EQ(distinct[1].size(), 33u);
+    EXPECT_EQ(datasets.reports[0].produced, 33);
+    EXPECT_EQ(datasets.reports[0].repeated, 67);
+    EXPECT_EQ(perLength[4], 400);
+    EXPECT_EQ(datasets.reports[3].repeated, 0);
 }
 
 TEST(Dataset, MultitaskMixingKeepsEachTasksWeight) {
