@@ -169,6 +169,9 @@ ExperimentForm::ExperimentForm(QWidget* parent) : QWidget(parent) {
         if (name == "input_injection")
             for (auto injection : {InputInjection::None, InputInjection::Add})
                 choices.append(QString::fromStdString(inputInjectionName(injection)));
+        if (name == "initialization")
+            for (auto initialization : {Initialization::Small, Initialization::TorchDefault})
+                choices.append(QString::fromStdString(initializationName(initialization)));
         const QString key = QStringLiteral("model.") + QString::fromStdString(name);
         buildEditor(key, value, QString(), choices, content, formFor(key));
     }

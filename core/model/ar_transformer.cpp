@@ -10,7 +10,8 @@ ArTransformerImpl::ArTransformerImpl(const ModelConfig& config) : m_config(confi
     m_finalNorm =
         register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({hidden})));
     m_readOut = register_module("read_out", torch::nn::Linear(hidden, config.vocabularySize));
-    initializeWeights(*this);
+    if (config.initialization == Initialization::Small)
+        initializeWeights(*this);
 }
 
 torch::Tensor ArTransformerImpl::positionsFor(const torch::Tensor& lengths, std::int64_t width) {

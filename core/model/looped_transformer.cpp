@@ -17,7 +17,8 @@ LoopedTransformerImpl::LoopedTransformerImpl(const ModelConfig& config) : m_conf
     if (config.separateAnswerHead)
         m_answerHead =
             register_module("answer_head", torch::nn::Linear(hidden, config.vocabularySize));
-    initializeWeights(*this);
+    if (config.initialization == Initialization::Small)
+        initializeWeights(*this);
 }
 
 AttentionContext LoopedTransformerImpl::attentionContext(const torch::Tensor& exampleWidths,

@@ -90,6 +90,19 @@ InputInjection inputInjectionFromName(const std::string& name) {
     throw std::invalid_argument("model.input_injection: '" + name + "' is not one of none, add");
 }
 
+std::string initializationName(Initialization initialization) {
+    return initialization == Initialization::Small ? "small" : "torch-default";
+}
+
+Initialization initializationFromName(const std::string& name) {
+    if (name == "small")
+        return Initialization::Small;
+    if (name == "torch-default")
+        return Initialization::TorchDefault;
+    throw std::invalid_argument("model.initialization: '" + name +
+                                "' is not one of small, torch-default");
+}
+
 nlohmann::json modelConfigToJson(const ModelConfig& config) {
     return {{"vocabulary_size", config.vocabularySize},
             {"hidden_size", config.hiddenSize},
@@ -102,7 +115,8 @@ nlohmann::json modelConfigToJson(const ModelConfig& config) {
             {"maximum_positions", config.maximumPositions},
             {"random_positions_at_evaluation", config.randomPositionsAtEvaluation},
             {"rope_base", config.ropeBase},
-            {"separate_answer_head", config.separateAnswerHead}};
+            {"separate_answer_head", config.separateAnswerHead},
+            {"initialization", initializationName(config.initialization)}};
 }
 
 ModelConfig modelConfigFromJson(const nlohmann::json& json) {
@@ -133,6 +147,10 @@ ModelConfig modelConfigFromJson(const nlohmann::json& json) {
         {"rope_base", [&](auto& v, auto& k) { config.ropeBase = read<double>(v, k); }},
         {"separate_answer_head",
          [&](auto& v, auto& k) { config.separateAnswerHead = read<bool>(v, k); }},
+        {"initialization",
+         [&](auto& v, auto& k) {
+             config.initialization = initializationFromName(read<std::string>(v, k));
+         }},
     };
     for (const auto& [key, value] : json.items()) {
         auto reader = readers.find(key);

@@ -19,6 +19,11 @@ enum class PositionEncoding {
 // Whether each loop iteration sees the input embedding again: e_t = Block(e_{t-1} + e_0).
 enum class InputInjection { None, Add };
 
+// Starting weights. Small: N(0, 0.02) for every linear and embedding weight, zero biases (GPT-2
+// style). TorchDefault: LibTorch's own (Kaiming-uniform linears, N(0, 1) embeddings), what a
+// PyTorch model that never re-initialises starts from; the two train very differently.
+enum class Initialization { Small, TorchDefault };
+
 struct ModelConfig {
     std::int64_t vocabularySize = 0;
     std::int64_t hiddenSize = 256; // d, the width of the residual stream
@@ -37,6 +42,7 @@ struct ModelConfig {
     double ropeBase = 10000.0;
     // true: the answer has its own head; false: the CoT read-out head answers too.
     bool separateAnswerHead = true;
+    Initialization initialization = Initialization::Small;
 
     std::int64_t headSize() const { return hiddenSize / heads; }
 
@@ -48,6 +54,8 @@ std::string positionEncodingName(PositionEncoding encoding); // "rope", ...
 PositionEncoding positionEncodingFromName(const std::string& name);
 std::string inputInjectionName(InputInjection injection); // "none" | "add"
 InputInjection inputInjectionFromName(const std::string& name);
+std::string initializationName(Initialization initialization); // "small" | "torch-default"
+Initialization initializationFromName(const std::string& name);
 
 // JSON keys are snake_case ("hidden_size", "position_encoding": "rope-randomized", ...).
 // fromJson takes defaults for missing keys, rejects unknown keys and wrong types with an

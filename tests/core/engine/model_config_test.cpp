@@ -1,9 +1,11 @@
 // ModelConfig <-> JSON: round trip, defaults, and errors that name the key.
+#include "model/looped_transformer.h"
 #include "model/model_config.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -31,11 +33,41 @@ TEST(ModelConfig, RoundTripsThroughJson) {
     config.maximumPositions = 240;
     config.randomPositionsAtEvaluation = false;
     config.separateAnswerHead = false;
+    config.initialization = Initialization::TorchDefault;
     auto json = modelConfigToJson(config);
     EXPECT_EQ(json.at("position_encoding"), "none-directional");
+    EXPECT_EQ(json.at("initialization"), "torch-default");
     EXPECT_EQ(json.at("input_injection"), "add");
     auto back = modelConfigFromJson(json);
     EXPECT_EQ(modelConfigToJson(back), json);
+}
+
+TEST(ModelConfig, InitializationNamesAndErrors) {
+    EXPECT_EQ(modelConfigFromJson({{"vocabulary_size", 40}}).initialization,
+              Initialization::Small); // checkpoints written before the key existed
+    EXPECT_NE(errorOf({{"vocabulary_size", 40}, {"initialization", "xavier"}})
+                  .find("model.initialization"),
+              std::string::npos);
+}
+
+// The two starting points, by the spread of the weights they draw.
+TEST(ModelConfig, InitializationChoosesTheWeightsSpread) {
+    ModelConfig config;
+    config.vocabularySize = 200;
+    config.hiddenSize = 64;
+    config.dropout = 0.0;
+    torch::manual_seed(1);
+    LoopedTransformer small(config);
+    config.initialization = Initialization::TorchDefault;
+    LoopedTransformer standard(config);
+    auto spread = [](torch::nn::Module& module, const std::string& name) {
+        return module.named_parameters()[name].std().item<double>();
+    };
+    EXPECT_NEAR(spread(*small, "embedding.weight"), 0.02, 0.002);
+    EXPECT_NEAR(spread(*standard, "embedding.weight"), 1.0, 0.05);
+    // Kaiming-uniform with a = sqrt(5): U(-1/sqrt(64), 1/sqrt(64)), std 1/sqrt(3 * 64).
+    EXPECT_NEAR(spread(*standard, "block.layer_0.expand.weight"), 1.0 / std::sqrt(192.0), 0.005);
+    EXPECT_NEAR(spread(*small, "block.layer_0.expand.weight"), 0.02, 0.002);
 }
 
 TEST(ModelConfig, MissingKeysTakeDefaults) {
