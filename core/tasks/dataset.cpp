@@ -112,6 +112,8 @@ Datasets makeDatasets(const DatasetSpec& spec) {
         // 473) repeats them, so every length keeps the share proportional to it (METHOD 1.4):
         // without repeats, cpu-quick-ari's one-operator share falls from 10% to 0.9%.
         const std::size_t distinct = examples.size();
+        // Room first: push_back below copies from the vector it grows.
+        examples.reserve(static_cast<std::size_t>(std::max(counts[length - 1], 0)));
         for (std::size_t index = 0;
              distinct > 0 && static_cast<int>(examples.size()) < counts[length - 1];
              ++index, ++report.repeated)
