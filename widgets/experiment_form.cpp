@@ -162,7 +162,9 @@ ExperimentForm::ExperimentForm(QWidget* parent) : QWidget(parent) {
         if (name == "vocabulary_size")
             continue; // set by the task, not by the user
         QStringList choices;
-        if (name == "position_encoding")
+        if (name == "ar_position_encoding")
+            choices.append(QString()); // empty: the same as position_encoding
+        if (name == "position_encoding" || name == "ar_position_encoding")
             for (auto encoding : {PositionEncoding::Rope, PositionEncoding::RopeRandomized,
                                   PositionEncoding::NoneDirectional})
                 choices.append(QString::fromStdString(positionEncodingName(encoding)));

@@ -4,6 +4,8 @@ namespace relay {
 
 ArTransformerImpl::ArTransformerImpl(const ModelConfig& config) : m_config(config) {
     m_config.validate();
+    if (m_config.arPositionEncoding)
+        m_config.positionEncoding = *m_config.arPositionEncoding;
     const auto hidden = config.hiddenSize;
     m_embedding = register_module("embedding", torch::nn::Embedding(config.vocabularySize, hidden));
     m_block = register_module("block", TransformerBlock(config));

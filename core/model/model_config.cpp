@@ -111,6 +111,8 @@ nlohmann::json modelConfigToJson(const ModelConfig& config) {
             {"mlp_ratio", config.mlpRatio},
             {"dropout", config.dropout},
             {"position_encoding", positionEncodingName(config.positionEncoding)},
+            {"ar_position_encoding",
+             config.arPositionEncoding ? positionEncodingName(*config.arPositionEncoding) : ""},
             {"input_injection", inputInjectionName(config.inputInjection)},
             {"maximum_positions", config.maximumPositions},
             {"random_positions_at_evaluation", config.randomPositionsAtEvaluation},
@@ -135,6 +137,21 @@ ModelConfig modelConfigFromJson(const nlohmann::json& json) {
         {"position_encoding",
          [&](auto& v, auto& k) {
              config.positionEncoding = positionEncodingFromName(read<std::string>(v, k));
+         }},
+        {"ar_position_encoding",
+         [&](auto& v, auto& k) {
+             const auto name = read<std::string>(v, k);
+             if (name.empty()) {
+                 config.arPositionEncoding.reset();
+                 return;
+             }
+             try {
+                 config.arPositionEncoding = positionEncodingFromName(name);
+             } catch (const std::invalid_argument&) {
+                 throw std::invalid_argument("model.ar_position_encoding: '" + name +
+                                             "' is not one of \"\" (as position_encoding), "
+                                             "rope, rope-randomized, none-directional");
+             }
          }},
         {"input_injection",
          [&](auto& v, auto& k) {

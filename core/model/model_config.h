@@ -5,6 +5,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace relay {
@@ -32,6 +33,10 @@ struct ModelConfig {
     std::int64_t mlpRatio = 4; // MLP hidden size = mlpRatio * hiddenSize
     double dropout = 0.1;
     PositionEncoding positionEncoding = PositionEncoding::Rope;
+    // AR models only, when they should differ from the looped ones: METHOD §2.3's AR baseline
+    // uses RoPE, so a looped model trained with another encoding still faces the paper's
+    // baseline. Empty: positionEncoding.
+    std::optional<PositionEncoding> arPositionEncoding;
     InputInjection inputInjection = InputInjection::None;
     // RopeRandomized draws positions from [0, maximumPositions); it must exceed the longest
     // sequence the model will ever see (rule of thumb: 4x the longest training width).

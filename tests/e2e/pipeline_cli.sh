@@ -50,10 +50,20 @@ while IFS= read -r line; do
     [[ "$line" == \{*\} ]] || fail "not a JSON event line: $line"
 done <<<"$output"
 
-# A different config is a different pipeline.
-run "$relay" pipeline --db "$db" "${tiny[@]}" --set pipeline.self_chain=false --set seed=2
+# A different config is a different pipeline. This one gives the looped runs randomized
+# positions from a range too short for any AR sequence, so the AR baseline and its fine-tunes
+# can only run because model.ar_position_encoding keeps them on the paper's RoPE.
+run "$relay" pipeline --db "$db" "${tiny[@]}" --set pipeline.self_chain=false --set seed=2 \
+    --set model.position_encoding=rope-randomized --set model.maximum_positions=20 \
+    --set model.ar_position_encoding=rope
 expect_status 0 "second pipeline"
 [[ "$(count_rows "SELECT COUNT(*) FROM runs")" == 12 ]] || fail "second pipeline should add 5 runs"
+encodings="$(count_rows "SELECT DISTINCT json_extract(config, '\$.model.ar_position_encoding') FROM runs WHERE id > 7")"
+[[ "$encodings" == rope ]] || fail "runs should record model.ar_position_encoding=rope: $encodings"
+run "$relay" train --db "$db" "${tiny[@]}" --kind ar --set model.position_encoding=rope-randomized \
+    --set model.maximum_positions=20
+expect_status 2 "AR sequences longer than the randomized range"
+expect_output "model.maximum_positions" "the error names the key"
 
 # An interrupted stage is resumed, not restarted: kill the engine during Stage I.
 longer=("${tiny[@]}" --set training.steps=1500 --set checkpoint.every=50 --set eval.every=1000 --set seed=3)

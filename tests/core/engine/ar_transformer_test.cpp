@@ -71,6 +71,35 @@ TEST(ArTransformer, ShiftingAllPositionsChangesNothing) {
     EXPECT_FALSE(torch::allclose(reference, model->forward(tokens, spread).logits, 1e-4, 1e-5));
 }
 
+// model.ar_position_encoding: an AR model built from a looped model's config (randomized
+// positions, drawn afresh at every forward pass) computes exactly what a plain-RoPE model with
+// the same weights computes.
+TEST(ArTransformer, ArPositionEncodingOverridesTheLoopedOne) {
+    auto randomized = arConfig(PositionEncoding::RopeRandomized);
+    randomized.randomPositionsAtEvaluation = true;
+    auto overridden = randomized;
+    overridden.arPositionEncoding = PositionEncoding::Rope;
+    torch::manual_seed(23);
+    ArTransformer plain(arConfig(PositionEncoding::Rope));
+    ArTransformer model(overridden);
+    ArTransformer drawing(randomized);
+    {
+        torch::NoGradGuard noGrad;
+        auto source = plain->named_parameters();
+        for (auto& parameter : model->named_parameters())
+            parameter.value().copy_(source[parameter.key()]);
+        for (auto& parameter : drawing->named_parameters())
+            parameter.value().copy_(source[parameter.key()]);
+    }
+    plain->eval();
+    model->eval();
+    drawing->eval();
+    auto tokens = torch::randint(4, kVocabulary, {2, 12}, torch::kLong);
+    auto reference = plain->forward(tokens).logits;
+    EXPECT_TRUE(torch::allclose(reference, model->forward(tokens).logits, 1e-5, 1e-6));
+    EXPECT_FALSE(torch::allclose(reference, drawing->forward(tokens).logits, 1e-4, 1e-5));
+}
+
 TEST(ArTransformer, MaskedReadOutEqualsDense) {
     torch::manual_seed(22);
     ArTransformer model(arConfig());

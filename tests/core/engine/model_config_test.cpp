@@ -42,6 +42,21 @@ TEST(ModelConfig, RoundTripsThroughJson) {
     EXPECT_EQ(modelConfigToJson(back), json);
 }
 
+TEST(ModelConfig, ArPositionEncodingNamesAndErrors) {
+    // Empty (and absent, as in checkpoints written before the key): as position_encoding.
+    EXPECT_FALSE(modelConfigFromJson({{"vocabulary_size", 40}}).arPositionEncoding);
+    EXPECT_EQ(modelConfigToJson(ModelConfig()).at("ar_position_encoding"), "");
+    auto config = modelConfigFromJson({{"vocabulary_size", 40},
+                                       {"position_encoding", "rope-randomized"},
+                                       {"ar_position_encoding", "rope"}});
+    ASSERT_TRUE(config.arPositionEncoding);
+    EXPECT_EQ(*config.arPositionEncoding, PositionEncoding::Rope);
+    EXPECT_EQ(modelConfigToJson(config).at("ar_position_encoding"), "rope");
+    EXPECT_NE(errorOf({{"vocabulary_size", 40}, {"ar_position_encoding", "alibi"}})
+                  .find("model.ar_position_encoding"),
+              std::string::npos);
+}
+
 TEST(ModelConfig, InitializationNamesAndErrors) {
     EXPECT_EQ(modelConfigFromJson({{"vocabulary_size", 40}}).initialization,
               Initialization::Small); // checkpoints written before the key existed
