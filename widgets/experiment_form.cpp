@@ -175,7 +175,12 @@ ExperimentForm::ExperimentForm(QWidget* parent) : QWidget(parent) {
             for (auto initialization : {Initialization::Small, Initialization::TorchDefault})
                 choices.append(QString::fromStdString(initializationName(initialization)));
         const QString key = QStringLiteral("model.") + QString::fromStdString(name);
-        buildEditor(key, value, QString(), choices, content, formFor(key));
+        const QString meaning =
+            name == "ar_position_encoding"
+                ? tr("AR runs only (baseline, fine-tunes): their position encoding; empty: the "
+                     "same as position encoding. The paper's AR baseline uses rope.")
+                : QString();
+        buildEditor(key, value, meaning, choices, content, formFor(key));
     }
     for (const ConfigField& field : configFields()) {
         const QString key = QString::fromStdString(field.key);
