@@ -119,7 +119,7 @@ void ProgressEvents::emit(const nlohmann::json& event) {
         std::cout << "run " << event.value("run", 0) << " " << event.value("status", "")
                   << " after " << event.value("steps", 0) << " steps ("
                   << clock(event.value("wall_seconds", 0.0)) << ")" << std::endl;
-    else if (kind == "error")
+    else if (kind == "error" && !event.value("rethrown", false))
         std::cerr << "relay: error: " << event.value("message", "") << std::endl;
 }
 

@@ -360,7 +360,9 @@ TrainingOutcome guarded(RunStore& store, std::int64_t run, TrainingEvents& event
             store.setStatus(run, "failed");
         } catch (...) {
         }
-        events.emit({{"event", "error"}, {"run", run}, {"message", error.what()}});
+        // "rethrown": the caller reports the exception itself, so a shell printer skips it.
+        events.emit(
+            {{"event", "error"}, {"run", run}, {"message", error.what()}, {"rethrown", true}});
         throw;
     }
 }
