@@ -43,6 +43,10 @@ QString chainDetailHtml(const ChainReview& review) {
                    .arg(QLatin1String(kWrong))
                    .arg(chain.firstWrongStep)
                    .arg(chain.answerCorrect ? QStringLiteral("right") : QStringLiteral("wrong"))) +
+        (chain.tokenAccuracy >= 0 && !chain.verified
+             ? QStringLiteral("; %1% of the true chain's tokens are in place")
+                   .arg(100 * chain.tokenAccuracy, 0, 'f', 1)
+             : QString()) +
         QStringLiteral("</p>");
     if (!review.error.empty())
         html += QStringLiteral("<p>The true chain is unknown: %1</p>")

@@ -29,7 +29,17 @@ struct LoadedChains {
     std::string configJson;
 };
 
-enum Column { Number, Length, Input, Answer, Verified, AnswerRight, FirstWrong, ColumnCount };
+enum Column {
+    Number,
+    Length,
+    Input,
+    Answer,
+    Verified,
+    AnswerRight,
+    TokensRight,
+    FirstWrong,
+    ColumnCount
+};
 
 } // namespace
 
@@ -53,7 +63,8 @@ ChainInspector::ChainInspector(StoreAccess* store, QWidget* parent)
     m_table = new QTableWidget(0, ColumnCount);
     m_table->setObjectName(QStringLiteral("chainTable"));
     m_table->setHorizontalHeaderLabels({tr("#"), tr("length"), tr("input"), tr("answer"),
-                                        tr("chain"), tr("answer right"), tr("first wrong")});
+                                        tr("chain"), tr("answer right"), tr("tokens right"),
+                                        tr("first wrong")});
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -210,6 +221,9 @@ void ChainInspector::applyFilter() {
         set(Verified, chain.verified ? tr("verified") : tr("wrong"),
             chain.verified ? seriesColor(2) : seriesColor(3));
         set(AnswerRight, chain.answerCorrect ? tr("yes") : tr("no"));
+        set(TokensRight, chain.tokenAccuracy >= 0
+                             ? QStringLiteral("%1%").arg(100 * chain.tokenAccuracy, 0, 'f', 0)
+                             : QStringLiteral("—"));
         set(FirstWrong,
             chain.firstWrongStep > 0 ? QString::number(chain.firstWrongStep) : QStringLiteral("—"));
     }
@@ -237,26 +251,34 @@ void ChainInspector::applyFilter() {
 
 void ChainInspector::drawChart() {
     m_chart->clearPlottables();
-    QVector<double> lengths, verified, answers;
+    QVector<double> lengths, verified, answers, measuredLengths, tokens;
     QVector<QString> labels;
     for (const LengthCorrectness& row : m_correctness) {
         lengths.append(row.length);
         labels.append(QString::number(row.length));
         verified.append(row.chains > 0 ? double(row.verified) / row.chains : 0);
         answers.append(row.chains > 0 ? double(row.answerCorrect) / row.chains : 0);
+        if (row.tokenAccuracy >= 0) {
+            measuredLengths.append(row.length);
+            tokens.append(row.tokenAccuracy);
+        }
     }
     auto* group = new QCPBarsGroup(m_chart);
-    auto addBars = [&](const QString& name, const QVector<double>& values, const QColor& color) {
+    auto addBars = [&](const QString& name, const QVector<double>& keys,
+                       const QVector<double>& values, const QColor& color) {
         auto* bars = new QCPBars(m_chart->xAxis, m_chart->yAxis);
         bars->setName(name);
-        bars->setWidth(0.35);
+        bars->setWidth(0.26);
         bars->setBrush(color);
         bars->setPen(QPen(color.darker(130)));
-        bars->setData(lengths, values, true);
+        bars->setData(keys, values, true);
         bars->setBarsGroup(group);
     };
-    addBars(tr("chain verified"), verified, seriesColor(2));
-    addBars(tr("answer right"), answers, seriesColor(0));
+    addBars(tr("chain verified"), lengths, verified, seriesColor(2));
+    addBars(tr("answer right"), lengths, answers, seriesColor(0));
+    // How close the chains come: a length with no exact chain can still be mostly right.
+    if (!tokens.isEmpty())
+        addBars(tr("tokens right"), measuredLengths, tokens, seriesColor(1));
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     ticker->addTicks(lengths, labels);
     m_chart->xAxis->setTicker(ticker);

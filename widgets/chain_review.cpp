@@ -52,16 +52,25 @@ std::vector<ChainReview> reviewChains(const std::vector<ChainRecord>& chains,
 
 std::vector<LengthCorrectness> correctnessByLength(const std::vector<ChainReview>& reviews) {
     std::map<int, LengthCorrectness> byLength;
+    std::map<int, std::pair<double, int>> tokenSums;
     for (const ChainReview& review : reviews) {
         LengthCorrectness& row = byLength[review.chain.length];
         row.length = review.chain.length;
         ++row.chains;
         row.verified += review.chain.verified ? 1 : 0;
         row.answerCorrect += review.chain.answerCorrect ? 1 : 0;
+        if (review.chain.tokenAccuracy >= 0) {
+            auto& [sum, measured] = tokenSums[review.chain.length];
+            sum += review.chain.tokenAccuracy;
+            ++measured;
+        }
     }
     std::vector<LengthCorrectness> rows;
-    for (const auto& [length, row] : byLength)
+    for (auto& [length, row] : byLength) {
+        if (auto found = tokenSums.find(length); found != tokenSums.end())
+            row.tokenAccuracy = found->second.first / found->second.second;
         rows.push_back(row);
+    }
     return rows;
 }
 

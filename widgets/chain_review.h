@@ -24,6 +24,9 @@ struct LengthCorrectness {
     int chains = 0;
     int verified = 0;      // every step and the answer right
     int answerCorrect = 0; // the answer right, whatever the steps
+    // Mean share of the true steps' tokens in place over the chains that have it measured;
+    // < 0 when none has (chains stored before the engine measured it).
+    double tokenAccuracy = -1;
 };
 
 enum class ChainFilter { All, Verified, Wrong };

@@ -93,11 +93,16 @@ void printCorrectness(const StageTwoResult& result) {
     std::cout << "chains written by run " << result.generatorRun << ": " << result.generated << " ("
               << result.verified << " verified), plus " << result.original
               << " original-length problems\n"
-              << "task  length  samples  verified  answer right\n";
+              << "task  length  samples  verified  answer right  tokens right\n";
     for (const auto& row : result.correctness) {
-        char line[96];
-        std::snprintf(line, sizeof line, "%-5s %6d  %7d  %8.3f  %12.3f\n", row.task.c_str(),
+        char line[112];
+        std::snprintf(line, sizeof line, "%-5s %6d  %7d  %8.3f  %12.3f  ", row.task.c_str(),
                       row.length, row.samples, row.verified, row.answerCorrect);
+        std::cout << line;
+        if (row.tokenAccuracy >= 0)
+            std::snprintf(line, sizeof line, "%12.3f\n", row.tokenAccuracy);
+        else
+            std::snprintf(line, sizeof line, "%12s\n", "-");
         std::cout << line;
     }
     std::cout << "fine-tuning sets: " << result.allChainsFile << "\n                  "

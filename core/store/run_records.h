@@ -94,6 +94,7 @@ struct ChainRecord {
     bool verified = false;      // every step and the answer are right
     bool answerCorrect = false; // the answer is right (whatever the steps)
     int firstWrongStep = 0;
+    double tokenAccuracy = -1; // share of the true steps' tokens in place; < 0: not measured
 };
 
 struct CheckpointRecord {

@@ -81,12 +81,13 @@ void RunStore::replaceChains(std::int64_t run, const std::vector<ChainRecord>& c
 void RunStore::insertChains(std::int64_t run, const std::vector<ChainRecord>& chains) {
     auto insert =
         m_database.prepare("INSERT INTO chains (run, task, length, input, steps, answer, verified, "
-                           "first_wrong_step, answer_correct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                           "first_wrong_step, answer_correct, token_accuracy) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& chain : chains) {
         insert.bind(1, run).bind(2, chain.task).bind(3, chain.length).bind(4, chain.input);
         insert.bind(5, chain.stepsJson).bind(6, chain.answer);
         insert.bind(7, chain.verified ? 1 : 0).bind(8, chain.firstWrongStep);
-        insert.bind(9, chain.answerCorrect ? 1 : 0).run();
+        insert.bind(9, chain.answerCorrect ? 1 : 0).bind(10, chain.tokenAccuracy).run();
     }
 }
 
@@ -227,9 +228,10 @@ std::vector<std::int64_t> RunStore::probeSteps(std::int64_t run) {
 }
 
 std::vector<ChainRecord> RunStore::chains(std::int64_t run) {
-    auto query = m_database.prepare("SELECT id, task, length, input, steps, answer, verified, "
-                                    "first_wrong_step, answer_correct FROM chains WHERE run = ? "
-                                    "ORDER BY id");
+    auto query = m_database.prepare(
+        "SELECT id, task, length, input, steps, answer, verified, "
+        "first_wrong_step, answer_correct, token_accuracy FROM chains WHERE run = ? "
+        "ORDER BY id");
     query.bind(1, run);
     std::vector<ChainRecord> result;
     while (query.step()) {
@@ -243,6 +245,7 @@ std::vector<ChainRecord> RunStore::chains(std::int64_t run) {
         chain.verified = query.integer(6) != 0;
         chain.firstWrongStep = static_cast<int>(query.integer(7));
         chain.answerCorrect = query.integer(8) != 0;
+        chain.tokenAccuracy = query.real(9);
         result.push_back(chain);
     }
     return result;

@@ -101,6 +101,10 @@ CREATE INDEX checkpoints_by_run ON checkpoints(run, step);
         R"sql(
 ALTER TABLE chains ADD COLUMN answer_correct INTEGER NOT NULL DEFAULT 0;
 )sql",
+        // Version 3: how close a chain is, not only whether it is exact (-1: not measured).
+        R"sql(
+ALTER TABLE chains ADD COLUMN token_accuracy REAL NOT NULL DEFAULT -1;
+)sql",
     };
     return migrations;
 }

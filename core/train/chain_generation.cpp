@@ -5,6 +5,7 @@
 #include "tasks/task_lookup.h"
 #include "tasks/tokens.h"
 #include "train/evaluation.h"
+#include "train/evaluation_scoring.h"
 #include "train/looped_decoding.h"
 #include "train/run_model.h"
 
@@ -26,6 +27,7 @@ GeneratedChain checkWrittenChain(const DatasetExample& truth, std::vector<Tokens
     chain.written.answer = std::move(answer);
     auto task = makeTask(taskName(truth.problem.task), truth.options);
     chain.verdict = task->verify(chain.written.input, chain.written.steps, chain.written.answer);
+    chain.tokenAccuracy = writtenChainTokenAccuracy(truth.problem.steps, chain.written.steps);
     return chain;
 }
 
@@ -136,11 +138,13 @@ ChainRecord chainRecordOf(const GeneratedChain& chain) {
     record.verified = chain.verdict.chainCorrect && chain.verdict.answerCorrect;
     record.answerCorrect = chain.verdict.answerCorrect;
     record.firstWrongStep = chain.verdict.firstWrongStep;
+    record.tokenAccuracy = chain.tokenAccuracy;
     return record;
 }
 
 std::vector<ChainCorrectness> chainCorrectnessByLength(const std::vector<ChainRecord>& chains) {
     std::map<std::pair<std::string, int>, ChainCorrectness> byLength;
+    std::map<std::pair<std::string, int>, std::pair<double, int>> tokenSums;
     for (const auto& chain : chains) {
         auto& entry = byLength[{chain.task, chain.length}];
         entry.task = chain.task;
@@ -148,11 +152,18 @@ std::vector<ChainCorrectness> chainCorrectnessByLength(const std::vector<ChainRe
         ++entry.samples;
         entry.verified += chain.verified ? 1 : 0;
         entry.answerCorrect += chain.answerCorrect ? 1 : 0;
+        if (chain.tokenAccuracy >= 0) {
+            auto& [sum, measured] = tokenSums[{chain.task, chain.length}];
+            sum += chain.tokenAccuracy;
+            ++measured;
+        }
     }
     std::vector<ChainCorrectness> rows;
     for (auto& [key, entry] : byLength) {
         entry.verified /= entry.samples;
         entry.answerCorrect /= entry.samples;
+        if (auto found = tokenSums.find(key); found != tokenSums.end())
+            entry.tokenAccuracy = found->second.first / found->second.second;
         rows.push_back(entry);
     }
     return rows;

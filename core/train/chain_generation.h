@@ -33,9 +33,10 @@ std::vector<DatasetExample> stageTwoProblems(const ExperimentConfig& config, int
 
 // One problem with the chain a model wrote for it.
 struct GeneratedChain {
-    DatasetExample truth; // the problem with its true chain
-    Problem written;      // the same input with the model's steps and answer
-    Verdict verdict;      // the exact verifier on `written`
+    DatasetExample truth;     // the problem with its true chain
+    Problem written;          // the same input with the model's steps and answer
+    Verdict verdict;          // the exact verifier on `written`
+    double tokenAccuracy = 0; // writtenChainTokenAccuracy against the true chain
 };
 
 // A written chain for `truth`'s input, checked by the exact verifier of truth's task options.
@@ -64,6 +65,9 @@ struct ChainCorrectness {
     int samples = 0;
     double verified = 0;      // fraction of chains the verifier accepts in full
     double answerCorrect = 0; // fraction whose answer is right
+    // Mean over the chains of the share of true step tokens in place; < 0 when no chain has it
+    // (chains stored before it was measured).
+    double tokenAccuracy = -1;
 };
 std::vector<ChainCorrectness> chainCorrectnessByLength(const std::vector<ChainRecord>& chains);
 

@@ -143,6 +143,22 @@ ChainScores scoreLooped(const std::vector<Problem>& problems,
     return scores;
 }
 
+double writtenChainTokenAccuracy(const std::vector<Tokens>& trueSteps,
+                                 const std::vector<Tokens>& writtenSteps) {
+    long hits = 0, total = 0;
+    for (std::size_t step = 0; step < trueSteps.size(); ++step) {
+        const auto& truth = trueSteps[step];
+        total += static_cast<long>(truth.size());
+        if (step >= writtenSteps.size())
+            continue;
+        const auto& written = writtenSteps[step];
+        const long shift = static_cast<long>(written.size()) - static_cast<long>(truth.size());
+        for (std::size_t position = 0; position < truth.size(); ++position)
+            hits += holds(written, shift + static_cast<long>(position), truth[position]);
+    }
+    return total > 0 ? fraction(hits, total) : 1.0;
+}
+
 ChainScores scoreAr(const std::vector<Problem>& problems,
                     const std::vector<ArDecoding>& decodings) {
     checkSizes(problems, decodings);

@@ -59,6 +59,14 @@ std::vector<HitCell> loopedHitMatrix(const std::vector<Problem>& problems,
 std::vector<HitCell> arHitMatrix(const std::vector<Problem>& problems,
                                  const std::vector<ArDecoding>& decodings);
 
+// Token accuracy of a written chain (Stage II): the share of the true steps' tokens that the
+// written chain has in place, token j of true step t against written step t with both steps
+// right-aligned (as the looped read-out rows are, left pads stripped); a missing step or token
+// counts wrong, extra written steps are ignored (the verifier reports those). 1 when the true
+// chain has no step tokens.
+double writtenChainTokenAccuracy(const std::vector<Tokens>& trueSteps,
+                                 const std::vector<Tokens>& writtenSteps);
+
 // The run store's records of one test set's scores.
 EvalRecord evalRecordOf(const ChainScores& scores, TaskKind task, int length,
                         std::int64_t trainingStep, const std::string& stopping);

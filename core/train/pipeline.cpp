@@ -175,11 +175,15 @@ void fillTable(RunStore& store, const ExperimentConfig& config, PipelineReport& 
         report.columns.push_back({title, found->second});
         values.push_back(finalAccuracy(store, found->second));
     }
-    std::map<std::pair<std::string, int>, double> chains;
+    std::map<std::pair<std::string, int>, double> chains, chainTokens;
     if (report.stageTwo) {
         report.columns.push_back({"chains verified", report.stageTwo->generatorRun});
-        for (const auto& row : report.stageTwo->correctness)
+        report.columns.push_back({"chain tokens right", report.stageTwo->generatorRun});
+        for (const auto& row : report.stageTwo->correctness) {
             chains[{row.task, row.length}] = row.verified;
+            if (row.tokenAccuracy >= 0)
+                chainTokens[{row.task, row.length}] = row.tokenAccuracy;
+        }
     }
     for (const auto& entry : config.tasks)
         for (int length = config.testLengthMin; length <= config.testLengthMax; ++length) {
@@ -192,11 +196,12 @@ void fillTable(RunStore& store, const ExperimentConfig& config, PipelineReport& 
                 row.values.push_back(found == column.end() ? std::nullopt
                                                            : std::optional(found->second));
             }
-            if (report.stageTwo) {
-                auto found = chains.find({entry.task, length});
-                row.values.push_back(found == chains.end() ? std::nullopt
-                                                           : std::optional(found->second));
-            }
+            if (report.stageTwo)
+                for (const auto* column : {&chains, &chainTokens}) {
+                    auto found = column->find({entry.task, length});
+                    row.values.push_back(found == column->end() ? std::nullopt
+                                                                : std::optional(found->second));
+                }
             report.rows.push_back(row);
         }
 }
@@ -376,7 +381,8 @@ std::string pipelineTable(const PipelineReport& report) {
         out << "\n";
     }
     out << "(* = longer than training; model columns: final-answer accuracy, looped with the "
-           "oracle T, AR greedy; chains verified: share of generated chains fully correct)\n";
+           "oracle T, AR greedy; chains verified: share of generated chains fully correct; chain "
+           "tokens right: mean share of a chain's true step tokens it has in place)\n";
     return out.str();
 }
 

@@ -25,7 +25,8 @@ nlohmann::json correctnessJson(const std::vector<ChainCorrectness>& rows) {
                         {"length", row.length},
                         {"samples", row.samples},
                         {"verified", row.verified},
-                        {"answer_correct", row.answerCorrect}});
+                        {"answer_correct", row.answerCorrect},
+                        {"token_accuracy", row.tokenAccuracy}});
     return list;
 }
 
@@ -151,7 +152,8 @@ StageTwoResult stageTwoResultFromJson(const nlohmann::json& json) {
     result.original = json.at("original");
     for (const auto& row : json.at("chain_correctness"))
         result.correctness.push_back({row.at("task"), row.at("length"), row.at("samples"),
-                                      row.at("verified"), row.at("answer_correct")});
+                                      row.at("verified"), row.at("answer_correct"),
+                                      row.value("token_accuracy", -1.0)});
     result.allChainsFile = json.at("all_chains_file");
     result.verifiedChainsFile = json.at("verified_chains_file");
     result.wallSeconds = json.at("wall_seconds");

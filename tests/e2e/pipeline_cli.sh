@@ -24,6 +24,7 @@ expect_status 0 "pipeline"
 expect_output "looped (aligned)" "report has the looped column"
 expect_output "AR + RELAY chains" "report has the fine-tuned column"
 expect_output "chains verified" "report has the chain-correctness column"
+expect_output "chain tokens right" "report has the chain token-accuracy column"
 expect_output "finished" "pipeline finishes"
 runs_after_first="$(count_rows "SELECT COUNT(*) FROM runs")"
 [[ "$runs_after_first" == 7 ]] || fail "expected 7 runs (3 stage-I/baselines, 2 ar-relay, 2 ar-self), got $runs_after_first"
@@ -38,6 +39,8 @@ looped="$(count_rows "SELECT id FROM runs WHERE kind='looped' ORDER BY id LIMIT 
 baseline="$(count_rows "SELECT id FROM runs WHERE kind='ar' ORDER BY id LIMIT 1")"
 [[ "$(count_rows "SELECT COUNT(*) FROM chains WHERE run=$looped")" == 20 ]] ||
     fail "Stage II chains not stored with the looped run"
+[[ "$(count_rows "SELECT COUNT(*) FROM chains WHERE run=$looped AND token_accuracy BETWEEN 0 AND 1")" == 20 ]] ||
+    fail "every Stage II chain has a token accuracy in [0, 1]"
 
 # A re-run skips every finished stage and starts no run.
 run "$relay" pipeline --db "$db" --json "${tiny[@]}"

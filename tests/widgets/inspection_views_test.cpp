@@ -130,6 +130,21 @@ TEST(ChainInspector, FiltersAndItsExportReimports) {
     for (const LengthCorrectness& row : inspector.correctness())
         total += row.chains;
     EXPECT_EQ(total, static_cast<int>(chains.size()));
+    // Each length's token accuracy is the mean over its measured chains; the known chains
+    // added above were never measured (-1) and stay out of it.
+    for (const LengthCorrectness& row : inspector.correctness()) {
+        double sum = 0;
+        int measured = 0;
+        for (const ChainRecord& chain : chains)
+            if (chain.length == row.length && chain.tokenAccuracy >= 0) {
+                sum += chain.tokenAccuracy;
+                ++measured;
+            }
+        if (measured > 0)
+            EXPECT_NEAR(row.tokenAccuracy, sum / measured, 1e-12) << "length " << row.length;
+        else
+            EXPECT_LT(row.tokenAccuracy, 0) << "length " << row.length;
+    }
 
     // The verified set re-imports and verifies (exit 0), in both formats.
     const QString jsonl = folder.filePath(QStringLiteral("verified.jsonl"));

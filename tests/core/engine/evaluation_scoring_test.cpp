@@ -258,5 +258,23 @@ TEST(EvaluationScoringTest, ArExtraStepIsNotExact) {
     EXPECT_DOUBLE_EQ(scores.answerAccuracy, 0.75);
 }
 
+TEST(EvaluationScoringTest, WrittenChainTokensCountRightAligned) {
+    // Hand counts. True chain: "7 * 7 =" then "5" (4 + 1 = 5 step tokens).
+    const std::vector<Tokens> truth = {{"7", "*", "7", "="}, {"5"}};
+    EXPECT_DOUBLE_EQ(writtenChainTokenAccuracy(truth, truth), 1.0);
+    // One wrong token: 4 of 5.
+    EXPECT_DOUBLE_EQ(writtenChainTokenAccuracy(truth, {{"7", "*", "8", "="}, {"5"}}), 0.8);
+    // A step with a token too many lines up from the right: "2 7 * 7 =" still holds all four.
+    EXPECT_DOUBLE_EQ(writtenChainTokenAccuracy(truth, {{"2", "7", "*", "7", "="}, {"5"}}), 1.0);
+    // A step a token short misses its first token only: "* 7 =" holds 3 of 4.
+    EXPECT_DOUBLE_EQ(writtenChainTokenAccuracy(truth, {{"*", "7", "="}, {"5"}}), 0.8);
+    // A missing last step loses its token; an extra step changes nothing.
+    EXPECT_DOUBLE_EQ(writtenChainTokenAccuracy(truth, {{"7", "*", "7", "="}}), 0.8);
+    EXPECT_DOUBLE_EQ(writtenChainTokenAccuracy(truth, {{"7", "*", "7", "="}, {"5"}, {"1"}}), 1.0);
+    // Nothing written: 0; nothing to write: 1.
+    EXPECT_DOUBLE_EQ(writtenChainTokenAccuracy(truth, {}), 0.0);
+    EXPECT_DOUBLE_EQ(writtenChainTokenAccuracy({}, {{"3"}}), 1.0);
+}
+
 } // namespace
 } // namespace relay

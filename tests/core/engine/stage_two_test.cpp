@@ -73,6 +73,7 @@ TEST(StageTwoTest, PlantedErrorIsStoredUnverifiedAtItsStep) {
     EXPECT_TRUE(right.verdict.chainCorrect);
     EXPECT_TRUE(chainRecordOf(right).verified);
     EXPECT_EQ(chainRecordOf(right).firstWrongStep, 0);
+    EXPECT_DOUBLE_EQ(chainRecordOf(right).tokenAccuracy, 1.0);
 
     // Change one number of step 3 to another residue.
     auto steps = truth.problem.steps;
@@ -90,6 +91,12 @@ TEST(StageTwoTest, PlantedErrorIsStoredUnverifiedAtItsStep) {
     auto storedSteps = nlohmann::json::parse(record.stepsJson);
     ASSERT_EQ(storedSteps.size(), 5u);
     EXPECT_EQ(storedSteps[2].get<std::string>(), joinTokens(steps[2]));
+    // One token of all the true steps' tokens is out of place.
+    std::size_t stepTokens = 0;
+    for (const auto& step : truth.problem.steps)
+        stepTokens += step.size();
+    const double oneWrong = 1.0 - 1.0 / static_cast<double>(stepTokens);
+    EXPECT_DOUBLE_EQ(record.tokenAccuracy, oneWrong);
 
     // Only the right chain survives the verified-only set; both are in the full set.
     std::vector<GeneratedChain> chains = {right, wrong};
@@ -105,6 +112,14 @@ TEST(StageTwoTest, PlantedErrorIsStoredUnverifiedAtItsStep) {
     EXPECT_EQ(rows[0].samples, 2);
     EXPECT_DOUBLE_EQ(rows[0].verified, 0.5);
     EXPECT_DOUBLE_EQ(rows[0].answerCorrect, 1.0);
+    EXPECT_DOUBLE_EQ(rows[0].tokenAccuracy, (1.0 + oneWrong) / 2);
+
+    // A chain stored before token accuracy was measured (-1) is left out of the mean.
+    auto unmeasured = chainRecordOf(right);
+    unmeasured.tokenAccuracy = -1;
+    rows = chainCorrectnessByLength({record, unmeasured});
+    EXPECT_DOUBLE_EQ(rows[0].tokenAccuracy, oneWrong);
+    EXPECT_DOUBLE_EQ(chainCorrectnessByLength({unmeasured})[0].tokenAccuracy, -1);
 }
 
 TEST(StageTwoTest, WrongAnswerWithRightStepsIsNotVerified) {
@@ -146,7 +161,7 @@ TEST(StageTwoTest, ResultRoundTripsThroughJson) {
     result.generated = 10;
     result.verified = 6;
     result.original = 7;
-    result.correctness = {{"ari", 5, 10, 0.6, 0.8}};
+    result.correctness = {{"ari", 5, 10, 0.6, 0.8, 0.95}};
     result.allChainsFile = "/a.jsonl";
     result.verifiedChainsFile = "/b.jsonl";
     auto back = stageTwoResultFromJson(stageTwoResultToJson(result));
@@ -154,7 +169,13 @@ TEST(StageTwoTest, ResultRoundTripsThroughJson) {
     EXPECT_EQ(back.verified, 6);
     ASSERT_EQ(back.correctness.size(), 1u);
     EXPECT_DOUBLE_EQ(back.correctness[0].answerCorrect, 0.8);
+    EXPECT_DOUBLE_EQ(back.correctness[0].tokenAccuracy, 0.95);
     EXPECT_EQ(back.verifiedChainsFile, "/b.jsonl");
+
+    // A stage2.json written before token accuracy existed still reads: not measured.
+    auto older = stageTwoResultToJson(result);
+    older["chain_correctness"][0].erase("token_accuracy");
+    EXPECT_DOUBLE_EQ(stageTwoResultFromJson(older).correctness[0].tokenAccuracy, -1);
 }
 
 TEST(StageTwoTest, EmptyReadOutsAreDroppedFromTrainingExamples) {

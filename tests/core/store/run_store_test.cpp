@@ -152,10 +152,12 @@ TEST_F(RunStoreTest, MeasurementsRoundTripAndDeleteCascades) {
     chain.answer = "3";
     chain.verified = false;
     chain.firstWrongStep = 1;
+    chain.tokenAccuracy = 0.75;
     store.addChains(run, {chain});
     ASSERT_EQ(store.chains(run).size(), 1u);
     EXPECT_FALSE(store.chains(run)[0].verified);
     EXPECT_EQ(store.chains(run)[0].firstWrongStep, 1);
+    EXPECT_DOUBLE_EQ(store.chains(run)[0].tokenAccuracy, 0.75);
     ChainRecord second = chain;
     second.input = "2 * 3 =";
     second.verified = true;
@@ -244,6 +246,37 @@ TEST_F(RunStoreTest, NewerSchemaIsRefused) {
     sqlite3_exec(raw, "PRAGMA user_version = 999", nullptr, nullptr, nullptr);
     sqlite3_close(raw);
     EXPECT_THROW(RunStore store(path), StoreError);
+}
+
+TEST_F(RunStoreTest, VersionTwoStoreGainsChainTokenAccuracy) {
+    // A store as version 2 left it: chains without token_accuracy. Opening it migrates it in
+    // place, and the old chain reads as "not measured".
+    std::string path = file("runs.db");
+    std::int64_t run = 0;
+    {
+        RunStore store(path);
+        run = store.createRun(sampleRun("old"));
+        ChainRecord chain;
+        chain.task = "ed";
+        chain.length = 5;
+        chain.input = "a b | a c <sep>";
+        chain.answer = "3";
+        store.addChains(run, {chain});
+    }
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw,
+                           "ALTER TABLE chains DROP COLUMN token_accuracy; "
+                           "PRAGMA user_version = 2",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+
+    RunStore store(path);
+    auto chains = store.chains(run);
+    ASSERT_EQ(chains.size(), 1u);
+    EXPECT_EQ(chains[0].input, "a b | a c <sep>");
+    EXPECT_DOUBLE_EQ(chains[0].tokenAccuracy, -1);
 }
 
 TEST_F(RunStoreTest, RunsOfDeadProcessesAreMarkedInterrupted) {
