@@ -34,6 +34,14 @@ const std::vector<ConfigField>& configFields() {
          0,
          {"relay", "vanilla"}},
         {"objective.lambda", 1.0, "weight of the iteration-alignment loss", 0, 1e6},
+        {"objective.pad_targets",
+         "marker",
+         "looped: which <pad> left of a right-aligned step is scored; marker: only the one just "
+         "before it (Eq. 6), all: every one, so the latent row must also clear what the step "
+         "no longer holds",
+         0,
+         0,
+         {"marker", "all"}},
         {"optimizer.learning_rate", 5e-4, "AdamW peak learning rate", 1e-9, 10},
         {"optimizer.weight_decay", 0.01, "AdamW weight decay", 0, 10},
         {"optimizer.beta1", 0.9, "AdamW beta1", 0, 0.999999},
@@ -82,6 +90,14 @@ const std::vector<ConfigField>& configFields() {
          1e9},
         {"pipeline.ar_steps", 0,
          "relay pipeline: optimizer steps of the AR baseline (0: training.steps)", 0, 1e9},
+        {"pipeline.vanilla_curriculum_grow_every", 0,
+         "relay pipeline: curriculum step interval of the vanilla looped baseline, so a shorter "
+         "run still reaches every length (0: training.curriculum_grow_every)",
+         0, 1e9},
+        {"pipeline.ar_curriculum_grow_every", 0,
+         "relay pipeline: curriculum step interval of the AR baseline (0: "
+         "training.curriculum_grow_every)",
+         0, 1e9},
         {"pipeline.parallel_stages", true,
          "relay pipeline trains independent stages at the same time, one CPU thread each"},
         {"pipeline.verified_only_ablation", true,

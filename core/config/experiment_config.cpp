@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -163,6 +164,35 @@ const json& defaultConfigJson() {
     return defaults;
 }
 
+namespace {
+
+// What each model key means (the keys themselves come from modelConfigToJson).
+std::string modelKeyMeaning(const std::string& key) {
+    static const std::map<std::string, std::string> meanings = {
+        {"hidden_size", "d, the width of the residual stream"},
+        {"layers", "L transformer layers in the block every iteration reuses"},
+        {"heads", "attention heads"},
+        {"mlp_ratio", "MLP hidden size = mlp_ratio x hidden_size"},
+        {"dropout", "dropout rate in attention and MLP outputs"},
+        {"position_encoding", "rope | rope-randomized | none-directional (METHOD.md §6)"},
+        {"ar_position_encoding",
+         "AR models' encoding when it should differ (\"\": as position_encoding)"},
+        {"input_injection", "none | add: every iteration sees e_0 again (Fan et al.)"},
+        {"maximum_positions", "rope-randomized: positions are drawn from [0, this)"},
+        {"random_positions_at_evaluation",
+         "rope-randomized: draw random positions at evaluation too (false: 0..n-1)"},
+        {"rope_base", "rotary base frequency"},
+        {"separate_answer_head", "the answer has its own head (false: the CoT read-out answers)"},
+        {"initialization", "small (N(0, 0.02), GPT-2) | torch-default (LibTorch's own)"},
+        {"iteration_norm", "looped: a LayerNorm on the hidden state after every iteration"},
+        {"tie_embeddings", "looped: the CoT read-out reuses the embedding matrix"},
+    };
+    auto found = meanings.find(key);
+    return found == meanings.end() ? std::string() : found->second;
+}
+
+} // namespace
+
 std::vector<std::pair<std::string, std::string>> describeConfig() {
     std::vector<std::pair<std::string, std::string>> lines;
     for (const auto& field : configFields())
@@ -172,7 +202,7 @@ std::vector<std::pair<std::string, std::string>> describeConfig() {
                            field.defaultValue.dump() + "  " + field.meaning);
     const json model = modelDefaults(); // items() must not outlive what it iterates
     for (const auto& [key, value] : model.items())
-        lines.emplace_back("model." + key, value.dump());
+        lines.emplace_back("model." + key, value.dump() + "  " + modelKeyMeaning(key));
     return lines;
 }
 
@@ -213,6 +243,7 @@ ExperimentConfig experimentConfigFromJson(const json& given) {
         fail("iterations.fixed", "must be at least 1 with the fixed rule");
     config.objective = merged["objective"]["kind"];
     config.lambda = merged["objective"]["lambda"];
+    config.padTargets = merged["objective"]["pad_targets"];
     config.optimizer.learningRate = merged["optimizer"]["learning_rate"];
     config.optimizer.weightDecay = merged["optimizer"]["weight_decay"];
     config.optimizer.beta1 = merged["optimizer"]["beta1"];
@@ -246,6 +277,9 @@ ExperimentConfig experimentConfigFromJson(const json& given) {
     config.pipeline.parallelStages = merged["pipeline"]["parallel_stages"];
     config.pipeline.vanillaSteps = merged["pipeline"]["vanilla_steps"];
     config.pipeline.arSteps = merged["pipeline"]["ar_steps"];
+    config.pipeline.vanillaCurriculumGrowEvery =
+        merged["pipeline"]["vanilla_curriculum_grow_every"];
+    config.pipeline.arCurriculumGrowEvery = merged["pipeline"]["ar_curriculum_grow_every"];
     config.device = merged["device"];
     config.threads = merged["threads"];
     config.seed = merged["seed"].get<std::uint64_t>();
@@ -286,7 +320,8 @@ json experimentConfigToJson(const ExperimentConfig& config) {
     root["iterations"] = {{"rule", config.iterationsRule},
                           {"fixed", config.fixedIterations},
                           {"maximum", config.maximumIterations}};
-    root["objective"] = {{"kind", config.objective}, {"lambda", config.lambda}};
+    root["objective"] = {
+        {"kind", config.objective}, {"lambda", config.lambda}, {"pad_targets", config.padTargets}};
     root["optimizer"] = {{"learning_rate", config.optimizer.learningRate},
                          {"weight_decay", config.optimizer.weightDecay},
                          {"beta1", config.optimizer.beta1},
@@ -310,11 +345,14 @@ json experimentConfigToJson(const ExperimentConfig& config) {
                       {"steps", config.stageTwo.steps},
                       {"self_chain_phases", config.stageTwo.selfChainPhases},
                       {"self_chain_filter", config.stageTwo.selfChainFilter}};
-    root["pipeline"] = {{"self_chain", config.pipeline.selfChain},
-                        {"verified_only_ablation", config.pipeline.verifiedOnlyAblation},
-                        {"parallel_stages", config.pipeline.parallelStages},
-                        {"vanilla_steps", config.pipeline.vanillaSteps},
-                        {"ar_steps", config.pipeline.arSteps}};
+    root["pipeline"] = {
+        {"self_chain", config.pipeline.selfChain},
+        {"verified_only_ablation", config.pipeline.verifiedOnlyAblation},
+        {"parallel_stages", config.pipeline.parallelStages},
+        {"vanilla_steps", config.pipeline.vanillaSteps},
+        {"ar_steps", config.pipeline.arSteps},
+        {"vanilla_curriculum_grow_every", config.pipeline.vanillaCurriculumGrowEvery},
+        {"ar_curriculum_grow_every", config.pipeline.arCurriculumGrowEvery}};
     root["device"] = config.device;
     root["threads"] = config.threads;
     root["seed"] = config.seed;

@@ -47,6 +47,10 @@ struct PipelineConfig {
     bool parallelStages = true;
     int vanillaSteps = 0; // 0: training.steps
     int arSteps = 0;      // 0: training.steps
+    // Curriculum intervals of the baselines (0: training.curriculum_grow_every): a baseline
+    // that trains fewer steps than Stage I needs a shorter one to reach K_train in time.
+    int vanillaCurriculumGrowEvery = 0;
+    int arCurriculumGrowEvery = 0;
 };
 
 struct ExperimentConfig {
@@ -64,6 +68,7 @@ struct ExperimentConfig {
     int maximumIterations = 0;       // adaptive: run up to this many (0: 2 x the longest T)
     std::string objective = "relay"; // relay | vanilla
     double lambda = 1.0;
+    std::string padTargets = "marker"; // marker (Eq. 6) | all: which left pads L_iter scores
     OptimizerConfig optimizer;
     double warmupRatio = 0.01;
     int warmupSteps = 0; // > 0 overrides warmupRatio

@@ -13,10 +13,16 @@ LoopedTransformerImpl::LoopedTransformerImpl(const ModelConfig& config) : m_conf
     m_block = register_module("block", TransformerBlock(config));
     m_finalNorm =
         register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({hidden})));
-    m_readOut = register_module("read_out", torch::nn::Linear(hidden, config.vocabularySize));
+    if (config.tieEmbeddings)
+        m_readOutBias = register_parameter("read_out_bias", torch::zeros({config.vocabularySize}));
+    else
+        m_readOut = register_module("read_out", torch::nn::Linear(hidden, config.vocabularySize));
     if (config.separateAnswerHead)
         m_answerHead =
             register_module("answer_head", torch::nn::Linear(hidden, config.vocabularySize));
+    if (config.iterationNorm)
+        m_iterationNorm = register_module(
+            "iteration_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({hidden})));
     if (config.initialization == Initialization::Small)
         initializeWeights(*this);
 }
@@ -60,8 +66,17 @@ AttentionContext LoopedTransformerImpl::attentionContext(const torch::Tensor& ex
     return context;
 }
 
+torch::Tensor LoopedTransformerImpl::iterate(const torch::Tensor& previous,
+                                             const torch::Tensor& injected,
+                                             const AttentionContext& context) {
+    auto next = m_block(injected.defined() ? previous + injected : previous, context);
+    return m_iterationNorm ? m_iterationNorm(next) : next;
+}
+
 torch::Tensor LoopedTransformerImpl::readOut(const torch::Tensor& hidden) {
-    return m_readOut(m_finalNorm(hidden));
+    if (m_readOut)
+        return m_readOut(m_finalNorm(hidden));
+    return torch::nn::functional::linear(m_finalNorm(hidden), m_embedding->weight, m_readOutBias);
 }
 
 torch::Tensor LoopedTransformerImpl::answer(const torch::Tensor& hidden,
@@ -96,7 +111,9 @@ LoopedOutput LoopedTransformerImpl::forward(const torch::Tensor& inputIds,
     const auto context = attentionContext(widths, width);
     const bool dropping = is_training() && m_config.dropout > 0.0;
     auto embedded = torch::dropout(m_embedding(inputIds), m_config.dropout, dropping);
-    const bool inject = m_config.inputInjection == InputInjection::Add;
+    // Given to every iteration only under input injection; undefined otherwise.
+    const auto injected =
+        m_config.inputInjection == InputInjection::Add ? embedded : torch::Tensor();
 
     std::vector<torch::Tensor> states;
     states.reserve(static_cast<std::size_t>(maximumIterations));
@@ -108,7 +125,7 @@ LoopedOutput LoopedTransformerImpl::forward(const torch::Tensor& inputIds,
         const auto stillLooping = std::count_if(
             counts, counts + batch, [&](std::int64_t count) { return count >= iteration; });
         if (stillLooping == batch) {
-            hidden = m_block(inject ? hidden + embedded : hidden, context);
+            hidden = iterate(hidden, injected, context);
         } else {
             if (stillLooping != activeCount) {
                 std::vector<std::int64_t> active;
@@ -119,10 +136,11 @@ LoopedOutput LoopedTransformerImpl::forward(const torch::Tensor& inputIds,
                 activeContext = context.select(activeExamples);
                 activeCount = stillLooping;
             }
-            auto input = hidden.index_select(0, activeExamples);
-            if (inject)
-                input = input + embedded.index_select(0, activeExamples);
-            hidden = hidden.index_copy(0, activeExamples, m_block(input, activeContext));
+            hidden = hidden.index_copy(
+                0, activeExamples,
+                iterate(hidden.index_select(0, activeExamples),
+                        injected.defined() ? injected.index_select(0, activeExamples) : injected,
+                        activeContext));
         }
         states.push_back(hidden);
     }

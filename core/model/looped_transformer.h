@@ -1,6 +1,7 @@
 // The Looped Transformer of RELAY (METHOD.md §2.1): e_0 = Embed(x), e_t = Block(e_{t-1}) (or
 // Block(e_{t-1} + e_0) with input injection) for t = 1..T with one set of Block weights, a
-// CoT read-out head on every e_t and an answer head on e_T.
+// CoT read-out head on every e_t and an answer head on e_T. With model.iteration_norm,
+// e_t = Norm(Block(...)), one LayerNorm shared by every iteration.
 //
 // Batches mix examples of different T: example b loops T_b times, then its hidden state is
 // frozen, so later iterations of the batch leave it (and its read-out) unchanged. Only the
@@ -49,12 +50,17 @@ struct LoopedTransformerImpl : torch::nn::Module {
     LoopedOutput forward(const torch::Tensor& inputIds, const torch::Tensor& exampleWidths,
                          const torch::Tensor& iterations, const LoopedForwardOptions& options = {});
 
-    // The CoT read-out head (final LayerNorm + linear): [..., d] -> [..., V].
+    // The CoT read-out head (final LayerNorm + linear, or the embedding matrix transposed
+    // when tied): [..., d] -> [..., V].
     torch::Tensor readOut(const torch::Tensor& hidden);
     // The answer head on hidden states [B, N, d] at each example's position n_b - 1: [B, V].
     torch::Tensor answer(const torch::Tensor& hidden, const torch::Tensor& exampleWidths);
     // Masks and rotary tables for a batch of these widths (N = width).
     AttentionContext attentionContext(const torch::Tensor& exampleWidths, std::int64_t width);
+    // One loop iteration: e_t from e_{t-1}; `injected` is e_0 under input injection, else
+    // undefined.
+    torch::Tensor iterate(const torch::Tensor& previous, const torch::Tensor& injected,
+                          const AttentionContext& context);
 
     const ModelConfig& config() const { return m_config; }
 
@@ -62,8 +68,10 @@ struct LoopedTransformerImpl : torch::nn::Module {
     torch::nn::Embedding m_embedding{nullptr};
     TransformerBlock m_block{nullptr};
     torch::nn::LayerNorm m_finalNorm{nullptr};
-    torch::nn::Linear m_readOut{nullptr};
-    torch::nn::Linear m_answerHead{nullptr}; // null when config.separateAnswerHead is false
+    torch::nn::Linear m_readOut{nullptr};          // null when config.tieEmbeddings
+    torch::Tensor m_readOutBias;                   // the tied read-out's own bias
+    torch::nn::Linear m_answerHead{nullptr};       // null when config.separateAnswerHead is false
+    torch::nn::LayerNorm m_iterationNorm{nullptr}; // null unless config.iterationNorm
 };
 TORCH_MODULE(LoopedTransformer);
 

@@ -118,6 +118,8 @@ nlohmann::json modelConfigToJson(const ModelConfig& config) {
             {"random_positions_at_evaluation", config.randomPositionsAtEvaluation},
             {"rope_base", config.ropeBase},
             {"separate_answer_head", config.separateAnswerHead},
+            {"iteration_norm", config.iterationNorm},
+            {"tie_embeddings", config.tieEmbeddings},
             {"initialization", initializationName(config.initialization)}};
 }
 
@@ -164,6 +166,8 @@ ModelConfig modelConfigFromJson(const nlohmann::json& json) {
         {"rope_base", [&](auto& v, auto& k) { config.ropeBase = read<double>(v, k); }},
         {"separate_answer_head",
          [&](auto& v, auto& k) { config.separateAnswerHead = read<bool>(v, k); }},
+        {"iteration_norm", [&](auto& v, auto& k) { config.iterationNorm = read<bool>(v, k); }},
+        {"tie_embeddings", [&](auto& v, auto& k) { config.tieEmbeddings = read<bool>(v, k); }},
         {"initialization",
          [&](auto& v, auto& k) {
              config.initialization = initializationFromName(read<std::string>(v, k));

@@ -47,6 +47,14 @@ struct ModelConfig {
     double ropeBase = 10000.0;
     // true: the answer has its own head; false: the CoT read-out head answers too.
     bool separateAnswerHead = true;
+    // Looped models only: a LayerNorm on the hidden state after every iteration, so every loop
+    // reads its input on one scale (the pre-norm residual stream otherwise grows with t) and
+    // a latent step looks more like the embedded input the block was first trained on.
+    bool iterationNorm = false;
+    // Looped models only: the CoT read-out reuses the embedding matrix (GPT-2's weight tying),
+    // so a latent step that reads out as token v points the way v's embedding does; what the
+    // block learned on embedded inputs then also applies to the steps it wrote itself.
+    bool tieEmbeddings = false;
     Initialization initialization = Initialization::Small;
 
     std::int64_t headSize() const { return hiddenSize / heads; }

@@ -78,9 +78,11 @@ LoopedBatch makeLoopedBatch(const std::vector<Problem>& problems, const Vocabula
                 batch.stepMask[row + start + static_cast<std::int64_t>(index)] = 1.0f;
             }
             // Eq. 6: the one <pad> left of the step is scored, so the model learns where a
-            // step begins.
-            if (start > 0)
-                batch.stepMask[row + start - 1] = 1.0f;
+            // step begins; with scoreEveryPad all of them are.
+            const std::int64_t firstScored = options.scoreEveryPad ? 0 : start - 1;
+            for (std::int64_t column = std::max<std::int64_t>(firstScored, 0); column < start;
+                 ++column)
+                batch.stepMask[row + column] = 1.0f;
         }
     }
     return batch;

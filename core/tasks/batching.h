@@ -14,6 +14,9 @@ namespace relay {
 struct BatchOptions {
     bool prependTaskToken = false; // multitask: the input starts with [ARI], [ED] or [LIS]
     std::vector<float> weights;    // one per problem; empty means 1 for every problem
+    // Looped: score every <pad> left of a step (objective.pad_targets "all"), not only the
+    // one just before it (Eq. 6).
+    bool scoreEveryPad = false;
 };
 
 // Looped layout (METHOD.md §2.2): per-example width n_e, right-aligned step targets and the

@@ -153,7 +153,7 @@ std::vector<LoopedDecoding> decodeLooped(LoopedTransformer& model, const Vocabul
         throw std::invalid_argument("decodeLooped: batch size must be at least 1");
     torch::NoGradGuard noGradient;
     EvaluationModeGuard evaluationMode(*model);
-    const auto device = model->m_readOut->weight.device();
+    const auto device = model->m_embedding->weight.device();
     std::vector<LoopedDecoding> decodings;
     decodings.reserve(problems.size());
     for (std::size_t begin = 0; begin < problems.size();

@@ -257,6 +257,12 @@ PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
                            training.config.steps = steps;
                            training.config.epochs = 0;
                        }
+                       int growEvery = kind == RunKind::LoopedVanilla
+                                           ? config.pipeline.vanillaCurriculumGrowEvery
+                                       : kind == RunKind::Ar ? config.pipeline.arCurriculumGrowEvery
+                                                             : 0;
+                       if (growEvery > 0)
+                           training.config.curriculumGrowEvery = growEvery;
                        return training;
                    }));
         };

@@ -132,6 +132,7 @@ StepLosses computeLoss(Session& session, const std::vector<std::size_t>& indices
     std::vector<Problem> problems;
     BatchOptions options;
     options.prependTaskToken = session.data.multitask;
+    options.scoreEveryPad = session.config.padTargets == "all";
     for (auto index : indices) {
         problems.push_back(session.data.train[index].problem);
         options.weights.push_back(session.data.train[index].weight);

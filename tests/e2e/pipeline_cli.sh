@@ -58,9 +58,15 @@ done <<<"$output"
 # can only run because model.ar_position_encoding keeps them on the paper's RoPE.
 run "$relay" pipeline --db "$db" "${tiny[@]}" --set pipeline.self_chain=false --set seed=2 \
     --set model.position_encoding=rope-randomized --set model.maximum_positions=20 \
-    --set model.ar_position_encoding=rope
+    --set model.ar_position_encoding=rope --set training.curriculum=true \
+    --set training.curriculum_grow_every=3 --set pipeline.vanilla_curriculum_grow_every=2 \
+    --set pipeline.ar_curriculum_grow_every=1
 expect_status 0 "second pipeline"
 [[ "$(count_rows "SELECT COUNT(*) FROM runs")" == 12 ]] || fail "second pipeline should add 5 runs"
+# Each baseline trains with its own curriculum interval; Stage I keeps training's.
+intervals="$(count_rows "SELECT group_concat(kind || '=' || json_extract(config, '\$.training.curriculum_grow_every'), ' ') FROM (SELECT kind, config FROM runs WHERE id > 7 AND kind IN ('looped', 'looped-vanilla', 'ar') ORDER BY kind)")"
+[[ "$intervals" == "ar=1 looped=3 looped-vanilla=2" ]] ||
+    fail "curriculum intervals per stage: $intervals"
 encodings="$(count_rows "SELECT DISTINCT json_extract(config, '\$.model.ar_position_encoding') FROM runs WHERE id > 7")"
 [[ "$encodings" == rope ]] || fail "runs should record model.ar_position_encoding=rope: $encodings"
 run "$relay" train --db "$db" "${tiny[@]}" --kind ar --set model.position_encoding=rope-randomized \

@@ -96,6 +96,14 @@ TEST(ExperimentConfig, DescribeListsEveryKey) {
     EXPECT_TRUE(has("optimizer.learning_rate"));
     EXPECT_TRUE(has("tasks[].modulus"));
     EXPECT_TRUE(has("model.position_encoding"));
+    EXPECT_TRUE(has("model.tie_embeddings"));
+    // Every model key says what it means after its default: "<default>  <meaning>".
+    for (const auto& [key, text] : lines)
+        if (key.rfind("model.", 0) == 0) {
+            auto gap = text.find("  ");
+            ASSERT_NE(gap, std::string::npos) << key;
+            EXPECT_GT(text.size(), gap + 2) << key << " has no meaning";
+        }
 }
 
 TEST(ExperimentConfig, RetiredKeysOfStoredRunsAreDropped) {
@@ -108,13 +116,15 @@ TEST(ExperimentConfig, RetiredKeysOfStoredRunsAreDropped) {
 TEST(ExperimentConfig, StageTwoAndPipelineKeys) {
     auto config = experimentConfigFromJson(
         {{"stage2", {{"lengths_max", 12}, {"generated_samples", 500}, {"verified_only", true}}},
-         {"pipeline", {{"ar_steps", 300}, {"self_chain", true}}},
+         {"pipeline", {{"ar_steps", 300}, {"self_chain", true}, {"ar_curriculum_grow_every", 700}}},
          {"data", {{"train_file", "/tmp/set.jsonl"}}}});
     EXPECT_EQ(config.stageTwoLengthsMax(), 12);
     EXPECT_EQ(config.stageTwo.generatedSamples, 500);
     EXPECT_TRUE(config.stageTwo.verifiedOnly);
     EXPECT_EQ(config.pipeline.arSteps, 300);
     EXPECT_EQ(config.pipeline.vanillaSteps, 0);
+    EXPECT_EQ(config.pipeline.arCurriculumGrowEvery, 700);
+    EXPECT_EQ(config.pipeline.vanillaCurriculumGrowEvery, 0);
     EXPECT_TRUE(config.pipeline.selfChain);
     EXPECT_EQ(config.trainFile, "/tmp/set.jsonl");
     // The vocabulary covers the Stage II lengths too (ARI mod 11: numbers never exceed 10).
@@ -122,6 +132,7 @@ TEST(ExperimentConfig, StageTwoAndPipelineKeys) {
     auto again = experimentConfigFromJson(experimentConfigToJson(config));
     EXPECT_EQ(again.stageTwo.lengthsMax, 12);
     EXPECT_EQ(again.pipeline.arSteps, 300);
+    EXPECT_EQ(again.pipeline.arCurriculumGrowEvery, 700);
     // Defaults: Stage II writes up to test_lengths.max.
     EXPECT_EQ(experimentConfigFromJson(json::object()).stageTwoLengthsMax(), 8);
 

@@ -114,25 +114,43 @@ TEST(LoopedTransformer, ExamplesStopChangingAfterTheirOwnT) {
 }
 
 TEST(LoopedTransformer, IterationsApplyOneSharedBlock) {
-    for (auto injection : {InputInjection::None, InputInjection::Add}) {
-        auto config = tinyConfig();
-        config.inputInjection = injection;
-        torch::manual_seed(14);
-        LoopedTransformer model(config);
-        model->eval();
-        HandBatch batch;
-        auto three = torch::full({3}, 3, torch::kLong);
-        auto output = model->forward(batch.inputIds, batch.widths, three, everything());
-        // The same computation spelled out with the model's own parts.
-        auto context = model->attentionContext(batch.widths, 7);
-        auto embedded = model->m_embedding(batch.inputIds);
-        auto hidden = embedded;
-        for (int t = 0; t < 3; ++t) {
-            hidden = model->m_block(injection == InputInjection::Add ? hidden + embedded : hidden,
-                                    context);
-            EXPECT_TRUE(torch::allclose(hidden, output.hiddenStates[t], 1e-5, 1e-6));
+    for (auto injection : {InputInjection::None, InputInjection::Add})
+        for (bool iterationNorm : {false, true}) {
+            auto config = tinyConfig();
+            config.inputInjection = injection;
+            config.iterationNorm = iterationNorm;
+            torch::manual_seed(14);
+            LoopedTransformer model(config);
+            model->eval();
+            if (iterationNorm) {
+                // Away from the identity affine, so the check sees the norm's own weights.
+                torch::NoGradGuard noGrad;
+                model->m_iterationNorm->weight.uniform_(0.5, 1.5);
+                model->m_iterationNorm->bias.uniform_(-0.5, 0.5);
+            }
+            HandBatch batch;
+            auto three = torch::full({3}, 3, torch::kLong);
+            auto output = model->forward(batch.inputIds, batch.widths, three, everything());
+            // The same computation spelled out with the model's own parts; the LayerNorm by
+            // hand: (x - mean) / sqrt(biased variance + 1e-5), then the affine.
+            auto context = model->attentionContext(batch.widths, 7);
+            auto embedded = model->m_embedding(batch.inputIds);
+            auto hidden = embedded;
+            for (int t = 0; t < 3; ++t) {
+                hidden = model->m_block(
+                    injection == InputInjection::Add ? hidden + embedded : hidden, context);
+                if (iterationNorm) {
+                    auto mean = hidden.mean(-1, true);
+                    auto variance = (hidden - mean).pow(2).mean(-1, true);
+                    hidden = (hidden - mean) / (variance + 1e-5).sqrt() *
+                                 model->m_iterationNorm->weight +
+                             model->m_iterationNorm->bias;
+                }
+                EXPECT_TRUE(torch::allclose(hidden, output.hiddenStates[t], 1e-4, 1e-5))
+                    << "iteration " << t + 1 << (iterationNorm ? " with" : " without")
+                    << " iteration norm";
+            }
         }
-    }
 }
 
 std::int64_t expectedParameterCount(const ModelConfig& config) {
@@ -141,23 +159,54 @@ std::int64_t expectedParameterCount(const ModelConfig& config) {
     const auto mlp = config.mlpRatio * d;
     const auto layer =
         (d * 3 * d + 3 * d) + (d * d + d) + 2 * (2 * d) + (d * mlp + mlp) + (mlp * d + d);
-    return v * d + config.layers * layer + 2 * d + (d * v + v) +
-           (config.separateAnswerHead ? d * v + v : 0);
+    return v * d + config.layers * layer + 2 * d + (config.tieEmbeddings ? v : d * v + v) +
+           (config.separateAnswerHead ? d * v + v : 0) + (config.iterationNorm ? 2 * d : 0);
 }
 
-TEST(LoopedTransformer, OneParameterSetWhateverT) {
-    auto config = tinyConfig();
+std::int64_t parameterCount(const ModelConfig& config) {
     LoopedTransformer model(config);
     std::int64_t count = 0;
     for (const auto& parameter : model->parameters())
         count += parameter.numel();
-    EXPECT_EQ(count, expectedParameterCount(config));
+    return count;
+}
+
+TEST(LoopedTransformer, OneParameterSetWhateverT) {
+    // Each switch in turn, on top of the ones before: the count by hand must follow.
+    auto config = tinyConfig();
+    EXPECT_EQ(parameterCount(config), expectedParameterCount(config));
     config.separateAnswerHead = false;
-    LoopedTransformer shared(config);
-    count = 0;
-    for (const auto& parameter : shared->parameters())
-        count += parameter.numel();
-    EXPECT_EQ(count, expectedParameterCount(config));
+    EXPECT_EQ(parameterCount(config), expectedParameterCount(config));
+    config.iterationNorm = true;
+    EXPECT_EQ(parameterCount(config), expectedParameterCount(config));
+    config.tieEmbeddings = true;
+    EXPECT_EQ(parameterCount(config), expectedParameterCount(config));
+}
+
+TEST(LoopedTransformer, TiedReadOutIsTheEmbeddingMatrixTransposed) {
+    auto config = tinyConfig();
+    config.tieEmbeddings = true;
+    torch::manual_seed(16);
+    LoopedTransformer model(config);
+    {
+        torch::NoGradGuard noGrad;
+        model->m_readOutBias.uniform_(-1, 1);
+        model->m_finalNorm->weight.uniform_(0.5, 1.5);
+    }
+    auto hidden = torch::randn({2, 5, config.hiddenSize});
+    // By hand: LayerNorm, then a dot product with every token's embedding row, plus the bias.
+    auto mean = hidden.mean(-1, true);
+    auto normed = (hidden - mean) / ((hidden - mean).pow(2).mean(-1, true) + 1e-5).sqrt() *
+                      model->m_finalNorm->weight +
+                  model->m_finalNorm->bias;
+    auto expected = torch::matmul(normed, model->m_embedding->weight.t()) + model->m_readOutBias;
+    EXPECT_TRUE(torch::allclose(model->readOut(hidden), expected, 1e-4, 1e-5));
+    // One matrix, not a copy: a read-out loss moves the embedding of the token it scores.
+    model->readOut(hidden).select(-1, 3).sum().backward();
+    auto gradient = model->m_embedding->weight.grad();
+    ASSERT_TRUE(gradient.defined());
+    EXPECT_GT(gradient[3].abs().sum().item<double>(), 0.0);
+    EXPECT_EQ(gradient[4].abs().sum().item<double>(), 0.0);
 }
 
 TEST(LoopedTransformer, GradientReachesEveryParameter) {

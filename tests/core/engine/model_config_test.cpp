@@ -34,7 +34,11 @@ TEST(ModelConfig, RoundTripsThroughJson) {
     config.randomPositionsAtEvaluation = false;
     config.separateAnswerHead = false;
     config.initialization = Initialization::TorchDefault;
+    config.iterationNorm = true;
+    config.tieEmbeddings = true;
     auto json = modelConfigToJson(config);
+    EXPECT_EQ(json.at("iteration_norm"), true);
+    EXPECT_EQ(json.at("tie_embeddings"), true);
     EXPECT_EQ(json.at("position_encoding"), "none-directional");
     EXPECT_EQ(json.at("initialization"), "torch-default");
     EXPECT_EQ(json.at("input_injection"), "add");

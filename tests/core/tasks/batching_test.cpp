@@ -77,6 +77,21 @@ TEST(LoopedBatch, MatchesTheHandWorkedLayout) {
     EXPECT_EQ(slice(batch.stepMask, 18, 6), (Mask{0, 0, 0, 0, 0, 0}));
 }
 
+TEST(LoopedBatch, ScoringEveryPadCoversTheWholeExampleWidthOnly) {
+    BatchOptions options;
+    options.scoreEveryPad = true;
+    LoopedBatch batch = makeLoopedBatch({twoOperators(), oneOperator()}, Vocabulary(11), options);
+    using Mask = std::vector<float>;
+    // The targets are the hand-worked layout above; only the mask changes: every position of
+    // an iteration the example runs, within its own width (4 for example 2), is scored.
+    EXPECT_EQ(slice(batch.stepMask, 0, 6), (Mask{1, 1, 1, 1, 1, 1}));
+    EXPECT_EQ(slice(batch.stepMask, 6, 6), (Mask{1, 1, 1, 1, 0, 0}));
+    EXPECT_EQ(slice(batch.stepMask, 12, 6), (Mask{1, 1, 1, 1, 1, 1}));
+    EXPECT_EQ(slice(batch.stepMask, 18, 6), (Mask{0, 0, 0, 0, 0, 0}));
+    EXPECT_EQ(slice(batch.stepTargets, 12, 6),
+              (std::vector<std::int64_t>{P, P, P, P, P, number(0)}));
+}
+
 TEST(LoopedBatch, TaskTokenWidensTheExample) {
     BatchOptions options;
     options.prependTaskToken = true;
