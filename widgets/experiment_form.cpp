@@ -175,11 +175,7 @@ ExperimentForm::ExperimentForm(QWidget* parent) : QWidget(parent) {
             for (auto initialization : {Initialization::Small, Initialization::TorchDefault})
                 choices.append(QString::fromStdString(initializationName(initialization)));
         const QString key = QStringLiteral("model.") + QString::fromStdString(name);
-        const QString meaning =
-            name == "ar_position_encoding"
-                ? tr("AR runs only (baseline, fine-tunes): their position encoding; empty: the "
-                     "same as position encoding. The paper's AR baseline uses rope.")
-                : QString();
+        const QString meaning = QString::fromStdString(modelKeyMeaning(name));
         buildEditor(key, value, meaning, choices, content, formFor(key));
     }
     for (const ConfigField& field : configFields()) {

@@ -30,4 +30,7 @@ const std::vector<ConfigField>& configFields();
 // Task entries: {"task": "ari", "weight": 1, "modulus": 11, "lis_value_range": 250}.
 const std::vector<ConfigField>& taskFields();
 
+// What a `model` key means ("" for an unknown key); the keys and defaults are ModelConfig's.
+std::string modelKeyMeaning(const std::string& key);
+
 } // namespace relay

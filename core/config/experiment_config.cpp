@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -163,35 +162,6 @@ const json& defaultConfigJson() {
     }();
     return defaults;
 }
-
-namespace {
-
-// What each model key means (the keys themselves come from modelConfigToJson).
-std::string modelKeyMeaning(const std::string& key) {
-    static const std::map<std::string, std::string> meanings = {
-        {"hidden_size", "d, the width of the residual stream"},
-        {"layers", "L transformer layers in the block every iteration reuses"},
-        {"heads", "attention heads"},
-        {"mlp_ratio", "MLP hidden size = mlp_ratio x hidden_size"},
-        {"dropout", "dropout rate in attention and MLP outputs"},
-        {"position_encoding", "rope | rope-randomized | none-directional (METHOD.md §6)"},
-        {"ar_position_encoding",
-         "AR models' encoding when it should differ (\"\": as position_encoding)"},
-        {"input_injection", "none | add: every iteration sees e_0 again (Fan et al.)"},
-        {"maximum_positions", "rope-randomized: positions are drawn from [0, this)"},
-        {"random_positions_at_evaluation",
-         "rope-randomized: draw random positions at evaluation too (false: 0..n-1)"},
-        {"rope_base", "rotary base frequency"},
-        {"separate_answer_head", "the answer has its own head (false: the CoT read-out answers)"},
-        {"initialization", "small (N(0, 0.02), GPT-2) | torch-default (LibTorch's own)"},
-        {"iteration_norm", "looped: a LayerNorm on the hidden state after every iteration"},
-        {"tie_embeddings", "looped: the CoT read-out reuses the embedding matrix"},
-    };
-    auto found = meanings.find(key);
-    return found == meanings.end() ? std::string() : found->second;
-}
-
-} // namespace
 
 std::vector<std::pair<std::string, std::string>> describeConfig() {
     std::vector<std::pair<std::string, std::string>> lines;

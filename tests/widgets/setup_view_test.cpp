@@ -3,6 +3,8 @@
 #include "experiment_form.h"
 #include "experiment_setup_view.h"
 
+#include "config/config_schema.h"
+
 #include <gtest/gtest.h>
 
 #include <QDir>
@@ -23,6 +25,14 @@ TEST(SetupView, StartsFromTheCpuQuickPresetAndIsValid) {
     for (const char* key : {"optimizer.learning_rate", "model.position_encoding", "tasks.0.modulus",
                             "iterations.rule", "training.curriculum", "seed"})
         EXPECT_NE(view.form()->editor(key), nullptr) << key;
+    // Model keys say what they mean too (the engine's table of model-key meanings).
+    for (const char* key : {"model.tie_embeddings", "model.iteration_norm", "model.hidden_size"}) {
+        ASSERT_NE(view.form()->editor(key), nullptr) << key;
+        EXPECT_TRUE(view.form()->editor(key)->toolTip().contains(
+            QString::fromStdString(modelKeyMeaning(QString(key).mid(6).toStdString()))))
+            << key;
+        EXPECT_FALSE(modelKeyMeaning(QString(key).mid(6).toStdString()).empty()) << key;
+    }
 }
 
 TEST(SetupView, AnInvalidValueIsReportedUnderItsFieldAndBlocksLaunching) {
