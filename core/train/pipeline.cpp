@@ -250,17 +250,19 @@ PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
                        TrainingRequest training;
                        training.config = config;
                        training.kind = kind;
-                       int steps = kind == RunKind::LoopedVanilla ? config.pipeline.vanillaSteps
-                                   : kind == RunKind::Ar          ? config.pipeline.arSteps
-                                                                  : 0;
+                       // A baseline may train fewer steps than Stage I, with its own
+                       // curriculum interval (0: Stage I's).
+                       const bool vanilla = kind == RunKind::LoopedVanilla;
+                       const bool ar = kind == RunKind::Ar;
+                       const auto& pipeline = config.pipeline;
+                       int steps = vanilla ? pipeline.vanillaSteps : ar ? pipeline.arSteps : 0;
+                       int growEvery = vanilla ? pipeline.vanillaCurriculumGrowEvery
+                                       : ar    ? pipeline.arCurriculumGrowEvery
+                                               : 0;
                        if (steps > 0) {
                            training.config.steps = steps;
                            training.config.epochs = 0;
                        }
-                       int growEvery = kind == RunKind::LoopedVanilla
-                                           ? config.pipeline.vanillaCurriculumGrowEvery
-                                       : kind == RunKind::Ar ? config.pipeline.arCurriculumGrowEvery
-                                                             : 0;
                        if (growEvery > 0)
                            training.config.curriculumGrowEvery = growEvery;
                        return training;
