@@ -18,9 +18,12 @@ WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
     setStoreEmpty(true);
     text->setWordWrap(true);
     text->setTextFormat(Qt::RichText);
-    m_pipeline = new QPushButton(tr("Run the CPU-quick pipeline"), column);
+    m_demo = new QPushButton(tr("Open the demo: trained models, ready to explore"), column);
+    m_demo->setObjectName(QStringLiteral("welcomeDemo"));
+    m_demo->setDefault(true);
+    m_demo->setMinimumHeight(40);
+    m_pipeline = new QPushButton(tr("Run the CPU-quick pipeline (about 20 minutes)"), column);
     m_pipeline->setObjectName(QStringLiteral("welcomePipeline"));
-    m_pipeline->setDefault(true);
     m_pipeline->setMinimumHeight(40);
     auto* quick = new QPushButton(tr("Only Stage I (cpu-quick-ari, looped)"), column);
     auto* setup = new QPushButton(tr("Set up an experiment…"), column);
@@ -32,6 +35,7 @@ WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
     layout->addWidget(title);
     layout->addWidget(text);
     layout->addSpacing(8);
+    layout->addWidget(m_demo);
     layout->addWidget(m_pipeline);
     layout->addWidget(quick);
     layout->addWidget(setup);
@@ -47,6 +51,7 @@ WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
     outer->addStretch(1);
     outer->addLayout(row);
     outer->addStretch(2);
+    connect(m_demo, &QPushButton::clicked, this, &WelcomePage::demoRequested);
     connect(m_pipeline, &QPushButton::clicked, this, &WelcomePage::pipelineRequested);
     connect(quick, &QPushButton::clicked, this, &WelcomePage::quickTrainRequested);
     connect(setup, &QPushButton::clicked, this, &WelcomePage::setupRequested);
@@ -56,12 +61,21 @@ void WelcomePage::setStoreEmpty(bool empty) {
     m_text->setText(
         tr("<p>Train looped Transformers whose loop iterations line up with Chain-of-Thought "
            "steps (RELAY, arXiv 2502.08482), watch the curves live, and compare runs.</p>"
-           "<p>%1 The quickest way to see the whole method is the CPU-quick pipeline on modular "
-           "arithmetic: Stage I looped training, the vanilla looped and AR baselines, Stage II "
-           "chain generation for longer problems, AR fine-tuning on them and an "
-           "accuracy-by-length table. It runs as an engine process (<tt>relay pipeline</tt>); "
-           "the window stays responsive and you can cancel it any time.</p>")
+           "<p>%1 The demo opens a copy of the runs the CPU-quick pipeline made on modular "
+           "arithmetic, with their trained models: step a problem longer than any in training "
+           "through the looped model's iterations, read its chains, compare the runs.</p>"
+           "<p>The pipeline makes the same runs on this machine: Stage I looped training, the "
+           "vanilla looped and AR baselines, Stage II chain generation for longer problems, AR "
+           "fine-tuning on them and an accuracy-by-length table, in about 20 minutes on two "
+           "cores. It runs as an engine process (<tt>relay pipeline</tt>); the window stays "
+           "responsive and you can cancel it any time and resume it later.</p>")
             .arg(empty ? tr("<b>This run store is empty.</b>") : QString()));
+}
+
+void WelcomePage::setDemoAvailable(bool available) {
+    m_demo->setVisible(available);
+    m_demo->setDefault(available);
+    m_pipeline->setDefault(!available);
 }
 
 } // namespace relay

@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "demo_store.h"
 #include "engine_locator.h"
 #include "experiment_setup_view.h"
 #include "inspection_views.h"
@@ -142,6 +143,8 @@ void MainWindow::buildViews() {
         m_jobs->startPreset(QStringLiteral("cpu-quick-ari"), QStringLiteral("looped"), {});
     });
     connect(m_welcome, &WelcomePage::setupRequested, this, [this] { showView(View::Setup); });
+    connect(m_welcome, &WelcomePage::demoRequested, this, &MainWindow::openDemo);
+    m_welcome->setDemoAvailable(!shippedDemoFolder().isEmpty());
     connect(m_setup, &ExperimentSetupView::trainRequested, this,
             [this](const QString& kind, const QString& config) {
                 m_jobs->startTraining(kind, config);

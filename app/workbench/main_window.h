@@ -94,6 +94,8 @@ private:
     void resumeRun(qint64 run);
     void chooseEngine();
     void openAnotherStore();
+    void openDemo();
+    void openStoreInNewWindow(const QString& path);
     void showAbout();
     QList<qint64> selectedRunsInList() const;
 

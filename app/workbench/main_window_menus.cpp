@@ -1,4 +1,5 @@
 // MainWindow: menus, toolbar, shortcuts and the small dialogs behind them.
+#include "demo_store.h"
 #include "engine_locator.h"
 #include "job_runner.h"
 #include "main_window.h"
@@ -8,6 +9,7 @@
 
 #include <QAction>
 #include <QCoreApplication>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -35,6 +37,9 @@ void MainWindow::buildMenus() {
                     [this] { showView(View::Setup); });
     file->addAction(tr("&Open run store in a new window…"), QKeySequence::Open, this,
                     &MainWindow::openAnotherStore);
+    QAction* demo =
+        file->addAction(tr("Open the &demo in a new window"), this, &MainWindow::openDemo);
+    demo->setEnabled(!shippedDemoFolder().isEmpty());
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -103,12 +108,45 @@ void MainWindow::openAnotherStore() {
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Open or create a run store"), QFileInfo(m_options.storePath).absolutePath(),
         tr("Run store (*.db)"), nullptr, QFileDialog::DontConfirmOverwrite);
-    if (path.isEmpty())
-        return;
+    if (!path.isEmpty())
+        openStoreInNewWindow(path);
+}
+
+void MainWindow::openStoreInNewWindow(const QString& path) {
     QStringList arguments = {QStringLiteral("--db"), path};
     if (!m_jobs->engine().isEmpty())
         arguments << QStringLiteral("--engine") << m_jobs->engine();
     QProcess::startDetached(QCoreApplication::applicationFilePath(), arguments);
+}
+
+void MainWindow::openDemo() {
+    const QString shipped = shippedDemoFolder();
+    if (shipped.isEmpty()) {
+        QMessageBox::warning(this, tr("No demo"), tr("No demo store is installed."));
+        return;
+    }
+    const QString copy = demoCopyFolder();
+    if (QFileInfo(copy).exists()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Open the demo"),
+            tr("A copy of the demo from before is in %1. Replace it with a fresh copy? (No: "
+               "open the copy as it is.)")
+                .arg(QDir::toNativeSeparators(copy)),
+            QMessageBox::Yes | QMessageBox::No | QMessageBox::Cancel, QMessageBox::No);
+        if (answer == QMessageBox::Cancel)
+            return;
+        if (answer == QMessageBox::No) {
+            openStoreInNewWindow(QDir(copy).filePath(QStringLiteral("runs.db")));
+            return;
+        }
+    }
+    QString error;
+    const QString store = copyDemoStore(shipped, copy, &error);
+    if (store.isEmpty()) {
+        QMessageBox::warning(this, tr("Open the demo"), error);
+        return;
+    }
+    openStoreInNewWindow(store);
 }
 
 void MainWindow::showAbout() {

@@ -2,6 +2,8 @@
 // chains, checkpoints). Each add* call writes all its rows in one transaction.
 #include "store/run_store.h"
 
+#include <filesystem>
+
 namespace relay {
 
 void RunStore::addMetrics(std::int64_t run, const std::vector<MetricPoint>& points) {
@@ -255,9 +257,16 @@ std::vector<CheckpointRecord> RunStore::checkpoints(std::int64_t run) {
     auto query = m_database.prepare("SELECT step, path, checksum, created_at FROM checkpoints "
                                     "WHERE run = ? ORDER BY step");
     query.bind(1, run);
+    // A relative path is relative to the store's folder, so a store moves together with its
+    // checkpoints (the demo store shipped with the project keeps them that way).
+    const auto folder = std::filesystem::path(path()).parent_path();
     std::vector<CheckpointRecord> result;
-    while (query.step())
-        result.push_back({query.integer(0), query.text(1), query.text(2), query.real(3)});
+    while (query.step()) {
+        std::filesystem::path file = query.text(1);
+        if (file.is_relative())
+            file = folder / file;
+        result.push_back({query.integer(0), file.string(), query.text(2), query.real(3)});
+    }
     return result;
 }
 
