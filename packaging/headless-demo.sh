@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The headless main job: generate a dataset of each task, show its statistics and verify
-# every chain with the exact verifiers. (The full training pipeline joins here when it lands.)
+# The headless main job (README command 1 without a display): for each task (arithmetic, edit
+# distance, LIS) it generates 20 problems per length in CoT_benchmark's text format, prints
+# their statistics, and checks every chain with the task's exact verifier. It trains nothing;
+# `relay pipeline` runs the method. Data goes to $RELAY_DEMO_DIR, else a fresh temporary folder.
+# Usage: headless-demo.sh [PATH_TO_RELAY]
 set -euo pipefail
 relay=${1:-relay}
 out=${RELAY_DEMO_DIR:-$(mktemp -d)}

@@ -10,6 +10,7 @@
 #include <QProcess>
 
 class QLabel;
+class QMenu;
 
 class QSortFilterProxyModel;
 class QTabWidget;
@@ -83,6 +84,7 @@ private:
     void buildViews();
     void buildRunList();
     void buildMenus();
+    void addPaletteMenu(QMenu* view);
     bool restoreLayout(); // false when no saved layout was applied
     void onRunsLoaded(const QVector<RunRow>& rows);
     void onJobStarted(Job* job);

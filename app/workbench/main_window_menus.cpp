@@ -1,4 +1,5 @@
 // MainWindow: menus, toolbar, shortcuts and the small dialogs behind them.
+#include "colour_palette.h"
 #include "engine_locator.h"
 #include "job_runner.h"
 #include "main_window.h"
@@ -7,6 +8,7 @@
 #include "version.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QCoreApplication>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -16,6 +18,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProcess>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
 #include <QTreeView>
@@ -69,6 +72,8 @@ void MainWindow::buildMenus() {
     view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    addPaletteMenu(view);
 
     auto* settings = menuBar()->addMenu(tr("&Settings"));
     settings->addAction(tr("&Engine…"), this, &MainWindow::chooseEngine);
@@ -87,6 +92,24 @@ void MainWindow::buildMenus() {
     toolbar->addAction(resume);
     toolbar->addAction(compare);
     toolbar->addAction(reload);
+}
+
+void MainWindow::addPaletteMenu(QMenu* view) {
+    auto* palettes = view->addMenu(tr("&Palette"));
+    auto* group = new QActionGroup(palettes);
+    const QStringList titles = {tr("&System"), tr("&Light"), tr("&Dark")};
+    const QStringList choices = paletteChoices();
+    for (int i = 0; i < choices.size(); ++i) {
+        QAction* action = palettes->addAction(titles.value(i, choices[i]));
+        action->setCheckable(true);
+        action->setChecked(choices[i] == savedPaletteChoice());
+        group->addAction(action);
+        connect(action, &QAction::triggered, this, [this, choice = choices[i]] {
+            savePaletteChoice(choice);
+            statusBar()->showMessage(tr("The %1 palette applies from the next start.").arg(choice),
+                                     8000);
+        });
+    }
 }
 
 void MainWindow::chooseEngine() {
@@ -114,11 +137,12 @@ void MainWindow::openAnotherStore() {
 void MainWindow::showAbout() {
     QMessageBox::about(
         this, tr("About RELAY Workbench"),
-        tr("<b>RELAY Workbench %1</b><br>CoT-aligned looped transformers (arXiv 2502.08482)."
-           "<br><br>Workbench: Qt %2 · SQLite %3 · LibTorch %4<br>Engine: %5<br>%6"
-           "<br>Store: %7")
-            .arg(QString::fromStdString(engineVersion()), QString::fromLatin1(qVersion()),
-                 QString::fromStdString(sqliteVersion()), QString::fromStdString(torchVersion()),
+        tr("<b>RELAY Workbench %1</b> (commit %2)<br>CoT-aligned looped transformers "
+           "(arXiv 2502.08482).<br><br>Workbench: Qt %3 · SQLite %4 · LibTorch %5<br>Engine: "
+           "%6<br>%7<br>Store: %8")
+            .arg(QString::fromStdString(engineVersion()), QString::fromStdString(engineCommit()),
+                 QString::fromLatin1(qVersion()), QString::fromStdString(sqliteVersion()),
+                 QString::fromStdString(torchVersion()),
                  m_engineVersion.isEmpty() ? tr("version unknown") : m_engineVersion,
                  m_jobs->engine().isEmpty() ? tr("not found") : m_jobs->engine(),
                  m_options.storePath));
