@@ -1,8 +1,12 @@
 #include "colour_palette.h"
 
+#include <QAction>
+#include <QActionGroup>
 #include <QApplication>
+#include <QMenu>
 #include <QPalette>
 #include <QSettings>
+#include <QStatusBar>
 #include <QStyleFactory>
 
 namespace relay {
@@ -68,6 +72,24 @@ bool applyPaletteChoice(const QString& choice) {
     QApplication::setPalette(
         choice == QLatin1String("dark") ? darkPalette() : QApplication::style()->standardPalette());
     return true;
+}
+
+void addPaletteMenu(QMenu* parent, QStatusBar* status) {
+    QMenu* palettes = parent->addMenu(QMenu::tr("&Palette"));
+    auto* group = new QActionGroup(palettes);
+    const QStringList titles = {QMenu::tr("&System"), QMenu::tr("&Light"), QMenu::tr("&Dark")};
+    const QStringList choices = paletteChoices();
+    for (int i = 0; i < choices.size(); ++i) {
+        QAction* action = palettes->addAction(titles.value(i, choices[i]));
+        action->setCheckable(true);
+        action->setChecked(choices[i] == savedPaletteChoice());
+        group->addAction(action);
+        QObject::connect(action, &QAction::triggered, status, [status, choice = choices[i]] {
+            savePaletteChoice(choice);
+            status->showMessage(
+                QMenu::tr("The %1 palette applies from the next start.").arg(choice), 8000);
+        });
+    }
 }
 
 } // namespace relay

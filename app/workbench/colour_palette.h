@@ -7,6 +7,9 @@
 #include <QString>
 #include <QStringList>
 
+class QMenu;
+class QStatusBar;
+
 namespace relay {
 
 // "system", "light", "dark".
@@ -18,5 +21,9 @@ void savePaletteChoice(const QString& choice);
 
 // Sets the application style and palette for the choice; false for an unknown name.
 bool applyPaletteChoice(const QString& choice);
+
+// A "Palette" submenu of `parent` with one checkable entry per choice; picking one stores it
+// and says on `status` that it applies from the next start.
+void addPaletteMenu(QMenu* parent, QStatusBar* status);
 
 } // namespace relay

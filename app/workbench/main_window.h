@@ -10,7 +10,6 @@
 #include <QProcess>
 
 class QLabel;
-class QMenu;
 
 class QSortFilterProxyModel;
 class QTabWidget;
@@ -84,7 +83,6 @@ private:
     void buildViews();
     void buildRunList();
     void buildMenus();
-    void addPaletteMenu(QMenu* view);
     bool restoreLayout(); // false when no saved layout was applied
     void onRunsLoaded(const QVector<RunRow>& rows);
     void onJobStarted(Job* job);

@@ -8,7 +8,6 @@
 #include "version.h"
 
 #include <QAction>
-#include <QActionGroup>
 #include <QCoreApplication>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -73,7 +72,7 @@ void MainWindow::buildMenus() {
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
     view->addSeparator();
-    addPaletteMenu(view);
+    addPaletteMenu(view, statusBar());
 
     auto* settings = menuBar()->addMenu(tr("&Settings"));
     settings->addAction(tr("&Engine…"), this, &MainWindow::chooseEngine);
@@ -92,24 +91,6 @@ void MainWindow::buildMenus() {
     toolbar->addAction(resume);
     toolbar->addAction(compare);
     toolbar->addAction(reload);
-}
-
-void MainWindow::addPaletteMenu(QMenu* view) {
-    auto* palettes = view->addMenu(tr("&Palette"));
-    auto* group = new QActionGroup(palettes);
-    const QStringList titles = {tr("&System"), tr("&Light"), tr("&Dark")};
-    const QStringList choices = paletteChoices();
-    for (int i = 0; i < choices.size(); ++i) {
-        QAction* action = palettes->addAction(titles.value(i, choices[i]));
-        action->setCheckable(true);
-        action->setChecked(choices[i] == savedPaletteChoice());
-        group->addAction(action);
-        connect(action, &QAction::triggered, this, [this, choice = choices[i]] {
-            savePaletteChoice(choice);
-            statusBar()->showMessage(tr("The %1 palette applies from the next start.").arg(choice),
-                                     8000);
-        });
-    }
 }
 
 void MainWindow::chooseEngine() {
