@@ -18,7 +18,7 @@ const QString kSettingsKey = QStringLiteral("view/palette");
 // buttons stay distinguishable from live ones.
 QPalette darkPalette() {
     const QColor window(0x2b, 0x2d, 0x31), base(0x1e, 0x1f, 0x22), text(0xe6, 0xe6, 0xe6);
-    const QColor button(0x35, 0x37, 0x3c), highlight(0x3d, 0x7e, 0xd6);
+    const QColor button(0x35, 0x37, 0x3c), highlight(0x2f, 0x6a, 0xc0);
     const QColor dimmed(0x80, 0x80, 0x80);
     QPalette palette;
     palette.setColor(QPalette::Window, window);
