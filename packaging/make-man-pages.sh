@@ -5,7 +5,7 @@
 # timestamp, as Debian wants them).
 #   make-man-pages.sh RELAY OUTDIR VERSION DATE
 set -euo pipefail
-relay=$1
+binary=$(realpath "$1")
 out=$2
 version=$3
 date=$4
@@ -71,6 +71,18 @@ help_to_roff() {
 RELAY_MAN_TMP=$(mktemp -d)
 export RELAY_MAN_TMP
 trap 'rm -rf "$RELAY_MAN_TMP"' EXIT
+# CLI11 prints the program as invoked in "Usage:" lines: invoke it by its installed name.
+mkdir "$RELAY_MAN_TMP/bin"
+ln -s "$binary" "$RELAY_MAN_TMP/bin/relay"
+relay=relay
+export PATH="$RELAY_MAN_TMP/bin:$PATH"
+
+# `relay WORDS --help`, run once per command (each run loads LibTorch).
+help_of() {
+    local file="$RELAY_MAN_TMP/help-$(tr ' ' '_' <<<"top $*")"
+    [ -f "$file" ] || "$relay" "$@" --help >"$file"
+    cat "$file"
+}
 
 subcommands_of() { # the subcommand names in a help text on stdin
     awk '/^Subcommands:$/ { inside = 1; next } /^$/ { inside = 0 }
@@ -84,7 +96,7 @@ command_block() { # $1: level (SH/SS), rest: command words after relay
     local level=$1
     shift
     local help
-    help=$("$relay" "$@" --help)
+    help=$(help_of "$@")
     local body
     body=$(printf '%s\n' "$help" | help_to_roff "relay-$*" "$level")
     local usage about
@@ -110,11 +122,11 @@ page_header() { # $1: page name, $2: one-line summary
 }
 
 summary_of() { # the first help line of a command
-    "$relay" "$@" --help | head -n 1 | sed -e 's/[.]$//'
+    help_of "$@" | head -n 1 | sed -e 's/[.]$//'
 }
 
 # relay.1
-top_subcommands=$("$relay" --help | subcommands_of)
+top_subcommands=$(help_of | subcommands_of)
 {
     page_header relay "the RELAY Workbench engine: data, training, Stage II, evaluation, runs"
     command_block SH
@@ -148,7 +160,7 @@ for sub in $top_subcommands; do
     {
         page_header "relay-$sub" "$(summary_of "$sub")"
         command_block SH "$sub"
-        nested=$("$relay" "$sub" --help | subcommands_of)
+        nested=$(help_of "$sub" | subcommands_of)
         if [ -n "$nested" ]; then
             printf '.SH COMMANDS\n'
             for leaf in $nested; do command_block SS "$sub" "$leaf"; done
