@@ -24,6 +24,10 @@ endif()
 # LibTorch given with -DCMAKE_PREFIX_PATH) through an RPATH; system libraries get none.
 set(CMAKE_INSTALL_RPATH_USE_LINK_PATH ON)
 
+# `cmake --install` and `cpack` package what is built and build nothing themselves: without
+# this they would first build every target, the whole test suite included.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
+
 set(RELAY_RELEASE_DATE "2026-11-30") # of PROJECT_VERSION: metainfo, changelog, man pages
 set(RELAY_SHARE_DIR share/relay-workbench)
 set(CMAKE_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
