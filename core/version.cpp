@@ -11,6 +11,10 @@ std::string engineVersion() {
     return RELAY_VERSION;
 }
 
+std::string engineCommit() {
+    return RELAY_COMMIT;
+}
+
 std::string torchVersion() {
 #ifdef RELAY_HAVE_TORCH
     return TORCH_VERSION;

@@ -6,6 +6,8 @@
 namespace relay {
 
 std::string engineVersion();
+// The git commit of the source tree at configure time ("unknown" outside git).
+std::string engineCommit();
 std::string torchVersion();
 std::string sqliteVersion();
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package that building, testing and screenshotting RELAY Workbench
-# needs. Idempotent: does nothing (and prints nothing) when everything is already present.
+# Installs every Debian 12 package that building, testing, packaging and screenshotting RELAY
+# Workbench needs. Idempotent: does nothing (and prints nothing) when everything is present.
 set -euo pipefail
 
 packages=(
@@ -10,6 +10,7 @@ packages=(
     libgtest-dev libgmock-dev libbenchmark-dev
     qt6-base-dev libqcustomplot-dev libgl-dev
     xvfb xauth imagemagick clang-format
+    desktop-file-utils appstream lintian
 )
 
 missing=()

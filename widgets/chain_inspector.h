@@ -1,7 +1,7 @@
-// The chain inspector (PRODUCT.md view 4): the chains a looped run wrote in Stage II, filtered
-// by length and verified / wrong; chain correctness per length as a bar chart; the selected
-// chain step by step against the true chain with its first wrong step and wrong tokens marked;
-// the filtered set exported as JSONL or CoT_benchmark text.
+// The chain inspector (docs/architecture.md, view 4): the chains a looped run wrote in Stage II,
+// filtered by length and verified / wrong; chain correctness per length as a bar chart; the
+// selected chain step by step against the true chain with its first wrong step and wrong tokens
+// marked; the filtered set exported as JSONL or CoT_benchmark text.
 #pragma once
 
 #include "chain_review.h"

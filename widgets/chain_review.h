@@ -1,6 +1,6 @@
-// The chain inspector's bookkeeping (PRODUCT.md view 4), without widgets: each stored Stage II
-// chain next to its true chain (the task's solver on the input, with the generator run's task
-// options), per-length correctness, filtering, and the export of a filtered set as dataset
+// The chain inspector's bookkeeping (docs/architecture.md, view 4), without widgets: each stored
+// Stage II chain next to its true chain (the task's solver on the input, with the generator run's
+// task options), per-length correctness, filtering, and the export of a filtered set as dataset
 // examples (JSONL or CoT_benchmark text through writeDatasetFile).
 #pragma once
 

@@ -1,5 +1,5 @@
-// The AR fine-tuning launcher (PRODUCT.md view 5): the looped generator run and the AR baseline,
-// the Stage II lengths and samples (the generator's config: the paper's proportions), the
+// The AR fine-tuning launcher (docs/architecture.md, view 5): the looped generator run and the AR
+// baseline, the Stage II lengths and samples (the generator's config: the paper's proportions), the
 // verified-only switch and the fine-tune's hyperparameters; Launch asks for Stage II generation
 // and then the fine-tune as engine jobs, and the two stages report their progress here.
 #pragma once

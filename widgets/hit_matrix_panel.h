@@ -1,5 +1,5 @@
-// One hit matrix (PRODUCT.md view 3): for a run and a length, the token accuracy of every
-// position of every CoT step as a heat map (QCPColorMap, rows = CoT steps, columns = position
+// One hit matrix (docs/architecture.md, view 3): for a run and a length, the token accuracy of
+// every position of every CoT step as a heat map (QCPColorMap, rows = CoT steps, columns = position
 // within the step) with a colour scale and the value under the mouse. When the store has no
 // matrix for that length, a button asks the engine to compute it (`relay eval --hit-matrix`).
 #pragma once

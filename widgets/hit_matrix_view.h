@@ -1,5 +1,5 @@
-// Hit matrices side by side (PRODUCT.md view 3): two runs at one length, e.g. the looped model
-// against the RELAY fine-tuned AR model as in the paper's LIS figure.
+// Hit matrices side by side (docs/architecture.md, view 3): two runs at one length, e.g. the looped
+// model against the RELAY fine-tuned AR model as in the paper's LIS figure.
 #pragma once
 
 #include <QWidget>

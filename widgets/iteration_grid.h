@@ -1,4 +1,4 @@
-// The loop-iteration grid (PRODUCT.md view 3, VIEWER-EXAMPLE.md): one band per iteration t,
+// The loop-iteration grid (docs/architecture.md, view 3): one band per iteration t,
 // the model's read-out right-aligned above the true CoT step t; read-out tokens green when
 // right, red when wrong, grey when unscored, and faded by the model's confidence; the <pad>
 // boundary drawn as a line; the current iteration framed. Only renders a ProblemInspection.

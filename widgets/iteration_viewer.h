@@ -1,9 +1,9 @@
-// The loop-iteration viewer (PRODUCT.md view 3): pick a looped run, a checkpoint and a problem
-// (a generated test problem of any length, or typed text), see the iteration grid, step through
-// it (buttons, play, arrow keys), choose the stopping rule (oracle T, fixed N, adaptive with its
-// stop-score trace), and scrub training time over the run's probe snapshots. It only renders
-// and asks: inference and store reads happen elsewhere (app/workbench wires them), answers come
-// back through the show*/set* functions as plain structs.
+// The loop-iteration viewer (docs/architecture.md, view 3): pick a looped run, a checkpoint and a
+// problem (a generated test problem of any length, or typed text), see the iteration grid, step
+// through it (buttons, play, arrow keys), choose the stopping rule (oracle T, fixed N, adaptive
+// with its stop-score trace), and scrub training time over the run's probe snapshots. It only
+// renders and asks: inference and store reads happen elsewhere (app/workbench wires them), answers
+// come back through the show*/set* functions as plain structs.
 #pragma once
 
 #include "store/run_records.h"

@@ -12,8 +12,8 @@ int main(int argc, char** argv) {
     CLI::App app{"relay: RELAY engine for CoT-aligned looped transformers (arXiv 2502.08482)"};
     app.require_subcommand(1);
     app.set_version_flag("--version", [] {
-        return "relay " + relay::engineVersion() + " (LibTorch " + relay::torchVersion() +
-               ", SQLite " + relay::sqliteVersion() + ")";
+        return "relay " + relay::engineVersion() + " (commit " + relay::engineCommit() +
+               ", LibTorch " + relay::torchVersion() + ", SQLite " + relay::sqliteVersion() + ")";
     });
     relay::cli::addDataCommands(app);
     relay::cli::addTrainCommands(app);

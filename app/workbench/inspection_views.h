@@ -1,5 +1,5 @@
-// The views that look inside models and their chains (PRODUCT.md views 3-5), built and wired
-// for the main window: the loop-iteration viewer with the hit matrices (one tab with two
+// The views that look inside models and their chains (docs/architecture.md, views 3-5), built and
+// wired for the main window: the loop-iteration viewer with the hit matrices (one tab with two
 // pages), the chain inspector and the AR fine-tuning launcher, fed by the store, the in-process
 // inference worker and the engine jobs.
 #pragma once

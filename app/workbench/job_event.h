@@ -1,4 +1,4 @@
-// One line of the engine's `--json` protocol (README, "--json: the event protocol"): stage,
+// One line of the engine's `--json` protocol (docs/events.md): stage,
 // started, step, eval, checkpoint, finished, error. Also renders an event as a log line.
 #pragma once
 

@@ -1,13 +1,15 @@
 // `relay-workbench`: the Qt 6 desktop workbench.
-//   relay-workbench [--db FILE] [--engine PATH]
+//   relay-workbench [--db FILE] [--engine PATH] [--palette system|light|dark]
 //   relay-workbench --screenshots DIR [--db FILE]   every view rendered to PNG, then exit
 //   relay-workbench --measure-performance [--db F]  GUI-thread stall and 1M-point pan figures
 #include "blas_kernels.h"
+#include "colour_palette.h"
 #include "engine_locator.h"
 #include "main_window.h"
 #include "performance_probe.h"
 #include "screenshot_tool.h"
 #include "store/run_store.h"
+#include "version.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -24,7 +26,9 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(QStringLiteral("relay-workbench"));
     QApplication::setApplicationDisplayName(QStringLiteral("RELAY Workbench"));
     QApplication::setOrganizationName(QStringLiteral("relay-workbench"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setApplicationVersion(
+        QString::fromStdString(relay::engineVersion()) + QStringLiteral(" (commit ") +
+        QString::fromStdString(relay::engineCommit()) + QLatin1Char(')'));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -49,8 +53,20 @@ int main(int argc, char** argv) {
         QStringLiteral("Measure the longest GUI-thread stall while a tiny training job streams "
                        "events, and the frame time while panning a 1,000,000-point curve; "
                        "print the figures and exit."));
-    parser.addOptions({database, engine, screenshots, measure});
+    const QCommandLineOption palette(
+        QStringLiteral("palette"),
+        QStringLiteral("Colours: system (default), light or dark; the View menu remembers a "
+                       "choice."),
+        QStringLiteral("NAME"));
+    parser.addOptions({database, engine, screenshots, measure, palette});
     parser.process(application);
+    const QString paletteChoice =
+        parser.isSet(palette) ? parser.value(palette) : relay::savedPaletteChoice();
+    if (!relay::applyPaletteChoice(paletteChoice)) {
+        std::fprintf(stderr, "relay-workbench: --palette %s: expected one of %s\n",
+                     qPrintable(paletteChoice), qPrintable(relay::paletteChoices().join(", ")));
+        return 2;
+    }
 
     relay::MainWindow::Options options;
     options.enginePath = relay::findEngine(parser.value(engine));

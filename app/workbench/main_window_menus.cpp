@@ -1,4 +1,5 @@
 // MainWindow: menus, toolbar, shortcuts and the small dialogs behind them.
+#include "colour_palette.h"
 #include "demo_store.h"
 #include "engine_locator.h"
 #include "job_runner.h"
@@ -18,6 +19,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProcess>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
 #include <QTreeView>
@@ -74,6 +76,8 @@ void MainWindow::buildMenus() {
     view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    addPaletteMenu(view, statusBar());
 
     auto* settings = menuBar()->addMenu(tr("&Settings"));
     settings->addAction(tr("&Engine…"), this, &MainWindow::chooseEngine);
@@ -152,11 +156,12 @@ void MainWindow::openDemo() {
 void MainWindow::showAbout() {
     QMessageBox::about(
         this, tr("About RELAY Workbench"),
-        tr("<b>RELAY Workbench %1</b><br>CoT-aligned looped transformers (arXiv 2502.08482)."
-           "<br><br>Workbench: Qt %2 · SQLite %3 · LibTorch %4<br>Engine: %5<br>%6"
-           "<br>Store: %7")
-            .arg(QString::fromStdString(engineVersion()), QString::fromLatin1(qVersion()),
-                 QString::fromStdString(sqliteVersion()), QString::fromStdString(torchVersion()),
+        tr("<b>RELAY Workbench %1</b> (commit %2)<br>CoT-aligned looped transformers "
+           "(arXiv 2502.08482).<br><br>Workbench: Qt %3 · SQLite %4 · LibTorch %5<br>Engine: "
+           "%6<br>%7<br>Store: %8")
+            .arg(QString::fromStdString(engineVersion()), QString::fromStdString(engineCommit()),
+                 QString::fromLatin1(qVersion()), QString::fromStdString(sqliteVersion()),
+                 QString::fromStdString(torchVersion()),
                  m_engineVersion.isEmpty() ? tr("version unknown") : m_engineVersion,
                  m_jobs->engine().isEmpty() ? tr("not found") : m_jobs->engine(),
                  m_options.storePath));

@@ -129,7 +129,7 @@ std::string modelKeyMeaning(const std::string& key) {
         {"heads", "attention heads"},
         {"mlp_ratio", "MLP hidden size = mlp_ratio x hidden_size"},
         {"dropout", "dropout rate in attention and MLP outputs"},
-        {"position_encoding", "rope | rope-randomized | none-directional (METHOD.md §6)"},
+        {"position_encoding", "rope | rope-randomized | none-directional (docs/method.md §6)"},
         {"ar_position_encoding",
          "AR runs only (baseline, fine-tunes): their position encoding; empty: the same as "
          "position_encoding. The paper's AR baseline uses rope."},

@@ -1,4 +1,4 @@
-// The experiment config: everything a run needs, as one JSON document (PRODUCT.md "Engine").
+// The experiment config: everything a run needs, as one JSON document (docs/architecture.md).
 // Defaults and their meaning live in one place (config_schema.cpp); a user's file and
 // `--set a.b=value` overrides are merged over them; unknown keys, wrong types and values out of
 // range are errors that name the key. No LibTorch: the GUI validates with the same code.
@@ -29,7 +29,7 @@ struct OptimizerConfig {
     double epsilon = 1e-8;
 };
 
-// Stage II (METHOD.md §3): chains for longer problems and the AR fine-tune on them.
+// Stage II (docs/method.md §3): chains for longer problems and the AR fine-tune on them.
 struct StageTwoConfig {
     int lengthsMax = 0; // 0: test_lengths.max
     int generatedSamples = 2000;

@@ -1,4 +1,4 @@
-// The auto-regressive CoT baseline (METHOD.md §2.3): a decoder-only transformer made of the
+// The auto-regressive CoT baseline (docs/method.md §2.3): a decoder-only transformer made of the
 // looped model's parts (embedding, pre-LayerNorm layers, RoPE) with a causal mask and one
 // next-token head.
 //

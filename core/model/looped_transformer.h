@@ -1,4 +1,4 @@
-// The Looped Transformer of RELAY (METHOD.md §2.1): e_0 = Embed(x), e_t = Block(e_{t-1}) (or
+// The Looped Transformer of RELAY (docs/method.md §2.1): e_0 = Embed(x), e_t = Block(e_{t-1}) (or
 // Block(e_{t-1} + e_0) with input injection) for t = 1..T with one set of Block weights, a
 // CoT read-out head on every e_t and an answer head on e_T. With model.iteration_norm,
 // e_t = Norm(Block(...)), one LayerNorm shared by every iteration.

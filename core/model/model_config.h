@@ -10,7 +10,7 @@
 
 namespace relay {
 
-// How token order reaches attention (METHOD.md §6).
+// How token order reaches attention (docs/method.md §6).
 enum class PositionEncoding {
     Rope,           // rotary embedding of positions 0..n-1 (the paper)
     RopeRandomized, // rotary embedding of a sorted random subset of [0, maximumPositions)
@@ -33,15 +33,15 @@ struct ModelConfig {
     std::int64_t mlpRatio = 4; // MLP hidden size = mlpRatio * hiddenSize
     double dropout = 0.1;
     PositionEncoding positionEncoding = PositionEncoding::Rope;
-    // AR models only, when they should differ from the looped ones: METHOD §2.3's AR baseline
-    // uses RoPE, so a looped model trained with another encoding still faces the paper's
+    // AR models only, when they should differ from the looped ones: docs/method.md §2.3's AR
+    // baseline uses RoPE, so a looped model trained with another encoding still faces the paper's
     // baseline. Empty: positionEncoding.
     std::optional<PositionEncoding> arPositionEncoding;
     InputInjection inputInjection = InputInjection::None;
     // RopeRandomized draws positions from [0, maximumPositions); it must exceed the longest
     // sequence the model will ever see (rule of thumb: 4x the longest training width).
     std::int64_t maximumPositions = 1024;
-    // RopeRandomized at evaluation: true draws random positions as in training (METHOD.md §6,
+    // RopeRandomized at evaluation: true draws random positions as in training (docs/method.md §6,
     // "evaluated the same way"); false uses plain 0..n-1.
     bool randomPositionsAtEvaluation = true;
     double ropeBase = 10000.0;

@@ -1,5 +1,5 @@
-// Plain records of the run store (PRODUCT.md "Run store"): what the engine writes and the
-// GUI reads. No SQLite or LibTorch types here.
+// Plain records of the run store (docs/architecture.md, "Run store"): what the engine writes and
+// the GUI reads. No SQLite or LibTorch types here.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 // The run store: one SQLite file holding every run, its metrics, evaluations, hit matrices,
-// probe snapshots, generated chains and checkpoints (PRODUCT.md). Opened by the engine to
+// probe snapshots, generated chains and checkpoints (docs/architecture.md). Opened by the engine to
 // write and by the GUI to read, possibly by several processes at once (WAL mode, waits out
 // locks). Opening migrates older schemas forward and marks runs whose process died as
 // interrupted. A file that is not a run store is reported and never overwritten.

@@ -4,7 +4,7 @@ namespace relay {
 
 const std::vector<std::string>& storeMigrations() {
     static const std::vector<std::string> migrations = {
-        // Version 1: the tables of PRODUCT.md.
+        // Version 1: the tables of docs/architecture.md.
         R"sql(
 CREATE TABLE runs (
     id INTEGER PRIMARY KEY,

@@ -1,4 +1,4 @@
-// The arithmetic task (ARI, METHOD.md §1.1): expressions over the integers modulo a prime,
+// The arithmetic task (ARI, docs/method.md §1.1): expressions over the integers modulo a prime,
 // reduced one operator per CoT step; the last step is the bare answer.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Expressions of the arithmetic task (METHOD.md §1.1) as token lists: numbers modulo a prime,
+// Expressions of the arithmetic task (docs/method.md §1.1) as token lists: numbers modulo a prime,
 // the operators + - * /, and parentheses. Reading checks the grammar and says where it fails;
 // evaluation follows the usual precedence and left associativity.
 #pragma once

@@ -1,5 +1,5 @@
 // One CoT step of the arithmetic task: evaluating a single operator whose operands are both
-// numbers. The canonical rule (METHOD.md §1.1) picks the leftmost operator that is ready
+// numbers. The canonical rule (docs/method.md §1.1) picks the leftmost operator that is ready
 // under precedence and left associativity; the verifier also accepts any operator whose early
 // evaluation keeps the expression's meaning in the field, as CoT_benchmark's own data does.
 #pragma once

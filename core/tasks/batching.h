@@ -19,13 +19,13 @@ struct BatchOptions {
     bool scoreEveryPad = false;
 };
 
-// Looped layout (METHOD.md §2.2): per-example width n_e, right-aligned step targets and the
+// Looped layout (docs/method.md §2.2): per-example width n_e, right-aligned step targets and the
 // Eq. 6 mask. Throws std::invalid_argument on an empty batch, a weight count that does not
 // match, or a token outside the vocabulary (std::out_of_range).
 LoopedBatch makeLoopedBatch(const std::vector<Problem>& problems, const Vocabulary& vocabulary,
                             const BatchOptions& options = {});
 
-// AR layout (METHOD.md §2.3): <bos> [task token] input steps [answer] <eos>, where the answer
+// AR layout (docs/method.md §2.3): <bos> [task token] input steps [answer] <eos>, where the answer
 // is left out when the task's last step already is the answer (ARI).
 ArBatch makeArBatch(const std::vector<Problem>& problems, const Vocabulary& vocabulary,
                     const BatchOptions& options = {});

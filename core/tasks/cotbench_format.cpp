@@ -11,7 +11,7 @@
 namespace relay {
 namespace {
 
-constexpr int kLisValuesPerStep = 10; // METHOD.md §1.3
+constexpr int kLisValuesPerStep = 10; // docs/method.md §1.3
 
 using TokenIterator = Tokens::const_iterator;
 

@@ -9,7 +9,7 @@
 // Reading keeps the CLAIMED chain: CoT_benchmark's arithmetic reduces in a random order, so
 // its steps must stay as written for the verifier to check them (never swapped for the
 // canonical chain). LIS is folded on import into steps of 10 values plus `<sep>`, the short
-// last group padded by repeating its last value (METHOD.md §1.3), and unfolded on export.
+// last group padded by repeating its last value (docs/method.md §1.3), and unfolded on export.
 #pragma once
 
 #include "tasks/dataset_example.h"

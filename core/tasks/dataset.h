@@ -1,4 +1,4 @@
-// Training and test sets (METHOD.md §1.4): training over lengths 1..K with samples per length
+// Training and test sets (docs/method.md §1.4): training over lengths 1..K with samples per length
 // proportional to the length, test sets per length disjoint from training (by input tokens),
 // and multitask mixing with per-task loss weights. Everything is deterministic from a seed,
 // and each (task, length, split) draws from its own seeded stream, so adding a length or a

@@ -12,7 +12,7 @@ namespace relay {
 struct DatasetExample {
     Problem problem;
     TaskOptions options; // the modulus / LIS value range needed to verify the chain
-    float weight = 1.0f; // task loss weight (METHOD.md §1.4 multitask mixing)
+    float weight = 1.0f; // task loss weight (docs/method.md §1.4 multitask mixing)
     int line = 0;        // 1-based line in the file it was read from; 0 when generated
 };
 

@@ -1,4 +1,4 @@
-// The edit distance task (ED, METHOD.md §1.2): two strings with the shorter first; the CoT is
+// The edit distance task (ED, docs/method.md §1.2): two strings with the shorter first; the CoT is
 // the dynamic-programming table, one row per step, under CoT_benchmark's costs and boundary.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The longest increasing subsequence task (LIS, METHOD.md §1.3): a sequence of integers; the
+// The longest increasing subsequence task (LIS, docs/method.md §1.3): a sequence of integers; the
 // CoT is the DP array (length of the longest strictly increasing subsequence ending at each
 // position), folded into steps of ten values.
 #pragma once

@@ -1,4 +1,4 @@
-// One reasoning problem with its Chain-of-Thought (METHOD.md §1): input tokens x, T steps,
+// One reasoning problem with its Chain-of-Thought (docs/method.md §1): input tokens x, T steps,
 // and a single answer token y; and the verdict of checking a claimed chain against it.
 #pragma once
 

@@ -23,7 +23,7 @@ TaskKind taskKindFromName(const std::string& name);
 // "[ARI]" -> Arithmetic; nullopt when the token is no task token.
 std::optional<TaskKind> taskKindFromToken(const std::string& token);
 
-// Complexity (METHOD.md §1) read off an input without solving it: ARI counts operators, ED
+// Complexity (docs/method.md §1) read off an input without solving it: ARI counts operators, ED
 // counts the letters of s1 (before "|"), LIS counts the numbers before "<sep>".
 int complexityOfInput(TaskKind kind, const Tokens& input);
 

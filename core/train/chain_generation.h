@@ -1,6 +1,6 @@
-// Stage II (METHOD.md §3): inputs at lengths beyond training, chains written for them by a model
-// (the looped generator; for the self-chain baseline the AR model itself), every chain checked
-// by the task's exact verifier, and the per-length chain-correctness the workbench reports.
+// Stage II (docs/method.md §3): inputs at lengths beyond training, chains written for them by a
+// model (the looped generator; for the self-chain baseline the AR model itself), every chain
+// checked by the task's exact verifier, and the per-length chain-correctness the workbench reports.
 // No LibTorch in this header.
 #pragma once
 
@@ -44,7 +44,7 @@ GeneratedChain checkWrittenChain(const DatasetExample& truth, std::vector<Tokens
                                  std::string answer);
 
 // The looped model's chains with the oracle T: each iteration's read-out, left pads stripped,
-// is one step; the answer head gives the answer (METHOD.md §3 step 2).
+// is one step; the answer head gives the answer (docs/method.md §3 step 2).
 std::vector<GeneratedChain> writeLoopedChains(LoopedTransformer& model,
                                               const Vocabulary& vocabulary,
                                               const std::vector<DatasetExample>& problems,

@@ -1,4 +1,4 @@
-// Evaluating looped and AR models on test sets (METHOD.md §5): per task and length the
+// Evaluating looped and AR models on test sets (docs/method.md §5): per task and length the
 // final-answer accuracy, chain exact-match and CoT token accuracy (EvalRecord), the accuracy
 // of every CoT step (StepAccuracyRecord) and, for requested lengths, the hit matrix
 // (HitMatrixRecord); and probe snapshots, a few fixed problems decoded at every iteration so

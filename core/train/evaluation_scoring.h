@@ -1,4 +1,4 @@
-// Scoring predicted chains against true ones (METHOD.md §5), as pure functions on tokens so
+// Scoring predicted chains against true ones (docs/method.md §5), as pure functions on tokens so
 // every metric can be checked by hand. One call scores one test set (one task, one length).
 //
 // Looped chains (LoopedDecoding): the chain's step t is iteration t's read-out, for

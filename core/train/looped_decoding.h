@@ -1,4 +1,4 @@
-// Reading a looped model's chain out of its loop iterations (METHOD.md §3 step 2): each
+// Reading a looped model's chain out of its loop iterations (docs/method.md §3 step 2): each
 // iteration's read-out over [0, n_e) is kept whole for the loop-iteration viewer, and with
 // its left padding stripped it is one CoT step; the answer head gives the answer.
 //

@@ -1,4 +1,4 @@
-// Training objectives (METHOD.md §2.2, §2.3): the RELAY loss L = L_ans + lambda * L_iter of
+// Training objectives (docs/method.md §2.2, §2.3): the RELAY loss L = L_ans + lambda * L_iter of
 // the CoT-aligned looped model, its vanilla variant (L_ans only), and the AR next-token loss.
 //
 // Task weights (multitask batches) multiply each example's terms; the means divide by the

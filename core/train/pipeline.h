@@ -1,5 +1,5 @@
-// `relay pipeline`: the whole method in one resumable job (METHOD.md §3, §5). Stage I looped,
-// vanilla looped and the AR baseline (independent stages side by side when
+// `relay pipeline`: the whole method in one resumable job (docs/method.md §3, §5). Stage I
+// looped, vanilla looped and the AR baseline (independent stages side by side when
 // pipeline.parallel_stages), Stage II generation from the looped run, the AR fine-tune on the
 // generated chains (and on verified chains only), optionally the self-chain baseline, then a
 // table of final-answer accuracy by length for every model with the generated chains'

@@ -1,7 +1,8 @@
-// The loop-iteration viewer's engine side (PRODUCT.md view 3): one looped run's checkpoint
-// loaded once, then any problem (generated at any length, or typed and parsed by the task)
-// decoded at every iteration under a stopping rule, each read-out lined up with the true step.
-// Plain structs and a pimpl: the workbench calls it off the GUI thread without seeing LibTorch.
+// The loop-iteration viewer's engine side (docs/architecture.md, view 3): one looped run's
+// checkpoint loaded once, then any problem (generated at any length, or typed and parsed by the
+// task) decoded at every iteration under a stopping rule, each read-out lined up with the true
+// step. Plain structs and a pimpl: the workbench calls it off the GUI thread without seeing
+// LibTorch.
 #pragma once
 
 #include "config/experiment_config.h"

@@ -1,6 +1,6 @@
-// The paper's self-chain baseline (METHOD.md §3): the AR model writes its own chains for longer
-// problems, a chain is kept when its answer matches the vanilla looped model's answer (or the
-// true answer), and the AR model is fine-tuned incrementally over phases of increasing length,
+// The paper's self-chain baseline (docs/method.md §3): the AR model writes its own chains for
+// longer problems, a chain is kept when its answer matches the vanilla looped model's answer (or
+// the true answer), and the AR model is fine-tuned incrementally over phases of increasing length,
 // each phase starting from the previous phase's model and adding that phase's kept chains.
 // No LibTorch in this header.
 #pragma once

@@ -1,4 +1,4 @@
-// Stage II as one job (METHOD.md §3): the looped generator run writes chains for lengths
+// Stage II as one job (docs/method.md §3): the looped generator run writes chains for lengths
 // K_train+1..stage2.lengths_max, every chain is verified and stored with the generator run, and
 // the fine-tuning sets are written as JSONL files: original-length problems plus all generated
 // chains (the paper), and plus only the verified ones (our ablation). The AR fine-tune then

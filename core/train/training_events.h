@@ -1,5 +1,5 @@
 // What a training or pipeline job reports while it runs. The CLI turns events into a progress
-// bar or into one JSON object per line (`--json`, the GUI's protocol; see README).
+// bar or into one JSON object per line (`--json`, the GUI's protocol: docs/events.md).
 #pragma once
 
 #include <nlohmann/json.hpp>

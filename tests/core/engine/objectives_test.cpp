@@ -1,4 +1,4 @@
-// The RELAY loss (METHOD.md §2.2, Eq. 6) and the AR loss on worked examples whose expected
+// The RELAY loss (docs/method.md §2.2, Eq. 6) and the AR loss on worked examples whose expected
 // values are computed here with plain doubles, not with the code under test.
 #include "train/objectives.h"
 

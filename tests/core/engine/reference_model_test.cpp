@@ -1,4 +1,4 @@
-// The looped and AR models against a from-scratch re-implementation written from METHOD.md §2
+// The looped and AR models against a from-scratch re-implementation written from docs/method.md §2
 // alone: one example at a time in double precision, no batching, no padding beyond the
 // example's own width, LayerNorm, RoPE, attention and GELU spelled out from primitive ops, the
 // targets and masks of Eq. 6 built here from the problem's text. The training loss and the
@@ -126,8 +126,8 @@ Tensor crossEntropy(const Tensor& logits, std::int64_t target) {
     return -torch::log_softmax(logits, -1)[target];
 }
 
-// METHOD.md §2.2 for a batch: L_ans averaged over examples; L_iter = mean over iterations of the
-// masked mean CE of that iteration over all examples that run it.
+// docs/method.md §2.2 for a batch: L_ans averaged over examples; L_iter = mean over iterations of
+// the masked mean CE of that iteration over all examples that run it.
 Tensor referenceRelayLoss(const std::vector<Problem>& problems, const Vocabulary& vocabulary,
                           const Parameters& p) {
     Tensor answerSum = torch::zeros({}, torch::kDouble);
@@ -170,8 +170,8 @@ Tensor referenceRelayLoss(const std::vector<Problem>& problems, const Vocabulary
            iteration / static_cast<double>(iterationSums.size());
 }
 
-// METHOD.md §2.3: <bos> input steps [answer] <eos>, next-token CE on the chain and answer tokens,
-// averaged over all of them in the batch.
+// docs/method.md §2.3: <bos> input steps [answer] <eos>, next-token CE on the chain and answer
+// tokens, averaged over all of them in the batch.
 Tensor referenceArLoss(const std::vector<Problem>& problems, const Vocabulary& vocabulary,
                        const Parameters& p) {
     Tensor sum = torch::zeros({}, torch::kDouble);

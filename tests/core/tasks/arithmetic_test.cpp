@@ -1,4 +1,4 @@
-// The arithmetic task (METHOD.md §1.1): the paper's worked example, hand-checked canonical
+// The arithmetic task (docs/method.md §1.1): the paper's worked example, hand-checked canonical
 // chains, and thousands of generated problems checked against an independent evaluator.
 #include "tasks/arithmetic.h"
 

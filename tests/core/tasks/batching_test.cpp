@@ -1,4 +1,4 @@
-// Batching (tasks/batch.h) against layouts worked out by hand from METHOD.md §2.2 and §2.3.
+// Batching (tasks/batch.h) against layouts worked out by hand from docs/method.md §2.2 and §2.3.
 #include "tasks/batching.h"
 #include "tasks/chain_split.h"
 #include "tasks/task.h"

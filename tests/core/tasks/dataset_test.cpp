@@ -1,4 +1,4 @@
-// Datasets (METHOD.md §1.4): deterministic from a seed, train/test disjoint, counts
+// Datasets (docs/method.md §1.4): deterministic from a seed, train/test disjoint, counts
 // proportional to length, bounded when a length runs out of distinct problems, mixing.
 #include "tasks/dataset.h"
 #include "tasks/dataset_stats.h"

@@ -1,5 +1,5 @@
 // ED against independent computations: a top-down memoised recursion with CoT_benchmark's
-// boundary, the worked example of METHOD.md §1.2, and CoT_benchmark's own chains.
+// boundary, the worked example of docs/method.md §1.2, and CoT_benchmark's own chains.
 #include "tasks/edit_distance.h"
 
 #include "garbage_input.h"

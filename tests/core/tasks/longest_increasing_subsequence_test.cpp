@@ -1,5 +1,5 @@
 // LIS against independent computations: patience sorting (O(n log n)), the worked example of
-// METHOD.md §1.3, and CoT_benchmark's own chains.
+// docs/method.md §1.3, and CoT_benchmark's own chains.
 #include "tasks/longest_increasing_subsequence.h"
 
 #include "garbage_input.h"
