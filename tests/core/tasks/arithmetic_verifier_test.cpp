@@ -1,13 +1,12 @@
 // The arithmetic verifier: which rewrites are legal, how wrong chains are reported, and every
-// chain of the CoT_benchmark sample file (read in place from RELAY_COTBENCH_DIR).
+// chain of the CoT_benchmark sample file (tests/data/cotbench/).
 #include "tasks/arithmetic.h"
 
 #include "arithmetic_reference.h"
+#include "cotbench_samples.h"
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
 
 namespace relay {
 namespace {
@@ -157,23 +156,15 @@ CotBenchmarkLine parseLine(const std::string& line) {
 }
 
 std::vector<CotBenchmarkLine> readCotBenchmarkFile(const std::string& name) {
-    const char* fromEnvironment = std::getenv("RELAY_COTBENCH_DIR");
-    const std::string folder = fromEnvironment ? fromEnvironment : RELAY_COTBENCH_DIR;
-    std::ifstream file(folder + "/" + name);
     std::vector<CotBenchmarkLine> lines;
-    std::string line;
-    while (std::getline(file, line)) {
-        if (!splitTokens(line).empty())
-            lines.push_back(parseLine(line));
-    }
+    for (const auto& line : testing::cotbenchLines(name))
+        lines.push_back(parseLine(line));
     return lines;
 }
 
 TEST(ArithmeticCotBenchmarkTest, EveryChainOfTheSampleFileVerifies) {
     const auto lines = readCotBenchmarkFile("ari_ops5_p11.txt");
-    if (lines.empty())
-        GTEST_SKIP() << "CoT_benchmark samples not found; set RELAY_COTBENCH_DIR";
-    EXPECT_EQ(lines.size(), 100u);
+    ASSERT_EQ(lines.size(), 100u);
     const ArithmeticTask task(TaskOptions{11});
     int canonical = 0;
     for (const auto& line : lines) {
@@ -191,8 +182,7 @@ TEST(ArithmeticCotBenchmarkTest, EveryChainOfTheSampleFileVerifies) {
 
 TEST(ArithmeticCotBenchmarkTest, AChangedDigitIsFoundAtItsStep) {
     const auto lines = readCotBenchmarkFile("ari_ops5_p11.txt");
-    if (lines.empty())
-        GTEST_SKIP() << "CoT_benchmark samples not found; set RELAY_COTBENCH_DIR";
+    ASSERT_EQ(lines.size(), 100u);
     const ArithmeticTask task(TaskOptions{11});
     int checked = 0;
     for (const auto& line : lines) {

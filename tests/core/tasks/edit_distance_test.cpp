@@ -2,13 +2,12 @@
 // boundary, the worked example of METHOD.md §1.2, and CoT_benchmark's own chains.
 #include "tasks/edit_distance.h"
 
+#include "cotbench_samples.h"
 #include "garbage_input.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -93,18 +92,6 @@ ChainLine parseCotbenchLine(const std::string& line) {
     }
     parsed.answer = chainEnd + 1 < tokens.end() ? *(chainEnd + 1) : "";
     return parsed;
-}
-
-std::vector<std::string> readCotbenchLines(const std::string& fileName) {
-    const char* fromEnvironment = std::getenv("RELAY_COTBENCH_DIR");
-    const std::string folder = fromEnvironment ? fromEnvironment : RELAY_COTBENCH_DIR;
-    std::ifstream file(folder + "/" + fileName);
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(file, line);) {
-        if (!relay::splitTokens(line).empty())
-            lines.push_back(line);
-    }
-    return lines;
 }
 
 // A different token of the same kind: a number changes by one, "," becomes a number.
@@ -295,11 +282,8 @@ TEST(EditDistance, LargestNumberBoundsEveryValueAndIsReached) {
 }
 
 TEST(EditDistance, EveryCotBenchmarkLineVerifies) {
-    const auto lines = readCotbenchLines("ed_len8.txt");
-    if (lines.empty()) {
-        GTEST_SKIP() << "CoT_benchmark samples not found; set RELAY_COTBENCH_DIR";
-    }
-    EXPECT_EQ(lines.size(), 100u);
+    const auto lines = testing::cotbenchLines("ed_len8.txt");
+    ASSERT_EQ(lines.size(), 100u);
     const EditDistanceTask task;
     for (const auto& line : lines) {
         const ChainLine chain = parseCotbenchLine(line);
@@ -312,10 +296,8 @@ TEST(EditDistance, EveryCotBenchmarkLineVerifies) {
 }
 
 TEST(EditDistance, CotBenchmarkLineWithOneDigitChangedIsWrongAtThatStep) {
-    const auto lines = readCotbenchLines("ed_len8.txt");
-    if (lines.empty()) {
-        GTEST_SKIP() << "CoT_benchmark samples not found; set RELAY_COTBENCH_DIR";
-    }
+    const auto lines = testing::cotbenchLines("ed_len8.txt");
+    ASSERT_EQ(lines.size(), 100u);
     const EditDistanceTask task;
     std::mt19937_64 random(11);
     for (const auto& line : lines) {

@@ -2,13 +2,12 @@
 // METHOD.md §1.3, and CoT_benchmark's own chains.
 #include "tasks/longest_increasing_subsequence.h"
 
+#include "cotbench_samples.h"
 #include "garbage_input.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -82,18 +81,6 @@ ChainLine parseCotbenchLine(const std::string& line) {
     parsed.lengths.assign(inputEnd + 1, chainEnd);
     parsed.answer = chainEnd + 1 < tokens.end() ? *(chainEnd + 1) : "";
     return parsed;
-}
-
-std::vector<std::string> readCotbenchLines(const std::string& fileName) {
-    const char* fromEnvironment = std::getenv("RELAY_COTBENCH_DIR");
-    const std::string folder = fromEnvironment ? fromEnvironment : RELAY_COTBENCH_DIR;
-    std::ifstream file(folder + "/" + fileName);
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(file, line);) {
-        if (!relay::splitTokens(line).empty())
-            lines.push_back(line);
-    }
-    return lines;
 }
 
 std::string corrupted(const std::string& token) {
@@ -282,11 +269,8 @@ TEST(LongestIncreasingSubsequence, ValueRangeOptionAndLargestNumber) {
 }
 
 TEST(LongestIncreasingSubsequence, EveryCotBenchmarkLineVerifies) {
-    const auto lines = readCotbenchLines("lis_len25.txt");
-    if (lines.empty()) {
-        GTEST_SKIP() << "CoT_benchmark samples not found; set RELAY_COTBENCH_DIR";
-    }
-    EXPECT_EQ(lines.size(), 100u);
+    const auto lines = testing::cotbenchLines("lis_len25.txt");
+    ASSERT_EQ(lines.size(), 100u);
     const LongestIncreasingSubsequenceTask task;
     for (const auto& line : lines) {
         const ChainLine chain = parseCotbenchLine(line);
@@ -298,10 +282,8 @@ TEST(LongestIncreasingSubsequence, EveryCotBenchmarkLineVerifies) {
 }
 
 TEST(LongestIncreasingSubsequence, CotBenchmarkLineWithOneDigitChangedIsWrongAtThatStep) {
-    const auto lines = readCotbenchLines("lis_len25.txt");
-    if (lines.empty()) {
-        GTEST_SKIP() << "CoT_benchmark samples not found; set RELAY_COTBENCH_DIR";
-    }
+    const auto lines = testing::cotbenchLines("lis_len25.txt");
+    ASSERT_EQ(lines.size(), 100u);
     const LongestIncreasingSubsequenceTask task;
     std::mt19937_64 random(11);
     for (const auto& line : lines) {
