@@ -43,15 +43,19 @@ TEST(ArithmeticVerifierTest, RejectsRewritesThatChangeTheMeaning) {
     struct Case {
         std::string input;
         std::string step; // an illegal first step
+        int wrongToken;   // where it leaves the legal rewrite it shares the longest prefix with
     };
+    // Each input has one legal first step (mod 11), worked by hand in the comment.
     const std::vector<Case> cases = {
-        {"8 / 2 / 2 =", "8 / 1 ="},        // x / a / b != x / (a / b)
-        {"8 / 2 * 3 =", "8 / 6 ="},        // x / a * b != x / (a * b)
-        {"8 - 3 + 2 =", "8 - 5 ="},        // x - a + b != x - (a + b)
-        {"8 - 3 - 2 =", "8 - 1 ="},        // x - a - b != x - (a - b)
-        {"2 * 3 + 4 =", "2 * 7 ="},        // * binds tighter than +
-        {"2 + 3 * 4 =", "5 * 4 ="},        // likewise on the right
-        {"( 3 + 4 ) * 2 =", "( 7 ) * 2 ="} // parentheses around one number must go
+        {"8 / 2 / 2 =", "8 / 1 =", 0},                 // x / a / b != x / (a / b); "4 / 2 ="
+        {"8 / 2 * 3 =", "8 / 6 =", 0},                 // x / a * b != x / (a * b); "4 * 3 ="
+        {"8 - 3 + 2 =", "8 - 5 =", 0},                 // x - a + b != x - (a + b); "5 + 2 ="
+        {"8 - 3 - 2 =", "8 - 1 =", 0},                 // x - a - b != x - (a - b); "5 - 2 ="
+        {"2 * 3 + 4 =", "2 * 7 =", 0},                 // * binds tighter than +; "6 + 4 ="
+        {"2 + 3 * 4 =", "5 * 4 =", 0},                 // likewise on the right; "2 + 1 ="
+        {"( 3 + 4 ) * 2 =", "( 7 ) * 2 =", 0},         // parentheses must go; "7 * 2 ="
+        {"1 + 8 / 2 / 2 =", "1 + 8 / 1 =", 2},         // "1 + 4 / 2 =" agrees up to token 2
+        {"3 * ( 8 - 3 - 2 ) =", "3 * ( 8 - 1 ) =", 3}, // "3 * ( 5 - 2 ) =": up to token 3
     };
     for (const auto& testCase : cases) {
         SCOPED_TRACE(testCase.input + " -> " + testCase.step);
@@ -62,7 +66,7 @@ TEST(ArithmeticVerifierTest, RejectsRewritesThatChangeTheMeaning) {
         EXPECT_FALSE(verdict.chainCorrect);
         EXPECT_TRUE(verdict.answerCorrect);
         EXPECT_EQ(verdict.firstWrongStep, 1);
-        EXPECT_GE(verdict.firstWrongToken, 0);
+        EXPECT_EQ(verdict.firstWrongToken, testCase.wrongToken);
         EXPECT_NE(verdict.reason.find("step 1"), std::string::npos) << verdict.reason;
     }
 }

@@ -69,6 +69,25 @@ StringPair stringsOf(const Tokens& input) {
     return pair;
 }
 
+// The input with its chain and answer from ReferenceDistance: row i is D(i, 1..|s2|) then ",".
+Problem referenceChain(const Tokens& input) {
+    const StringPair pair = stringsOf(input);
+    ReferenceDistance reference(pair.first, pair.second);
+    const int rows = static_cast<int>(pair.first.size());
+    const int columns = static_cast<int>(pair.second.size());
+    Problem problem;
+    problem.input = input;
+    for (int i = 1; i <= rows; ++i) {
+        Tokens row;
+        for (int j = 1; j <= columns; ++j)
+            row.push_back(std::to_string(reference.at(i, j)));
+        row.push_back(",");
+        problem.steps.push_back(row);
+    }
+    problem.answer = std::to_string(reference.at(rows, columns));
+    return problem;
+}
+
 struct ChainLine {
     Tokens input;
     std::vector<Tokens> steps;
@@ -173,7 +192,8 @@ TEST(EditDistance, VerifierAcceptsTrueChainAndLocatesOneCorruptedToken) {
     std::mt19937_64 random(7);
     for (int complexity : kLengths) {
         for (int sample = 0; sample < 100; ++sample) {
-            const Problem problem = task.generate(complexity, random);
+            // The true chain written from the reference recursion, not from solve/generate.
+            const Problem problem = referenceChain(task.generate(complexity, random).input);
             const Verdict good = task.verify(problem.input, problem.steps, problem.answer);
             ASSERT_TRUE(good.correct() && good.canonical) << good.reason;
             ASSERT_EQ(good.firstWrongStep, 0);

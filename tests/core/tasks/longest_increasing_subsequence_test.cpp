@@ -65,6 +65,19 @@ std::vector<Tokens> foldByHand(const Tokens& values) {
     return steps;
 }
 
+// The input with its chain and answer from patience sorting, folded by hand.
+Problem referenceChain(const Tokens& input) {
+    const PatienceResult reference = patienceSort(valuesOf(input));
+    Tokens lengths;
+    for (int length : reference.endingAt)
+        lengths.push_back(std::to_string(length));
+    Problem problem;
+    problem.input = input;
+    problem.steps = foldByHand(lengths);
+    problem.answer = std::to_string(reference.longest);
+    return problem;
+}
+
 struct ChainLine {
     Tokens input;
     Tokens lengths; // dp_1 .. dp_n, unfolded
@@ -150,7 +163,8 @@ TEST(LongestIncreasingSubsequence, VerifierAcceptsTrueChainAndLocatesOneCorrupte
     std::mt19937_64 random(7);
     for (int n : kLengths) {
         for (int sample = 0; sample < 100; ++sample) {
-            const Problem problem = task.generate(n, random);
+            // The true chain from patience sorting, not from solve/generate.
+            const Problem problem = referenceChain(task.generate(n, random).input);
             const Verdict good = task.verify(problem.input, problem.steps, problem.answer);
             ASSERT_TRUE(good.correct() && good.canonical) << good.reason;
 
