@@ -302,7 +302,7 @@ TEST(EditDistance, LargestNumberBoundsEveryValueAndIsReached) {
 }
 
 TEST(EditDistance, EveryCotBenchmarkLineVerifies) {
-    const auto lines = testing::cotbenchLines("ed_len8.txt");
+    const auto lines = relay::testing::cotbenchLines("ed_len8.txt");
     ASSERT_EQ(lines.size(), 100u);
     const EditDistanceTask task;
     for (const auto& line : lines) {
@@ -316,7 +316,7 @@ TEST(EditDistance, EveryCotBenchmarkLineVerifies) {
 }
 
 TEST(EditDistance, CotBenchmarkLineWithOneDigitChangedIsWrongAtThatStep) {
-    const auto lines = testing::cotbenchLines("ed_len8.txt");
+    const auto lines = relay::testing::cotbenchLines("ed_len8.txt");
     ASSERT_EQ(lines.size(), 100u);
     const EditDistanceTask task;
     std::mt19937_64 random(11);

@@ -283,7 +283,7 @@ TEST(LongestIncreasingSubsequence, ValueRangeOptionAndLargestNumber) {
 }
 
 TEST(LongestIncreasingSubsequence, EveryCotBenchmarkLineVerifies) {
-    const auto lines = testing::cotbenchLines("lis_len25.txt");
+    const auto lines = relay::testing::cotbenchLines("lis_len25.txt");
     ASSERT_EQ(lines.size(), 100u);
     const LongestIncreasingSubsequenceTask task;
     for (const auto& line : lines) {
@@ -296,7 +296,7 @@ TEST(LongestIncreasingSubsequence, EveryCotBenchmarkLineVerifies) {
 }
 
 TEST(LongestIncreasingSubsequence, CotBenchmarkLineWithOneDigitChangedIsWrongAtThatStep) {
-    const auto lines = testing::cotbenchLines("lis_len25.txt");
+    const auto lines = relay::testing::cotbenchLines("lis_len25.txt");
     ASSERT_EQ(lines.size(), 100u);
     const LongestIncreasingSubsequenceTask task;
     std::mt19937_64 random(11);
