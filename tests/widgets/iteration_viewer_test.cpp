@@ -17,7 +17,6 @@
 #include <QSlider>
 #include <QTest>
 
-
 namespace relay {
 namespace {
 

@@ -205,7 +205,9 @@ TEST(RunHistorySorting, TheOodColumnSortsByNumber) {
     history.table()->sortByColumn(RunTableModel::BestOut, Qt::AscendingOrder);
     std::vector<qint64> order;
     for (int row = 0; row < history.proxy()->rowCount(); ++row)
-        order.push_back(history.proxy()->index(row, RunTableModel::Id).data(RunTableModel::RunIdRole)
+        order.push_back(history.proxy()
+                            ->index(row, RunTableModel::Id)
+                            .data(RunTableModel::RunIdRole)
                             .toLongLong());
     EXPECT_EQ(order, (std::vector<qint64>{2, 4, 1, 3}));
 }

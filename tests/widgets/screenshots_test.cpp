@@ -25,7 +25,8 @@ TEST(Screenshots, EveryViewIsWrittenAsPng) {
     QSet<QByteArray> pictures;
     for (const char* name : {"welcome.png", "setup.png", "setup-validation.png", "dashboard.png",
                              "history.png", "comparison.png"}) {
-        const QImage image = QImage(QDir(output).filePath(name)).convertToFormat(QImage::Format_RGB32);
+        const QImage image =
+            QImage(QDir(output).filePath(name)).convertToFormat(QImage::Format_RGB32);
         ASSERT_FALSE(image.isNull()) << name;
         EXPECT_GE(image.width(), 1000) << name;
         QSet<QRgb> colours;

@@ -69,7 +69,7 @@ struct Tally {
 
 struct DirectScores {
     Tally answers, chains, tokens;
-    std::vector<Tally> steps;                  // CoT step t at index t - 1
+    std::vector<Tally> steps;                   // CoT step t at index t - 1
     std::map<std::pair<int, int>, Tally> cells; // (CoT step t, token j of the true step)
 };
 
@@ -188,9 +188,9 @@ void expectReportMatches(const EvaluationReport& report, std::size_t index, cons
             << "CoT step " << step.cotStep;
     }
     EXPECT_EQ(stepsSeen, direct.steps.size());
-    const auto matrix =
-        std::find_if(report.hitMatrices.begin(), report.hitMatrices.end(),
-                     [&](const HitMatrixRecord& candidate) { return candidate.length == set.length; });
+    const auto matrix = std::find_if(
+        report.hitMatrices.begin(), report.hitMatrices.end(),
+        [&](const HitMatrixRecord& candidate) { return candidate.length == set.length; });
     ASSERT_NE(matrix, report.hitMatrices.end());
     std::size_t cellsWithSamples = 0;
     for (const auto& cell : matrix->cells) {
@@ -200,8 +200,8 @@ void expectReportMatches(const EvaluationReport& report, std::size_t index, cons
             continue;
         }
         ++cellsWithSamples;
-        EXPECT_EQ(cell.samples, found->second.total) << "cell " << cell.cotStep << ","
-                                                     << cell.position;
+        EXPECT_EQ(cell.samples, found->second.total)
+            << "cell " << cell.cotStep << "," << cell.position;
         EXPECT_DOUBLE_EQ(cell.accuracy, found->second.fraction())
             << "cell " << cell.cotStep << "," << cell.position;
     }
@@ -482,8 +482,7 @@ TEST(EvaluationModelsTest, BrieflyTrainedArModelsScoresMatchAOneByOneGreedyDecod
     for (std::size_t index = 0; index < datasets.test.size(); ++index) {
         const auto& set = datasets.test[index];
         const auto problems = problemsOf(set.examples);
-        direct.push_back(
-            scoreArDirectly(model, vocabulary, problems, newTokenBudget(problems)));
+        direct.push_back(scoreArDirectly(model, vocabulary, problems, newTokenBudget(problems)));
         expectReportMatches(report, index, set, direct.back());
     }
     expectInformative(direct);

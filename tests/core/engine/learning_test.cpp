@@ -14,9 +14,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <random>
 #include <set>
 #include <string>
-#include <random>
 #include <vector>
 
 namespace relay {
@@ -189,8 +189,8 @@ double answerAccuracy(LoopedTransformer& model, const std::vector<Problem>& prob
     torch::NoGradGuard noGradient;
     model->eval();
     const auto batch = toTensors(makeLoopedBatch(problems, vocabulary), torch::kCPU);
-    const auto answers =
-        model->forward(batch.inputIds, batch.exampleWidths, batch.iterations).answerLogits.argmax(-1);
+    const auto answers = model->forward(batch.inputIds, batch.exampleWidths, batch.iterations)
+                             .answerLogits.argmax(-1);
     model->train();
     return (answers == batch.answerTargets).to(torch::kDouble).mean().item<double>();
 }

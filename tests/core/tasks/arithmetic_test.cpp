@@ -113,8 +113,8 @@ TEST(ArithmeticTaskTest, RejectsAComplexityBelowOne) {
 
 // Every step of a chain, by the reference: one evaluation from the step before, the input's
 // value kept, one operator fewer, "=" closing all but the bare last step, no "( n )" left.
-void expectChainChecksOut(const Tokens& input, const std::vector<Tokens>& steps,
-                          long long value, int modulus) {
+void expectChainChecksOut(const Tokens& input, const std::vector<Tokens>& steps, long long value,
+                          int modulus) {
     const int complexity = reference::countOperators(input);
     ASSERT_EQ(static_cast<int>(steps.size()), complexity);
     Tokens previous = input;

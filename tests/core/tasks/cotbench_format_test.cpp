@@ -51,7 +51,7 @@ bool isNumber(const std::string& token) {
 // The sample path; the test fails and stops when the file is missing.
 #define REQUIRE_SAMPLE(variable, name)                                                             \
     const std::string variable = testing::cotbenchFile(name);                                      \
-    if (!std::filesystem::is_regular_file(variable))                                              \
+    if (!std::filesystem::is_regular_file(variable))                                               \
     return
 
 TEST(CotbenchFormat, EverySampleLineImportsAndVerifies) {
