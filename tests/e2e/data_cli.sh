@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End to end: `relay data generate | stats | verify` on every task and both formats, corrupted
-# and malformed files, and the CoT_benchmark samples when RELAY_COTBENCH_DIR points at them.
+# and malformed files, and the CoT_benchmark samples shipped in tests/data/cotbench/.
 # Usage: data_cli.sh PATH_TO_RELAY
 set -euo pipefail
 
@@ -86,14 +86,12 @@ expect_status 2 "generate an unknown task"
 expect_output "unknown task 'chess'" "generate an unknown task"
 
 # The third-party CoT_benchmark samples: every chain verifies.
-if [[ -n "${RELAY_COTBENCH_DIR:-}" && -d "$RELAY_COTBENCH_DIR" ]]; then
-    for sample in ari:ari_ops5_p11.txt ed:ed_len8.txt lis:lis_len25.txt; do
-        run "$relay" data verify --task "${sample%%:*}" "$RELAY_COTBENCH_DIR/${sample#*:}"
-        expect_status 0 "verify CoT_benchmark ${sample#*:}"
-        expect_output "100 chains, 100 correct, 0 wrong" "verify CoT_benchmark ${sample#*:}"
-    done
-else
-    echo "note: RELAY_COTBENCH_DIR not set or absent; CoT_benchmark samples not checked"
-fi
+cotbench="$(dirname "$0")/../data/cotbench"
+for sample in ari:ari_ops5_p11.txt ed:ed_len8.txt lis:lis_len25.txt; do
+    [[ -f "$cotbench/${sample#*:}" ]] || fail "CoT_benchmark sample $cotbench/${sample#*:} is missing"
+    run "$relay" data verify --task "${sample%%:*}" "$cotbench/${sample#*:}"
+    expect_status 0 "verify CoT_benchmark ${sample#*:}"
+    expect_output "100 chains, 100 correct, 0 wrong" "verify CoT_benchmark ${sample#*:}"
+done
 
 echo "data_cli: all checks passed"

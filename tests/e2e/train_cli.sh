@@ -65,9 +65,10 @@ for _ in $(seq 1 100); do
 done
 kill -9 $pid
 wait $pid 2>/dev/null || true
-run "$relay" runs list --db "$db"
-expect_output "interrupted" "killed run is marked interrupted"
 killed=$(grep -o '"run":[0-9]*' "$work/long.log" | head -1 | cut -d: -f2)
+[[ -n "$killed" ]] || fail "no run id for the killed run"
+run "$relay" runs show "$killed" --db "$db"
+expect_output '"status": "interrupted"' "the killed run $killed is marked interrupted"
 
 # SIGINT cancels: checkpoint, status cancelled, exit 1, then resume.
 "$relay" train --db "$db" "${tiny[@]}" --set training.steps=100000 --set eval.every=100000 \
@@ -94,5 +95,4 @@ printf 'garbage' | dd of="$checkpoint" bs=1 seek=100 conv=notrunc status=none
 run "$relay" train --db "$db" --resume "$cancelled"
 [[ "$status" != 0 ]] || fail "resume from a corrupted checkpoint succeeded"
 expect_output "$checkpoint" "corrupted checkpoint is named"
-[[ -n "$killed" ]] || fail "no run id for the killed run"
 echo "train_cli: all checks passed"

@@ -17,8 +17,6 @@
 #include <QSlider>
 #include <QTest>
 
-#include <cstdio>
-
 namespace relay {
 namespace {
 
@@ -54,8 +52,6 @@ TEST(IterationViewer, StepsForwardAndBackAndMarksAWrongTokenRed) {
     ASSERT_TRUE(test::waitFor(
         [&] { return viewer.grid()->inspection().truth.complexity == 3 && !viewer.busy(); }));
     const ProblemInspection inspection = viewer.grid()->inspection();
-    std::printf("inspection of a length-3 problem: %.1f ms (tiny model)\n",
-                inspection.milliseconds);
     const int count = viewer.grid()->iterationCount();
     ASSERT_GE(count, 3);
     EXPECT_EQ(inspection.truth.iterations(), count); // oracle: T rows
@@ -99,9 +95,20 @@ TEST(IterationViewer, StepsForwardAndBackAndMarksAWrongTokenRed) {
     EXPECT_TRUE(viewer.grid()->inspection().iterations.back().target.empty()); // past T
     EXPECT_GE(viewer.grid()->inspection().chosenIterations, 1);
 
+    // Play from the first iteration: the view advances on its own to the last one and stops.
+    viewer.first();
+    const int rows = viewer.grid()->iterationCount();
+    QVector<int> visited;
+    QObject::connect(&viewer, &IterationViewer::currentIterationChanged, &viewer,
+                     [&](int iteration) { visited.append(iteration); });
     viewer.setPlaying(true);
     EXPECT_TRUE(viewer.playing());
-    viewer.setPlaying(false);
+    ASSERT_TRUE(test::waitFor([&] { return !viewer.playing(); }, 30000)) << "play never stopped";
+    EXPECT_EQ(viewer.currentIteration(), rows);
+    QVector<int> expected;
+    for (int iteration = 2; iteration <= rows; ++iteration)
+        expected.append(iteration);
+    EXPECT_EQ(visited, expected) << "play steps one iteration at a time";
 }
 
 TEST(IterationViewer, MalformedTypedProblemShowsAnErrorAndNoCrash) {
@@ -140,46 +147,6 @@ TEST(IterationViewer, TrainingTimeSliderShowsProbeSnapshots) {
     for (const InspectedIteration& row : viewer.grid()->inspection().iterations)
         EXPECT_EQ(row.marks.size(), row.readOut.size());
     viewer.setSnapshotMode(false);
-}
-
-} // namespace
-} // namespace relay
-
-namespace relay {
-namespace {
-
-// In-process inference time of a paper-size model (hidden 256, 3 layers) through the worker,
-// as the viewer runs it. Needs a store with such a run: RELAY_PAPER_SIZE_STORE=path (run 1).
-TEST(IterationViewer, PaperSizeInferenceTime) {
-    const QString path = qEnvironmentVariable("RELAY_PAPER_SIZE_STORE");
-    if (path.isEmpty() || !InspectionWorker::engineAvailable())
-        GTEST_SKIP() << "set RELAY_PAPER_SIZE_STORE to a store with a paper-size looped run 1";
-    InspectionWorker worker(path);
-    for (int length : {8, 15, 25}) {
-        std::vector<Problem> problems;
-        worker.requestProblems(
-            1, -1, QStringLiteral("ari"), length, 5,
-            [&](const std::vector<Problem>& list, const QString&) { problems = list; });
-        ASSERT_TRUE(test::waitFor([&] { return !problems.empty(); }));
-        std::vector<double> times;
-        for (const Problem& problem : problems) {
-            InspectionRequest request;
-            request.run = 1;
-            request.task = "ari";
-            request.problem = problem;
-            bool done = false;
-            worker.requestInspection(
-                request, [&](const ProblemInspection& inspection, const QString& error) {
-                    EXPECT_TRUE(error.isEmpty()) << error.toStdString();
-                    times.push_back(inspection.milliseconds);
-                    done = true;
-                });
-            ASSERT_TRUE(test::waitFor([&] { return done; }));
-        }
-        std::sort(times.begin(), times.end());
-        std::printf("paper-size model, length %d: median %.1f ms, min %.1f, max %.1f\n", length,
-                    times[times.size() / 2], times.front(), times.back());
-    }
 }
 
 } // namespace

@@ -10,7 +10,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <unistd.h>
 
 using namespace relay;
@@ -108,9 +111,33 @@ TEST_F(ProblemInspectionTest, RulesRunTheirIterations) {
     InspectionOptions adaptive;
     adaptive.rule = "adaptive";
     auto chosen = inspector.inspect(problem, adaptive);
-    EXPECT_EQ(chosen.iterations.size(), 5u); // T + max(2, T/2)
-    EXPECT_GE(chosen.chosenIterations, 1);
-    EXPECT_LE(chosen.chosenIterations, 5);
+    ASSERT_EQ(chosen.iterations.size(), 5u); // T + max(2, T/2)
+    // Adaptive stopping by hand from the shown confidences: an iteration's uncertainty is the
+    // mean of -log(top-1 probability) over positions not read as <pad> (+inf if all are), and
+    // the rule keeps the first iteration of lowest uncertainty.
+    std::vector<double> uncertainty;
+    for (const auto& row : chosen.iterations) {
+        double sum = 0;
+        int counted = 0;
+        for (std::size_t position = 0; position < row.readOut.size(); ++position) {
+            if (row.readOut[position] == "<pad>")
+                continue;
+            sum -= std::log(static_cast<double>(row.confidence[position]));
+            ++counted;
+        }
+        uncertainty.push_back(counted ? sum / counted : std::numeric_limits<double>::infinity());
+        if (std::isfinite(uncertainty.back()))
+            EXPECT_NEAR(row.uncertainty, uncertainty.back(), 1e-4) << "iteration " << row.iteration;
+        else
+            EXPECT_TRUE(std::isinf(row.uncertainty)) << "iteration " << row.iteration;
+    }
+    const auto lowest = std::min_element(uncertainty.begin(), uncertainty.end());
+    ASSERT_TRUE(std::isfinite(*lowest)) << "every iteration read all <pad>";
+    ASSERT_GE(chosen.chosenIterations, 1);
+    EXPECT_NEAR(uncertainty[static_cast<std::size_t>(chosen.chosenIterations - 1)], *lowest, 1e-6);
+    for (int earlier = 1; earlier < chosen.chosenIterations; ++earlier)
+        EXPECT_GT(uncertainty[static_cast<std::size_t>(earlier - 1)], *lowest + 1e-6)
+            << "iteration " << earlier << " was as confident and comes first";
     InspectionOptions unknown;
     unknown.rule = "sometimes";
     EXPECT_THROW(inspector.inspect(problem, unknown), std::invalid_argument);

@@ -111,6 +111,28 @@ TEST(ArithmeticTaskTest, RejectsAComplexityBelowOne) {
     EXPECT_THROW(task.generate(-3, random), std::invalid_argument);
 }
 
+// Every step of a chain, by the reference: one evaluation from the step before, the input's
+// value kept, one operator fewer, "=" closing all but the bare last step, no "( n )" left.
+void expectChainChecksOut(const Tokens& input, const std::vector<Tokens>& steps, long long value,
+                          int modulus) {
+    const int complexity = reference::countOperators(input);
+    ASSERT_EQ(static_cast<int>(steps.size()), complexity);
+    Tokens previous = input;
+    for (int index = 0; index < complexity; ++index) {
+        const Tokens& step = steps[static_cast<std::size_t>(index)];
+        const bool last = index + 1 == complexity;
+        ASSERT_FALSE(step.empty());
+        EXPECT_EQ(step.back() == "=", !last) << joinTokens(step);
+        EXPECT_EQ(reference::evaluate(step, modulus), value) << joinTokens(step);
+        EXPECT_EQ(reference::countOperators(step), complexity - index - 1);
+        EXPECT_TRUE(reference::isOneEvaluation(previous, step, modulus))
+            << joinTokens(previous) << " -> " << joinTokens(step);
+        for (std::size_t position = 0; position + 2 < step.size(); ++position)
+            EXPECT_FALSE(step[position] == "(" && step[position + 2] == ")") << joinTokens(step);
+        previous = step;
+    }
+}
+
 // Checks one generated problem against independent computations (arithmetic_reference.h).
 // `corruptionsChecked` counts the problems whose corrupted chain was checked.
 void checkGeneratedProblem(const ArithmeticTask& task, const Problem& problem, int complexity,
@@ -129,25 +151,13 @@ void checkGeneratedProblem(const ArithmeticTask& task, const Problem& problem, i
     EXPECT_EQ(problem.answer, std::to_string(*value));
     EXPECT_EQ(problem.steps.back(), Tokens{problem.answer});
 
-    Tokens previous = problem.input;
-    for (int index = 0; index < complexity; ++index) {
-        const Tokens& step = problem.steps[index];
-        const bool last = index + 1 == complexity;
-        ASSERT_FALSE(step.empty());
-        EXPECT_EQ(step.back() == "=", !last) << joinTokens(step);
-        EXPECT_EQ(reference::evaluate(step, modulus), value) << joinTokens(step);
-        EXPECT_EQ(reference::countOperators(step), complexity - index - 1);
-        EXPECT_TRUE(reference::isOneEvaluation(previous, step, modulus))
-            << joinTokens(previous) << " -> " << joinTokens(step);
-        for (std::size_t position = 0; position + 2 < step.size(); ++position)
-            EXPECT_FALSE(step[position] == "(" && step[position + 2] == ")") << joinTokens(step);
-        previous = step;
-    }
+    expectChainChecksOut(problem.input, problem.steps, *value, modulus);
 
-    // The exact solver agrees with the generator, and the text round-trips.
+    // The exact solver's chain of the same input checks out against the reference too (not
+    // against generate, which shares its reduction), and the text round-trips.
     const Problem solved = task.solve(problem.input);
-    EXPECT_EQ(solved.steps, problem.steps);
-    EXPECT_EQ(solved.answer, problem.answer);
+    EXPECT_EQ(solved.answer, std::to_string(*value));
+    expectChainChecksOut(problem.input, solved.steps, *value, modulus);
     EXPECT_EQ(task.parseInput(joinTokens(problem.input)), problem.input);
     std::string compact;
     for (const auto& token : problem.input)

@@ -1,13 +1,11 @@
 // The arithmetic verifier: which rewrites are legal, how wrong chains are reported, and every
-// chain of the CoT_benchmark sample file (read in place from RELAY_COTBENCH_DIR).
+// chain of the CoT_benchmark sample file (tests/data/cotbench/).
 #include "tasks/arithmetic.h"
 
 #include "arithmetic_reference.h"
+#include "cotbench_samples.h"
 
 #include <gtest/gtest.h>
-
-#include <cstdlib>
-#include <fstream>
 
 namespace relay {
 namespace {
@@ -44,15 +42,19 @@ TEST(ArithmeticVerifierTest, RejectsRewritesThatChangeTheMeaning) {
     struct Case {
         std::string input;
         std::string step; // an illegal first step
+        int wrongToken;   // where it leaves the legal rewrite it shares the longest prefix with
     };
+    // Each input has one legal first step (mod 11), worked by hand in the comment.
     const std::vector<Case> cases = {
-        {"8 / 2 / 2 =", "8 / 1 ="},        // x / a / b != x / (a / b)
-        {"8 / 2 * 3 =", "8 / 6 ="},        // x / a * b != x / (a * b)
-        {"8 - 3 + 2 =", "8 - 5 ="},        // x - a + b != x - (a + b)
-        {"8 - 3 - 2 =", "8 - 1 ="},        // x - a - b != x - (a - b)
-        {"2 * 3 + 4 =", "2 * 7 ="},        // * binds tighter than +
-        {"2 + 3 * 4 =", "5 * 4 ="},        // likewise on the right
-        {"( 3 + 4 ) * 2 =", "( 7 ) * 2 ="} // parentheses around one number must go
+        {"8 / 2 / 2 =", "8 / 1 =", 0},                 // x / a / b != x / (a / b); "4 / 2 ="
+        {"8 / 2 * 3 =", "8 / 6 =", 0},                 // x / a * b != x / (a * b); "4 * 3 ="
+        {"8 - 3 + 2 =", "8 - 5 =", 0},                 // x - a + b != x - (a + b); "5 + 2 ="
+        {"8 - 3 - 2 =", "8 - 1 =", 0},                 // x - a - b != x - (a - b); "5 - 2 ="
+        {"2 * 3 + 4 =", "2 * 7 =", 0},                 // * binds tighter than +; "6 + 4 ="
+        {"2 + 3 * 4 =", "5 * 4 =", 0},                 // likewise on the right; "2 + 1 ="
+        {"( 3 + 4 ) * 2 =", "( 7 ) * 2 =", 0},         // parentheses must go; "7 * 2 ="
+        {"1 + 8 / 2 / 2 =", "1 + 8 / 1 =", 2},         // "1 + 4 / 2 =" agrees up to token 2
+        {"3 * ( 8 - 3 - 2 ) =", "3 * ( 8 - 1 ) =", 3}, // "3 * ( 5 - 2 ) =": up to token 3
     };
     for (const auto& testCase : cases) {
         SCOPED_TRACE(testCase.input + " -> " + testCase.step);
@@ -63,7 +65,7 @@ TEST(ArithmeticVerifierTest, RejectsRewritesThatChangeTheMeaning) {
         EXPECT_FALSE(verdict.chainCorrect);
         EXPECT_TRUE(verdict.answerCorrect);
         EXPECT_EQ(verdict.firstWrongStep, 1);
-        EXPECT_GE(verdict.firstWrongToken, 0);
+        EXPECT_EQ(verdict.firstWrongToken, testCase.wrongToken);
         EXPECT_NE(verdict.reason.find("step 1"), std::string::npos) << verdict.reason;
     }
 }
@@ -157,23 +159,15 @@ CotBenchmarkLine parseLine(const std::string& line) {
 }
 
 std::vector<CotBenchmarkLine> readCotBenchmarkFile(const std::string& name) {
-    const char* fromEnvironment = std::getenv("RELAY_COTBENCH_DIR");
-    const std::string folder = fromEnvironment ? fromEnvironment : RELAY_COTBENCH_DIR;
-    std::ifstream file(folder + "/" + name);
     std::vector<CotBenchmarkLine> lines;
-    std::string line;
-    while (std::getline(file, line)) {
-        if (!splitTokens(line).empty())
-            lines.push_back(parseLine(line));
-    }
+    for (const auto& line : testing::cotbenchLines(name))
+        lines.push_back(parseLine(line));
     return lines;
 }
 
 TEST(ArithmeticCotBenchmarkTest, EveryChainOfTheSampleFileVerifies) {
     const auto lines = readCotBenchmarkFile("ari_ops5_p11.txt");
-    if (lines.empty())
-        GTEST_SKIP() << "CoT_benchmark samples not found; set RELAY_COTBENCH_DIR";
-    EXPECT_EQ(lines.size(), 100u);
+    ASSERT_EQ(lines.size(), 100u);
     const ArithmeticTask task(TaskOptions{11});
     int canonical = 0;
     for (const auto& line : lines) {
@@ -191,8 +185,7 @@ TEST(ArithmeticCotBenchmarkTest, EveryChainOfTheSampleFileVerifies) {
 
 TEST(ArithmeticCotBenchmarkTest, AChangedDigitIsFoundAtItsStep) {
     const auto lines = readCotBenchmarkFile("ari_ops5_p11.txt");
-    if (lines.empty())
-        GTEST_SKIP() << "CoT_benchmark samples not found; set RELAY_COTBENCH_DIR";
+    ASSERT_EQ(lines.size(), 100u);
     const ArithmeticTask task(TaskOptions{11});
     int checked = 0;
     for (const auto& line : lines) {

@@ -2,13 +2,12 @@
 // boundary, the worked example of docs/method.md §1.2, and CoT_benchmark's own chains.
 #include "tasks/edit_distance.h"
 
+#include "cotbench_samples.h"
 #include "garbage_input.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -70,6 +69,25 @@ StringPair stringsOf(const Tokens& input) {
     return pair;
 }
 
+// The input with its chain and answer from ReferenceDistance: row i is D(i, 1..|s2|) then ",".
+Problem referenceChain(const Tokens& input) {
+    const StringPair pair = stringsOf(input);
+    ReferenceDistance reference(pair.first, pair.second);
+    const int rows = static_cast<int>(pair.first.size());
+    const int columns = static_cast<int>(pair.second.size());
+    Problem problem;
+    problem.input = input;
+    for (int i = 1; i <= rows; ++i) {
+        Tokens row;
+        for (int j = 1; j <= columns; ++j)
+            row.push_back(std::to_string(reference.at(i, j)));
+        row.push_back(",");
+        problem.steps.push_back(row);
+    }
+    problem.answer = std::to_string(reference.at(rows, columns));
+    return problem;
+}
+
 struct ChainLine {
     Tokens input;
     std::vector<Tokens> steps;
@@ -93,18 +111,6 @@ ChainLine parseCotbenchLine(const std::string& line) {
     }
     parsed.answer = chainEnd + 1 < tokens.end() ? *(chainEnd + 1) : "";
     return parsed;
-}
-
-std::vector<std::string> readCotbenchLines(const std::string& fileName) {
-    const char* fromEnvironment = std::getenv("RELAY_COTBENCH_DIR");
-    const std::string folder = fromEnvironment ? fromEnvironment : RELAY_COTBENCH_DIR;
-    std::ifstream file(folder + "/" + fileName);
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(file, line);) {
-        if (!relay::splitTokens(line).empty())
-            lines.push_back(line);
-    }
-    return lines;
 }
 
 // A different token of the same kind: a number changes by one, "," becomes a number.
@@ -186,7 +192,8 @@ TEST(EditDistance, VerifierAcceptsTrueChainAndLocatesOneCorruptedToken) {
     std::mt19937_64 random(7);
     for (int complexity : kLengths) {
         for (int sample = 0; sample < 100; ++sample) {
-            const Problem problem = task.generate(complexity, random);
+            // The true chain written from the reference recursion, not from solve/generate.
+            const Problem problem = referenceChain(task.generate(complexity, random).input);
             const Verdict good = task.verify(problem.input, problem.steps, problem.answer);
             ASSERT_TRUE(good.correct() && good.canonical) << good.reason;
             ASSERT_EQ(good.firstWrongStep, 0);
@@ -295,11 +302,8 @@ TEST(EditDistance, LargestNumberBoundsEveryValueAndIsReached) {
 }
 
 TEST(EditDistance, EveryCotBenchmarkLineVerifies) {
-    const auto lines = readCotbenchLines("ed_len8.txt");
-    if (lines.empty()) {
-        GTEST_SKIP() << "CoT_benchmark samples not found; set RELAY_COTBENCH_DIR";
-    }
-    EXPECT_EQ(lines.size(), 100u);
+    const auto lines = relay::testing::cotbenchLines("ed_len8.txt");
+    ASSERT_EQ(lines.size(), 100u);
     const EditDistanceTask task;
     for (const auto& line : lines) {
         const ChainLine chain = parseCotbenchLine(line);
@@ -312,10 +316,8 @@ TEST(EditDistance, EveryCotBenchmarkLineVerifies) {
 }
 
 TEST(EditDistance, CotBenchmarkLineWithOneDigitChangedIsWrongAtThatStep) {
-    const auto lines = readCotbenchLines("ed_len8.txt");
-    if (lines.empty()) {
-        GTEST_SKIP() << "CoT_benchmark samples not found; set RELAY_COTBENCH_DIR";
-    }
+    const auto lines = relay::testing::cotbenchLines("ed_len8.txt");
+    ASSERT_EQ(lines.size(), 100u);
     const EditDistanceTask task;
     std::mt19937_64 random(11);
     for (const auto& line : lines) {

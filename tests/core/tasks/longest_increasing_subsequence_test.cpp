@@ -2,13 +2,12 @@
 // docs/method.md §1.3, and CoT_benchmark's own chains.
 #include "tasks/longest_increasing_subsequence.h"
 
+#include "cotbench_samples.h"
 #include "garbage_input.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -66,6 +65,19 @@ std::vector<Tokens> foldByHand(const Tokens& values) {
     return steps;
 }
 
+// The input with its chain and answer from patience sorting, folded by hand.
+Problem referenceChain(const Tokens& input) {
+    const PatienceResult reference = patienceSort(valuesOf(input));
+    Tokens lengths;
+    for (int length : reference.endingAt)
+        lengths.push_back(std::to_string(length));
+    Problem problem;
+    problem.input = input;
+    problem.steps = foldByHand(lengths);
+    problem.answer = std::to_string(reference.longest);
+    return problem;
+}
+
 struct ChainLine {
     Tokens input;
     Tokens lengths; // dp_1 .. dp_n, unfolded
@@ -82,18 +94,6 @@ ChainLine parseCotbenchLine(const std::string& line) {
     parsed.lengths.assign(inputEnd + 1, chainEnd);
     parsed.answer = chainEnd + 1 < tokens.end() ? *(chainEnd + 1) : "";
     return parsed;
-}
-
-std::vector<std::string> readCotbenchLines(const std::string& fileName) {
-    const char* fromEnvironment = std::getenv("RELAY_COTBENCH_DIR");
-    const std::string folder = fromEnvironment ? fromEnvironment : RELAY_COTBENCH_DIR;
-    std::ifstream file(folder + "/" + fileName);
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(file, line);) {
-        if (!relay::splitTokens(line).empty())
-            lines.push_back(line);
-    }
-    return lines;
 }
 
 std::string corrupted(const std::string& token) {
@@ -163,7 +163,8 @@ TEST(LongestIncreasingSubsequence, VerifierAcceptsTrueChainAndLocatesOneCorrupte
     std::mt19937_64 random(7);
     for (int n : kLengths) {
         for (int sample = 0; sample < 100; ++sample) {
-            const Problem problem = task.generate(n, random);
+            // The true chain from patience sorting, not from solve/generate.
+            const Problem problem = referenceChain(task.generate(n, random).input);
             const Verdict good = task.verify(problem.input, problem.steps, problem.answer);
             ASSERT_TRUE(good.correct() && good.canonical) << good.reason;
 
@@ -282,11 +283,8 @@ TEST(LongestIncreasingSubsequence, ValueRangeOptionAndLargestNumber) {
 }
 
 TEST(LongestIncreasingSubsequence, EveryCotBenchmarkLineVerifies) {
-    const auto lines = readCotbenchLines("lis_len25.txt");
-    if (lines.empty()) {
-        GTEST_SKIP() << "CoT_benchmark samples not found; set RELAY_COTBENCH_DIR";
-    }
-    EXPECT_EQ(lines.size(), 100u);
+    const auto lines = relay::testing::cotbenchLines("lis_len25.txt");
+    ASSERT_EQ(lines.size(), 100u);
     const LongestIncreasingSubsequenceTask task;
     for (const auto& line : lines) {
         const ChainLine chain = parseCotbenchLine(line);
@@ -298,10 +296,8 @@ TEST(LongestIncreasingSubsequence, EveryCotBenchmarkLineVerifies) {
 }
 
 TEST(LongestIncreasingSubsequence, CotBenchmarkLineWithOneDigitChangedIsWrongAtThatStep) {
-    const auto lines = readCotbenchLines("lis_len25.txt");
-    if (lines.empty()) {
-        GTEST_SKIP() << "CoT_benchmark samples not found; set RELAY_COTBENCH_DIR";
-    }
+    const auto lines = relay::testing::cotbenchLines("lis_len25.txt");
+    ASSERT_EQ(lines.size(), 100u);
     const LongestIncreasingSubsequenceTask task;
     std::mt19937_64 random(11);
     for (const auto& line : lines) {
