@@ -5,6 +5,7 @@
 # Installed layout (prefix /usr):
 #   bin/relay, bin/relay-workbench
 #   share/relay-workbench/presets/*.json           the presets relay looks up when installed
+#   share/relay-workbench/demo/                     the demo store and its final checkpoints
 #   share/applications, share/metainfo, share/icons/hicolor/scalable/apps
 #   share/man/man1/relay*.1.gz                      generated from relay's own --help
 #   share/bash-completion/completions/relay
@@ -39,6 +40,10 @@ file(MAKE_DIRECTORY "${relay_generated_dir}")
 
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/resources/presets/" DESTINATION ${RELAY_SHARE_DIR}/presets
         FILES_MATCHING PATTERN "*.json")
+# The demo store (packaging/make-demo.sh): the workbench's "Open the demo" copies it from here.
+if(EXISTS "${PROJECT_SOURCE_DIR}/resources/demo/runs.db")
+    install(DIRECTORY "${PROJECT_SOURCE_DIR}/resources/demo/" DESTINATION ${RELAY_SHARE_DIR}/demo)
+endif()
 
 # Debian wants man pages and the changelog compressed without a timestamp (gzip -n).
 function(relay_gzip_file input output)
