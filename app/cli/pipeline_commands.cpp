@@ -43,7 +43,7 @@ void runPipelineCommand(const PipelineArguments& arguments) {
     } catch (const std::invalid_argument&) {
         throw;
     } catch (const std::exception& error) {
-        std::cerr << "relay: pipeline failed: " << error.what() << "\n";
+        std::cerr << "relay: pipeline failed: " << errorText(error) << "\n";
         throw CLI::RuntimeError(1);
     }
     if (!arguments.json) {
@@ -175,7 +175,7 @@ void runFinetune(const FinetuneArguments& arguments) {
     } catch (const std::invalid_argument&) {
         throw;
     } catch (const std::exception& error) {
-        std::cerr << "relay: fine-tune failed: " << error.what() << "\n";
+        std::cerr << "relay: fine-tune failed: " << errorText(error) << "\n";
         throw CLI::RuntimeError(1);
     }
     if (outcome.status != "finished")

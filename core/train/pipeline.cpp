@@ -4,6 +4,7 @@
 #include "train/self_chain.h"
 #include "train/trainer.h"
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -215,6 +216,17 @@ std::string pipelineKey(const ExperimentConfig& config, const std::string& name)
     return name + "-" + std::string(hex).substr(0, 8);
 }
 
+std::string defaultPipelineFolder(const std::string& storePath, const std::string& key) {
+    std::string folder = key;
+    for (char& character : folder)
+        if (!std::isalnum(static_cast<unsigned char>(character)) &&
+            std::string(" ._-").find(character) == std::string::npos)
+            character = '_';
+    if (folder.empty() || folder.front() == '.')
+        folder.insert(folder.begin(), '_');
+    return (fs::path(storePath).parent_path() / "pipelines" / folder).string();
+}
+
 PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
                            TrainingEvents& outerEvents, const std::atomic<bool>& cancel) {
     auto started = std::chrono::steady_clock::now();
@@ -231,7 +243,7 @@ PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
     const std::string folder =
         !request.folder.empty()
             ? request.folder
-            : (fs::path(store.path()).parent_path() / "pipelines" / report.key).string();
+            : defaultPipelineFolder(store.path(), report.key);
     StageContext context{report.key, name, &events, &cancel};
     std::mutex reportMutex;
     bool stopped = false;
