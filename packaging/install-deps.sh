@@ -10,6 +10,7 @@ packages=(
     libgtest-dev libgmock-dev libbenchmark-dev
     qt6-base-dev libqcustomplot-dev libgl-dev
     xvfb xauth imagemagick clang-format
+    clang-14 libfuzzer-14-dev
 )
 
 missing=()

@@ -138,7 +138,8 @@ void addEvalCommands(CLI::App& app) {
         ->check(CLI::Range(1, static_cast<int>(configField("test_lengths.max").maximum)));
     eval->add_option("--step", arguments->checkpointStep, "Checkpoint step (default: the newest)");
     eval->add_option("--samples", arguments->samples, "Test problems per length")
-        ->check(CLI::Range(1, static_cast<int>(configField("data.test_samples_per_length").maximum)));
+        ->check(
+            CLI::Range(1, static_cast<int>(configField("data.test_samples_per_length").maximum)));
     eval->add_option("--device", arguments->device, "cpu, cuda, cuda:N or auto");
     eval->add_flag("--json", arguments->json, "Print JSON");
     eval->callback([arguments] { runEval(*arguments); });

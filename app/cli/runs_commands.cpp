@@ -102,8 +102,8 @@ void showRun(const RunsArguments& arguments) {
     auto run = store.run(arguments.run);
     auto evals = store.evals(run.id);
     auto json = runJson(run, summarizeRun(run, evals, secondsSinceEpoch()));
-    json["config"] = parseConfigJson(run.configJson,
-                                     "run " + std::to_string(run.id) + "'s stored config");
+    json["config"] =
+        parseConfigJson(run.configJson, "run " + std::to_string(run.id) + "'s stored config");
     json["checkpoints"] = nlohmann::json::array();
     for (const auto& checkpoint : store.checkpoints(run.id))
         json["checkpoints"].push_back({{"step", checkpoint.step}, {"path", checkpoint.path}});

@@ -43,14 +43,6 @@ bool isValidUtf8(const std::string& text) {
     }
 }
 
-// The library's message without its "[json.exception.parse_error.101] " prefix.
-std::string withoutLibraryPrefix(const std::string& message) {
-    if (message.rfind("[json.exception.", 0) == 0)
-        if (auto end = message.find("] "); end != std::string::npos)
-            return message.substr(end + 2);
-    return message;
-}
-
 // Nulls (which a merge would turn into deleted keys), strings that are not UTF-8 and
 // nesting past kMaximumConfigDepth, each named by its key. Recursion stops at that depth.
 void checkLeaves(const json& value, const std::string& key, int depth) {
@@ -69,7 +61,8 @@ void checkLeaves(const json& value, const std::string& key, int depth) {
         }
     if (value.is_array())
         for (std::size_t index = 0; index < value.size(); ++index)
-            checkLeaves(value[index], key + "." + std::to_string(index), depth + 1);
+            checkLeaves(value[index], (key.empty() ? "" : key + ".") + std::to_string(index),
+                        depth + 1);
 }
 
 bool isIndex(const std::string& text) {
@@ -148,7 +141,8 @@ json modelDefaults() {
 // Unknown keys anywhere outside model/tasks (those two check their own).
 void rejectUnknownKeys(const json& user, const json& defaults, const std::string& prefix) {
     if (!user.is_object())
-        fail(prefix.empty() ? "(top level)" : prefix, "expected a JSON object, got " + quoted(user));
+        fail(prefix.empty() ? "(top level)" : prefix,
+             "expected a JSON object, got " + quoted(user));
     for (const auto& [key, value] : user.items()) {
         std::string path = prefix.empty() ? key : prefix + "." + key;
         if (!defaults.contains(key))
@@ -390,6 +384,14 @@ json experimentConfigToJson(const ExperimentConfig& config) {
     return root;
 }
 
+std::string jsonErrorText(const std::exception& error) {
+    const std::string message = error.what();
+    if (message.rfind("[json.exception.", 0) == 0)
+        if (auto end = message.find("] "); end != std::string::npos)
+            return message.substr(end + 2);
+    return message;
+}
+
 json parseConfigJson(const std::string& text, const std::string& origin) {
     struct TooDeep {};
     // The parser itself keeps its own stack; this stops what would come after it.
@@ -404,8 +406,7 @@ json parseConfigJson(const std::string& text, const std::string& origin) {
         throw std::invalid_argument(origin + ": nested deeper than " +
                                     std::to_string(kMaximumConfigDepth) + " levels");
     } catch (const json::exception& error) { // parse_error, or out_of_range for 1e400
-        throw std::invalid_argument(origin + ": not valid JSON (" +
-                                    withoutLibraryPrefix(error.what()) + ")");
+        throw std::invalid_argument(origin + ": not valid JSON (" + jsonErrorText(error) + ")");
     }
 }
 

@@ -132,7 +132,8 @@ std::vector<MetricPoint> RunStore::metrics(std::int64_t run, const std::string& 
 }
 
 double RunStore::lastWallTime(std::int64_t run) {
-    auto query = m_database.prepare("SELECT coalesce(max(wall_time), 0) FROM metrics WHERE run = ?");
+    auto query =
+        m_database.prepare("SELECT coalesce(max(wall_time), 0) FROM metrics WHERE run = ?");
     query.bind(1, run);
     query.step();
     return query.real(0);

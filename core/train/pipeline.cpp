@@ -241,9 +241,7 @@ PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
     PipelineReport report;
     report.key = pipelineKey(config, name);
     const std::string folder =
-        !request.folder.empty()
-            ? request.folder
-            : defaultPipelineFolder(store.path(), report.key);
+        !request.folder.empty() ? request.folder : defaultPipelineFolder(store.path(), report.key);
     StageContext context{report.key, name, &events, &cancel};
     std::mutex reportMutex;
     bool stopped = false;
@@ -297,8 +295,7 @@ PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
     const auto resultFile = (fs::path(folder) / "stage2.json").string();
     if (!stopped) {
         if (fs::exists(resultFile)) {
-            std::ifstream in(resultFile);
-            report.stageTwo = stageTwoResultFromJson(nlohmann::json::parse(in));
+            report.stageTwo = readStageTwoResult(resultFile);
             emitStage(context, "generate", "skipped", report.runs["looped"],
                       {{"reason", "already generated"}});
         } else {

@@ -412,8 +412,8 @@ TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& eve
                           const std::atomic<bool>& cancel) {
     // The config is checked before the run is claimed, so a bad stored one changes nothing.
     RunRecord record = store.run(run);
-    ExperimentConfig config = experimentConfigFromJson(parseConfigJson(
-        record.configJson, "run " + std::to_string(run) + "'s stored config"));
+    ExperimentConfig config = experimentConfigFromJson(
+        parseConfigJson(record.configJson, "run " + std::to_string(run) + "'s stored config"));
     RunKind kind = runKindFromName(record.kind);
     record = store.claimRunForResume(run); // of two resumes started at once, one gets here
     auto checkpoints = store.checkpoints(run);

@@ -142,7 +142,8 @@ TEST(HostileConfig, TaskIndexMustBeANumber) {
 }
 
 TEST(HostileConfig, StoredConfigThatIsNotJsonNamesItsOrigin) {
-    const auto message = invalidArgumentOf([] { parseConfigJson("{\"seed\": ", "run 7's config"); });
+    const auto message =
+        invalidArgumentOf([] { parseConfigJson("{\"seed\": ", "run 7's config"); });
     EXPECT_TRUE(mentions(message, "run 7's config")) << message;
     EXPECT_FALSE(mentions(message, "json.exception")) << message;
 }

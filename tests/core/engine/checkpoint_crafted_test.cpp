@@ -10,6 +10,8 @@
 #include <caffe2/serialize/inline_container.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <limits>
 #include <sstream>
 
 namespace relay {
@@ -29,9 +31,10 @@ std::string withRecordCut(std::string_view archive, const std::string& victim,
         out.append(static_cast<const char*>(data), size);
         return size;
     });
+    writer.setMinVersion(reader.version());
     bool found = false;
     for (const auto& name : reader.getAllRecords()) {
-        if (name == "version" || name == ".data/version")
+        if (name == "version" || name == ".data/version" || name == ".data/serialization_id")
             continue; // the writer adds its own
         auto [data, size] = reader.getRecord(name);
         if (name == victim) {

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sys/wait.h>
@@ -132,8 +133,7 @@ TEST_F(RunStoreSafety, DeletingARunAnotherProcessTrainsIsRefused) {
         store.deleteRun(run);
         FAIL() << "deleted a running run";
     } catch (const StoreError& error) {
-        EXPECT_NE(std::string(error.what()).find("is running"), std::string::npos)
-            << error.what();
+        EXPECT_NE(std::string(error.what()).find("is running"), std::string::npos) << error.what();
     }
     EXPECT_EQ(store.run(run).status, "running");
     EXPECT_EQ(store.checkpoints(run).size(), 1u);
