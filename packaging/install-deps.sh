@@ -11,6 +11,7 @@ packages=(
     qt6-base-dev libqcustomplot-dev libgl-dev
     xvfb xauth imagemagick clang-format
     desktop-file-utils appstream lintian
+    clang-14 libfuzzer-14-dev
 )
 
 missing=()

@@ -126,18 +126,10 @@ void RunHistoryView::setRunNotes(std::int64_t run, const QString& notes) {
 void RunHistoryView::deleteRuns(const QList<qint64>& runs, bool deleteCheckpoints) {
     applyEdit([runs, deleteCheckpoints](RunStore& store) {
         for (std::int64_t run : runs) {
-            if (deleteCheckpoints) {
-                std::filesystem::path folder;
-                for (const CheckpointRecord& checkpoint : store.checkpoints(run)) {
-                    std::error_code ignored;
-                    std::filesystem::remove(checkpoint.path, ignored);
-                    folder = std::filesystem::path(checkpoint.path).parent_path();
-                }
-                std::error_code ignored;
-                if (!folder.empty() && std::filesystem::is_empty(folder, ignored))
-                    std::filesystem::remove(folder, ignored);
-            }
-            store.deleteRun(run);
+            // Rows first (refused for a running run), then the files they named.
+            const auto checkpoints = store.deleteRun(run);
+            if (deleteCheckpoints)
+                removeCheckpointFiles(checkpoints);
         }
     });
 }

@@ -3,6 +3,7 @@
 
 #include "config/experiment_config.h"
 
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ void addInspectCommands(CLI::App& app);
 ExperimentConfig resolveConfig(const std::string& file, const std::string& preset,
                                const std::vector<std::string>& overrides,
                                const std::string& fallbackPreset = "");
+
+// An exception's message for the user: without LibTorch's backtrace unless --verbose was given.
+std::string errorText(const std::exception& error);
+void setVerboseErrors(bool verbose);
 
 // The run store's path: `given`, or the default one; creates its folder.
 std::string storePath(const std::string& given);

@@ -2,6 +2,8 @@
 // prints the accuracy-by-length table; --hit-matrix LENGTH also stores and prints that matrix.
 #include "commands.h"
 
+#include "config/config_schema.h"
+
 #include "store/run_store.h"
 #include "tasks/length_list.h"
 #include "train/evaluation.h"
@@ -67,6 +69,11 @@ void runEval(const EvalArguments& arguments) {
             lengths.push_back(length);
     std::sort(lengths.begin(), lengths.end());
     lengths.erase(std::unique(lengths.begin(), lengths.end()), lengths.end());
+    const int longestAllowed = static_cast<int>(configField("test_lengths.max").maximum);
+    if (lengths.back() > longestAllowed)
+        throw std::invalid_argument("--lengths: " + std::to_string(lengths.back()) +
+                                    " is longer than " + std::to_string(longestAllowed) +
+                                    ", the longest test length a config allows");
     auto allSets = runTestSets(config, lengths.front(), lengths.back());
     std::vector<TestSet> sets;
     for (auto& set : allSets)
@@ -125,10 +132,14 @@ void addEvalCommands(CLI::App& app) {
     eval->add_option("--db", arguments->database, "Run store (default: the user's store)");
     eval->add_option("--lengths", arguments->lengths,
                      "Lengths to evaluate, e.g. 1-8 or 5,10-12 (default: the run's test lengths)");
+    // The bounds a config has for test lengths and test-set size.
     eval->add_option("--hit-matrix", arguments->hitMatrixLength,
-                     "Also compute the hit matrix of this length");
+                     "Also compute the hit matrix of this length")
+        ->check(CLI::Range(1, static_cast<int>(configField("test_lengths.max").maximum)));
     eval->add_option("--step", arguments->checkpointStep, "Checkpoint step (default: the newest)");
-    eval->add_option("--samples", arguments->samples, "Test problems per length");
+    eval->add_option("--samples", arguments->samples, "Test problems per length")
+        ->check(
+            CLI::Range(1, static_cast<int>(configField("data.test_samples_per_length").maximum)));
     eval->add_option("--device", arguments->device, "cpu, cuda, cuda:N or auto");
     eval->add_flag("--json", arguments->json, "Print JSON");
     eval->callback([arguments] { runEval(*arguments); });

@@ -1,4 +1,6 @@
-// `relay`: the headless engine. Thin: parses the command line and calls core.
+// `relay`: the headless engine. Thin: parses the command line and calls core. Every failure
+// ends as one "relay: error:" line and an exit status (2: bad input, the command line included;
+// 1: a failed run), never as a signal or a library's raw backtrace.
 #include "blas_kernels.h"
 #include "commands.h"
 #include "version.h"
@@ -15,6 +17,9 @@ int main(int argc, char** argv) {
         return "relay " + relay::engineVersion() + " (commit " + relay::engineCommit() +
                ", LibTorch " + relay::torchVersion() + ", SQLite " + relay::sqliteVersion() + ")";
     });
+    bool verbose = false;
+    app.add_flag("--verbose", verbose, "Errors keep the library's full text (backtraces)")
+        ->each([](const std::string&) { relay::cli::setVerboseErrors(true); });
     relay::cli::addDataCommands(app);
     relay::cli::addTrainCommands(app);
     relay::cli::addEvalCommands(app);
@@ -26,9 +31,14 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
-        return app.exit(error);
+        // CLI11 prints the message. A command's own status (RuntimeError) stands; a malformed
+        // command line is bad input like any other.
+        const int status = app.exit(error);
+        if (dynamic_cast<const CLI::RuntimeError*>(&error) != nullptr || status == 0)
+            return status;
+        return 2;
     } catch (const std::exception& error) {
-        std::cerr << "relay: error: " << error.what() << "\n";
+        std::cerr << "relay: error: " << relay::cli::errorText(error) << "\n";
         return 2;
     }
     return 0;

@@ -43,7 +43,7 @@ void runPipelineCommand(const PipelineArguments& arguments) {
     } catch (const std::invalid_argument&) {
         throw;
     } catch (const std::exception& error) {
-        std::cerr << "relay: pipeline failed: " << error.what() << "\n";
+        std::cerr << "relay: pipeline failed: " << errorText(error) << "\n";
         throw CLI::RuntimeError(1);
     }
     if (!arguments.json) {
@@ -144,8 +144,7 @@ void runFinetune(const FinetuneArguments& arguments) {
     StageTwoResult result;
     // stage2.* overrides ask for other chains than the folder may hold: generate afresh.
     if (fs::exists(resultFile) && stageTwoKeysOf(arguments.overrides).empty()) {
-        std::ifstream in(resultFile);
-        result = stageTwoResultFromJson(nlohmann::json::parse(in));
+        result = readStageTwoResult(resultFile);
     } else {
         result = generateInto(store, arguments.generator, folder, *events,
                               stageTwoKeysOf(arguments.overrides));
@@ -153,7 +152,8 @@ void runFinetune(const FinetuneArguments& arguments) {
     if (!arguments.json)
         printCorrectness(result);
 
-    nlohmann::json config = nlohmann::json::parse(baseline.configJson);
+    nlohmann::json config = parseConfigJson(
+        baseline.configJson, "run " + std::to_string(baseline.id) + "'s stored config");
     config["data"]["train_file"] =
         arguments.verifiedOnly ? result.verifiedChainsFile : result.allChainsFile;
     auto stageTwo = experimentConfigFromJson(config).stageTwo;
@@ -175,7 +175,7 @@ void runFinetune(const FinetuneArguments& arguments) {
     } catch (const std::invalid_argument&) {
         throw;
     } catch (const std::exception& error) {
-        std::cerr << "relay: fine-tune failed: " << error.what() << "\n";
+        std::cerr << "relay: fine-tune failed: " << errorText(error) << "\n";
         throw CLI::RuntimeError(1);
     }
     if (outcome.status != "finished")

@@ -35,11 +35,24 @@ std::string percent(const std::optional<double>& value) {
     return text;
 }
 
+// A stored time as local time; "?" for one no calendar can show (a damaged store).
 std::string timestamp(double seconds) {
+    constexpr double kYear9999 = 253402300799.0;
+    if (!(seconds >= 0 && seconds <= kYear9999))
+        return "?";
     std::time_t time = static_cast<std::time_t>(seconds);
+    std::tm local{};
+    if (localtime_r(&time, &local) == nullptr)
+        return "?";
     char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", std::localtime(&time));
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &local);
     return text;
+}
+
+// Indented JSON; text that is not UTF-8 (a name from a damaged store) is shown replaced, so
+// one bad run cannot break the listing of all the others.
+std::string readableDump(const nlohmann::json& json) {
+    return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 nlohmann::json runJson(const RunRecord& run, const RunSummary& summary) {
@@ -81,7 +94,7 @@ void listRuns(const RunsArguments& arguments) {
                     percent(summary.bestOutOfDistribution).c_str());
     }
     if (arguments.json)
-        std::cout << list.dump(2) << "\n";
+        std::cout << readableDump(list) << "\n";
 }
 
 void showRun(const RunsArguments& arguments) {
@@ -89,7 +102,8 @@ void showRun(const RunsArguments& arguments) {
     auto run = store.run(arguments.run);
     auto evals = store.evals(run.id);
     auto json = runJson(run, summarizeRun(run, evals, secondsSinceEpoch()));
-    json["config"] = nlohmann::json::parse(run.configJson);
+    json["config"] =
+        parseConfigJson(run.configJson, "run " + std::to_string(run.id) + "'s stored config");
     json["checkpoints"] = nlohmann::json::array();
     for (const auto& checkpoint : store.checkpoints(run.id))
         json["checkpoints"].push_back({{"step", checkpoint.step}, {"path", checkpoint.path}});
@@ -106,7 +120,7 @@ void showRun(const RunsArguments& arguments) {
                                              {"chain_accuracy", eval.chainAccuracy},
                                              {"token_accuracy", eval.tokenAccuracy}});
     }
-    std::cout << json.dump(2) << "\n";
+    std::cout << readableDump(json) << "\n";
 }
 
 void exportRun(const RunsArguments& arguments) {
@@ -136,12 +150,8 @@ void deleteRun(const RunsArguments& arguments) {
     if (!arguments.yes)
         throw std::invalid_argument("deleting run " + std::to_string(run.id) + " ('" + run.name +
                                     "') cannot be undone; repeat with --yes");
-    auto checkpoints = store.checkpoints(run.id);
-    store.deleteRun(run.id);
-    std::size_t removed = 0;
-    if (arguments.checkpoints)
-        for (const auto& checkpoint : checkpoints)
-            removed += std::filesystem::remove(checkpoint.path) ? 1 : 0;
+    const auto checkpoints = store.deleteRun(run.id); // refuses a running run
+    const std::size_t removed = arguments.checkpoints ? removeCheckpointFiles(checkpoints) : 0;
     std::cout << "deleted run " << run.id << (arguments.checkpoints ? " and " : "")
               << (arguments.checkpoints ? std::to_string(removed) + " checkpoint files" : "")
               << "\n";

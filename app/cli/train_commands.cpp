@@ -59,7 +59,7 @@ void runTrain(const TrainArguments& arguments) {
     } catch (const std::invalid_argument&) {
         throw; // usage or config: exit status 2
     } catch (const std::exception& error) {
-        std::cerr << "relay: run failed: " << error.what() << "\n";
+        std::cerr << "relay: run failed: " << errorText(error) << "\n";
         throw CLI::RuntimeError(1);
     }
     if (outcome.status == "cancelled" && !arguments.json)

@@ -32,12 +32,14 @@ Job* JobRunner::start(const QStringList& arguments, const QString& label) {
 Job* JobRunner::startTraining(const QString& kind, const QString& configJson) {
     // The engine reads the config from a file; it lives until the job ends.
     QTemporaryFile file(QDir::temp().filePath(QStringLiteral("relay-workbench-XXXXXX.json")));
-    file.setAutoRemove(false);
-    if (!file.open()) {
-        Job* job = start({QStringLiteral("train")}, tr("train %1").arg(kind));
-        return job;
+    const QByteArray bytes = configJson.toUtf8();
+    // Never fall back to training some other config: a config that cannot be written is an error.
+    if (!file.open() || file.write(bytes) != bytes.size() || !file.flush()) {
+        Q_EMIT startFailed(tr("Cannot write the config for the engine to %1: %2")
+                               .arg(file.fileName(), file.errorString()));
+        return nullptr;
     }
-    file.write(configJson.toUtf8());
+    file.setAutoRemove(false);
     file.close();
     Job* job = start({QStringLiteral("train"), QStringLiteral("--config"), file.fileName(),
                       QStringLiteral("--kind"), kind},

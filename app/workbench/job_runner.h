@@ -22,6 +22,7 @@ public:
 
     // `relay <arguments> --db STORE --json`
     Job* start(const QStringList& arguments, const QString& label);
+    // nullptr, after startFailed, when the config cannot be handed to the engine.
     Job* startTraining(const QString& kind, const QString& configJson);
     Job* startPreset(const QString& preset, const QString& kind, const QStringList& overrides);
     Job* startResume(qint64 run);
@@ -39,6 +40,8 @@ Q_SIGNALS:
     void jobLog(relay::Job* job, const QString& line);
     void jobStateChanged(relay::Job* job);
     void jobEnded(relay::Job* job);
+    // A job could not be started at all (nothing ran); the message says why.
+    void startFailed(const QString& message);
 
 private:
     QString m_engine;

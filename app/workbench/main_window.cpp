@@ -168,6 +168,9 @@ void MainWindow::buildViews() {
     });
     connect(m_history, &RunHistoryView::compareRequested, this, &MainWindow::compareRuns);
     connect(m_history, &RunHistoryView::runsChanged, this, &MainWindow::refreshRuns);
+    connect(m_jobs, &JobRunner::startFailed, this, [this](const QString& message) {
+        QMessageBox::warning(this, tr("Training not started"), message);
+    });
     connect(m_history, &RunHistoryView::editFailed, this, [this](const QString& message) {
         QMessageBox::warning(this, tr("Run not changed"),
                              tr("The store refused the change: %1").arg(message));

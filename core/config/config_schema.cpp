@@ -1,6 +1,7 @@
 #include "config/config_schema.h"
 
 #include <map>
+#include <stdexcept>
 
 namespace relay {
 
@@ -109,6 +110,13 @@ const std::vector<ConfigField>& configFields() {
         {"seed", 1, "seed of data, initialisation and batching", 0, 9.2e18},
     };
     return fields;
+}
+
+const ConfigField& configField(const std::string& key) {
+    for (const auto& field : configFields())
+        if (field.key == key)
+            return field;
+    throw std::out_of_range("no config field " + key);
 }
 
 const std::vector<ConfigField>& taskFields() {

@@ -26,6 +26,8 @@ struct ConfigField {
 };
 
 const std::vector<ConfigField>& configFields();
+// One of configFields() by key; throws std::out_of_range for a key it lacks (a programming error).
+const ConfigField& configField(const std::string& key);
 
 // Task entries: {"task": "ari", "weight": 1, "modulus": 11, "lis_value_range": 250}.
 const std::vector<ConfigField>& taskFields();

@@ -20,6 +20,56 @@ using nlohmann::json;
     throw std::invalid_argument("config key '" + key + "': " + message);
 }
 
+// How deep a config may nest: the real one is three levels deep; far deeper input is hostile
+// and would overflow the stack of every recursive JSON routine (copy, dump, compare).
+constexpr int kMaximumConfigDepth = 16;
+// How much of an offending value an error message quotes.
+constexpr std::size_t kQuotedValueLength = 60;
+
+// A value for an error message: never throws on invalid UTF-8, never floods the terminal.
+std::string quoted(const json& value) {
+    std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (text.size() > kQuotedValueLength)
+        text = text.substr(0, kQuotedValueLength) + "...";
+    return text;
+}
+
+bool isValidUtf8(const std::string& text) {
+    try {
+        (void)json(text).dump();
+        return true;
+    } catch (const json::type_error&) {
+        return false;
+    }
+}
+
+// Nulls (which a merge would turn into deleted keys), strings that are not UTF-8 and
+// nesting past kMaximumConfigDepth, each named by its key. Recursion stops at that depth.
+void checkLeaves(const json& value, const std::string& key, int depth) {
+    const std::string name = key.empty() ? "(top level)" : key;
+    if (depth > kMaximumConfigDepth)
+        fail(name, "nested deeper than " + std::to_string(kMaximumConfigDepth) + " levels");
+    if (value.is_null())
+        fail(name, "is null; give a value or leave the key out");
+    if (value.is_string() && !isValidUtf8(value.get_ref<const std::string&>()))
+        fail(name, "is not valid UTF-8 text");
+    if (value.is_object())
+        for (const auto& [child, item] : value.items()) {
+            if (!isValidUtf8(child))
+                fail(name, "has a key that is not valid UTF-8 text");
+            checkLeaves(item, key.empty() ? child : key + "." + child, depth + 1);
+        }
+    if (value.is_array())
+        for (std::size_t index = 0; index < value.size(); ++index)
+            checkLeaves(value[index], (key.empty() ? "" : key + ".") + std::to_string(index),
+                        depth + 1);
+}
+
+bool isIndex(const std::string& text) {
+    return !text.empty() && text.size() < 10 &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 std::vector<std::string> splitPath(const std::string& key) {
     std::vector<std::string> parts;
     std::stringstream stream(key);
@@ -43,19 +93,19 @@ json* find(json& root, const std::string& key) {
 void checkField(const ConfigField& field, const json& value, const std::string& key) {
     const json& model = field.defaultValue;
     if (model.is_boolean() && !value.is_boolean())
-        fail(key, "expected true or false, got " + value.dump());
+        fail(key, "expected true or false, got " + quoted(value));
     if (model.is_string() && !value.is_string())
-        fail(key, "expected a string, got " + value.dump());
+        fail(key, "expected a string, got " + quoted(value));
     if (model.is_number_integer() &&
         !(value.is_number_integer() ||
           (value.is_number_float() && std::floor(value.get<double>()) == value.get<double>())))
-        fail(key, "expected an integer, got " + value.dump());
+        fail(key, "expected an integer, got " + quoted(value));
     if (model.is_number_float() && !value.is_number())
-        fail(key, "expected a number, got " + value.dump());
+        fail(key, "expected a number, got " + quoted(value));
     if (value.is_number()) {
         double number = value.get<double>();
         if (number < field.minimum || number > field.maximum)
-            fail(key, value.dump() + " is outside [" + json(field.minimum).dump() + ", " +
+            fail(key, quoted(value) + " is outside [" + json(field.minimum).dump() + ", " +
                           json(field.maximum).dump() + "]");
     }
     if (value.is_string() && !field.choices.empty() &&
@@ -91,7 +141,8 @@ json modelDefaults() {
 // Unknown keys anywhere outside model/tasks (those two check their own).
 void rejectUnknownKeys(const json& user, const json& defaults, const std::string& prefix) {
     if (!user.is_object())
-        fail(prefix.empty() ? "(top level)" : prefix, "expected a JSON object, got " + user.dump());
+        fail(prefix.empty() ? "(top level)" : prefix,
+             "expected a JSON object, got " + quoted(user));
     for (const auto& [key, value] : user.items()) {
         std::string path = prefix.empty() ? key : prefix + "." + key;
         if (!defaults.contains(key))
@@ -105,7 +156,7 @@ void rejectUnknownKeys(const json& user, const json& defaults, const std::string
 
 std::vector<TaskEntry> readTasks(const json& tasks) {
     if (!tasks.is_array() || tasks.empty())
-        fail("tasks", "expected a non-empty list of task objects, got " + tasks.dump());
+        fail("tasks", "expected a non-empty list of task objects, got " + quoted(tasks));
     std::vector<TaskEntry> entries;
     for (std::size_t index = 0; index < tasks.size(); ++index) {
         std::string prefix = "tasks." + std::to_string(index);
@@ -115,7 +166,7 @@ std::vector<TaskEntry> readTasks(const json& tasks) {
             task["task"] = given;
         } else {
             if (!given.is_object())
-                fail(prefix, "expected a task object or name, got " + given.dump());
+                fail(prefix, "expected a task object or name, got " + quoted(given));
             for (const auto& [key, value] : given.items()) {
                 if (!task.contains(key))
                     fail(prefix + "." + key, "unknown key");
@@ -178,6 +229,7 @@ std::vector<std::pair<std::string, std::string>> describeConfig() {
 
 ExperimentConfig experimentConfigFromJson(const json& given) {
     const json& defaults = defaultConfigJson();
+    checkLeaves(given, "", 0);
     // Keys an earlier version wrote into stored run configs and this one no longer has: dropped,
     // so old runs stay loadable.
     json user = given;
@@ -332,16 +384,39 @@ json experimentConfigToJson(const ExperimentConfig& config) {
     return root;
 }
 
+std::string jsonErrorText(const std::exception& error) {
+    const std::string message = error.what();
+    if (message.rfind("[json.exception.", 0) == 0)
+        if (auto end = message.find("] "); end != std::string::npos)
+            return message.substr(end + 2);
+    return message;
+}
+
+json parseConfigJson(const std::string& text, const std::string& origin) {
+    struct TooDeep {};
+    // The parser itself keeps its own stack; this stops what would come after it.
+    const json::parser_callback_t bounded = [](int depth, json::parse_event_t, json&) {
+        if (depth > kMaximumConfigDepth)
+            throw TooDeep{};
+        return true;
+    };
+    try {
+        return json::parse(text, bounded);
+    } catch (const TooDeep&) {
+        throw std::invalid_argument(origin + ": nested deeper than " +
+                                    std::to_string(kMaximumConfigDepth) + " levels");
+    } catch (const json::exception& error) { // parse_error, or out_of_range for 1e400
+        throw std::invalid_argument(origin + ": not valid JSON (" + jsonErrorText(error) + ")");
+    }
+}
+
 json loadConfigJson(const std::string& path) {
-    std::ifstream in(path);
+    std::ifstream in(path, std::ios::binary);
     if (!in)
         throw std::invalid_argument("config file " + path + ": cannot be read");
-    try {
-        return json::parse(in);
-    } catch (const json::parse_error& error) {
-        throw std::invalid_argument("config file " + path + ": not valid JSON (" + error.what() +
-                                    ")");
-    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parseConfigJson(text.str(), "config file " + path);
 }
 
 void applyOverride(json& config, const std::string& assignment) {
@@ -352,8 +427,8 @@ void applyOverride(json& config, const std::string& assignment) {
     std::string text = assignment.substr(equals + 1);
     json value;
     try {
-        value = json::parse(text);
-    } catch (const json::parse_error&) {
+        value = parseConfigJson(text, "--set " + key);
+    } catch (const std::invalid_argument&) {
         value = text; // a bare word is a string: --set device=cpu
     }
     if (key == "tasks" && value.is_string()) { // --set tasks=ari,ed
@@ -375,17 +450,23 @@ void applyOverride(json& config, const std::string& assignment) {
             fail(key, "unknown key");
     }
     json* node = &config;
+    std::string reached;
     for (const auto& part : parts) {
         if (node->is_array()) {
-            std::size_t index = std::strtoul(part.c_str(), nullptr, 10);
+            if (!isIndex(part))
+                fail(key, "'" + part + "' is not a list index");
+            std::size_t index = std::stoul(part);
             if (index >= node->size())
                 fail(key, "no task entry " + part);
             node = &(*node)[index];
+        } else if (!node->is_object() && !node->is_null()) {
+            fail(key, "cannot set a key inside '" + reached + "', which is " + quoted(*node));
         } else {
             if (part == "tasks" && !node->contains("tasks"))
                 (*node)["tasks"] = defaultConfigJson()["tasks"];
             node = &(*node)[part];
         }
+        reached += (reached.empty() ? "" : ".") + part;
     }
     *node = value;
 }

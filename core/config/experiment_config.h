@@ -107,6 +107,11 @@ std::vector<std::pair<std::string, std::string>> describeConfig();
 ExperimentConfig experimentConfigFromJson(const nlohmann::json& given);
 nlohmann::json experimentConfigToJson(const ExperimentConfig& config);
 
+// Parses config JSON from `origin` (a file, "--set key", a stored run): syntax errors, numbers
+// out of range and absurd nesting are std::invalid_argument naming the origin.
+nlohmann::json parseConfigJson(const std::string& text, const std::string& origin);
+// A JSON library exception's message without its "[json.exception.type_error.302] " prefix.
+std::string jsonErrorText(const std::exception& error);
 // Reads a config file (errors name the file), applies `key.path=value` overrides in order.
 nlohmann::json loadConfigJson(const std::string& path);
 void applyOverride(nlohmann::json& config, const std::string& assignment);

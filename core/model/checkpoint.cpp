@@ -134,6 +134,26 @@ std::string_view requiredSection(const DecodedCheckpoint& checkpoint, const char
     return *section;
 }
 
+// A tensor read from a file may claim a shape its stored bytes cannot hold (a record cut short
+// under a recomputed checksum): copying from it would read past the end of the storage.
+void checkStorage(const torch::Tensor& tensor, const std::string& what) {
+    if (tensor.numel() == 0)
+        return;
+    if (!tensor.has_storage())
+        throw CheckpointError(what + " has no data");
+    std::int64_t lastElement = tensor.storage_offset();
+    for (std::int64_t dimension = 0; dimension < tensor.dim(); ++dimension) {
+        if (tensor.stride(dimension) < 0)
+            throw CheckpointError(what + " has a negative stride");
+        lastElement += (tensor.size(dimension) - 1) * tensor.stride(dimension);
+    }
+    const auto needed = static_cast<std::uint64_t>(lastElement + 1) * tensor.element_size();
+    const auto held = static_cast<std::uint64_t>(tensor.storage().nbytes());
+    if (needed > held)
+        throw CheckpointError(what + " needs " + std::to_string(needed) +
+                              " bytes of data but the file holds " + std::to_string(held));
+}
+
 // Tensors read back must be exactly what the metadata promised (a guard against writer bugs).
 void checkLoadedTensors(const std::vector<torch::Tensor>& loaded,
                         const std::vector<CheckpointTensorInfo>& stored, const std::string& path) {
@@ -141,12 +161,33 @@ void checkLoadedTensors(const std::vector<torch::Tensor>& loaded,
         throw CheckpointError("checkpoint '" + path + "' is inconsistent: its metadata lists " +
                               std::to_string(stored.size()) + " tensors but it holds " +
                               std::to_string(loaded.size()));
-    for (std::size_t index = 0; index < loaded.size(); ++index)
-        if (loaded[index].sizes().vec() != stored[index].shape)
-            throw CheckpointError("checkpoint '" + path + "' is inconsistent: tensor '" +
-                                  stored[index].name + "' has shape " +
-                                  shapeText(loaded[index].sizes().vec()) + ", metadata says " +
-                                  shapeText(stored[index].shape));
+    for (std::size_t index = 0; index < loaded.size(); ++index) {
+        const auto& tensor = loaded[index];
+        const std::string what =
+            "checkpoint '" + path + "' is inconsistent: tensor '" + stored[index].name + "'";
+        if (tensor.sizes().vec() != stored[index].shape)
+            throw CheckpointError(what + " has shape " + shapeText(tensor.sizes().vec()) +
+                                  ", metadata says " + shapeText(stored[index].shape));
+        if (std::string(c10::toString(tensor.scalar_type())) != stored[index].dataType)
+            throw CheckpointError(what + " holds " + c10::toString(tensor.scalar_type()) +
+                                  ", metadata says " + stored[index].dataType);
+        checkStorage(tensor, what);
+    }
+}
+
+// Every optimizer moment must be backed by the bytes the file gave it. (The state is walked
+// without its keys, whose type differs between LibTorch versions.)
+void checkOptimizerState(const torch::optim::Optimizer& optimizer, const std::string& path) {
+    const std::string what = "checkpoint '" + path + "' has a corrupted optimizer state";
+    for (const auto& entry : optimizer.state()) {
+        const auto* adam = dynamic_cast<const torch::optim::AdamWParamState*>(entry.second.get());
+        if (adam == nullptr)
+            continue;
+        checkStorage(adam->exp_avg(), what);
+        checkStorage(adam->exp_avg_sq(), what);
+        if (adam->max_exp_avg_sq().defined())
+            checkStorage(adam->max_exp_avg_sq(), what);
+    }
 }
 
 } // namespace
@@ -230,6 +271,7 @@ CheckpointMetadata loadCheckpoint(const std::string& path, torch::nn::Module& mo
         if (optimizer != nullptr) {
             optimizer->load(optimizerArchive);
             restoreGroupOptions(optimizerArchive, *optimizer);
+            checkOptimizerState(*optimizer, path);
         }
         if (options.restoreRandomState)
             restoreGeneratorStates(generators);

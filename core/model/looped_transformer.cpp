@@ -84,8 +84,8 @@ torch::Tensor LoopedTransformerImpl::answer(const torch::Tensor& hidden,
     const auto batch = hidden.size(0);
     auto rows = torch::arange(batch, torch::TensorOptions().device(hidden.device()));
     auto last = hidden.index({rows, exampleWidths.to(hidden.device(), torch::kLong) - 1});
-    auto normalized = m_finalNorm(last);
-    return m_answerHead ? m_answerHead(normalized) : m_readOut(normalized);
+    // Without its own head the answer is the CoT read-out of e_T (tied or not).
+    return m_answerHead ? m_answerHead(m_finalNorm(last)) : readOut(last);
 }
 
 LoopedOutput LoopedTransformerImpl::forward(const torch::Tensor& inputIds,

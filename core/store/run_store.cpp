@@ -7,6 +7,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace relay {
@@ -24,6 +26,17 @@ bool processAlive(std::int64_t processId) {
         return false;
     // EPERM means it exists but belongs to someone else: still alive.
     return kill(static_cast<pid_t>(processId), 0) == 0 || errno == EPERM;
+}
+
+// Why a run cannot be taken over now ("" when it can): it is running in a live process other
+// than this one (or on another host, where liveness cannot be checked).
+std::string busyReason(const RunRecord& run) {
+    if (run.status != "running" || run.processId == getpid())
+        return {};
+    if (run.host == hostName() && !processAlive(run.processId))
+        return {};
+    return "run " + std::to_string(run.id) + " is running (process " +
+           std::to_string(run.processId) + (run.host.empty() ? "" : " on " + run.host) + ")";
 }
 
 RunRecord readRun(const Statement& row) {
@@ -200,10 +213,53 @@ void RunStore::setNotes(std::int64_t id, const std::string& notes) {
     });
 }
 
-void RunStore::deleteRun(std::int64_t id) {
-    requireRun(id);
-    m_database.transaction(
-        [&] { m_database.prepare("DELETE FROM runs WHERE id = ?").bind(1, id).run(); });
+std::vector<CheckpointRecord> RunStore::deleteRun(std::int64_t id) {
+    std::vector<CheckpointRecord> checkpoints;
+    m_database.transaction([&] {
+        const RunRecord record = run(id);
+        if (auto reason = busyReason(record); !reason.empty())
+            throw StoreError("run store " + path() + ": " + reason +
+                             "; stop it before deleting it");
+        checkpoints = this->checkpoints(id);
+        m_database.prepare("DELETE FROM runs WHERE id = ?").bind(1, id).run();
+    });
+    return checkpoints;
+}
+
+RunRecord RunStore::claimRunForResume(std::int64_t id) {
+    RunRecord record;
+    m_database.transaction([&] {
+        record = run(id);
+        if (record.status == "finished")
+            throw std::invalid_argument("run " + std::to_string(id) +
+                                        " has already finished; nothing to resume");
+        if (auto reason = busyReason(record); !reason.empty())
+            throw std::invalid_argument(reason + "; it cannot be resumed twice");
+        m_database
+            .prepare("UPDATE runs SET status = 'running', finished_at = NULL, process_id = ?, "
+                     "host = ? WHERE id = ?")
+            .bind(1, static_cast<std::int64_t>(getpid()))
+            .bind(2, hostName())
+            .bind(3, id)
+            .run();
+    });
+    return run(id);
+}
+
+std::size_t removeCheckpointFiles(const std::vector<CheckpointRecord>& checkpoints) {
+    std::size_t removed = 0;
+    std::set<std::filesystem::path> folders;
+    for (const auto& checkpoint : checkpoints) {
+        std::error_code ignored;
+        removed += std::filesystem::remove(checkpoint.path, ignored) ? 1 : 0;
+        folders.insert(std::filesystem::path(checkpoint.path).parent_path());
+    }
+    for (const auto& folder : folders) {
+        std::error_code ignored;
+        if (!folder.empty() && std::filesystem::is_empty(folder, ignored))
+            std::filesystem::remove(folder, ignored);
+    }
+    return removed;
 }
 
 int RunStore::markInterruptedRuns() {

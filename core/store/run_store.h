@@ -32,7 +32,14 @@ public:
     void rename(std::int64_t run, const std::string& name);
     void setTags(std::int64_t run, const std::string& tags);
     void setNotes(std::int64_t run, const std::string& notes);
-    void deleteRun(std::int64_t run); // rows only; checkpoint files are the caller's choice
+    // Deletes the run's rows in one transaction and returns its checkpoints, whose files are the
+    // caller's to remove (after the rows, so no row ever names a missing file). Refuses, with a
+    // StoreError, a run that another live process is training.
+    std::vector<CheckpointRecord> deleteRun(std::int64_t run);
+    // Takes an interrupted or failed run over for this process, to resume it: checks its status
+    // and marks it running in one transaction, so of two resumes started at once exactly one
+    // proceeds. Throws std::invalid_argument for a finished run or one another process runs.
+    RunRecord claimRunForResume(std::int64_t run);
     // Runs marked running whose process is gone (on this host) become interrupted; returns how
     // many. Called on open.
     int markInterruptedRuns();
@@ -52,6 +59,8 @@ public:
 
     std::vector<MetricPoint> metrics(std::int64_t run, const std::string& name = {});
     std::vector<std::string> metricNames(std::int64_t run);
+    // The latest wall time the run's metrics recorded (0 when none): where a resume continues.
+    double lastWallTime(std::int64_t run);
     std::vector<EvalRecord> evals(std::int64_t run);
     std::vector<StepAccuracyRecord> stepAccuracy(std::int64_t run);
     // The newest hit matrix of a length (empty cells when none).
@@ -70,5 +79,9 @@ private:
 };
 
 double secondsSinceEpoch();
+
+// Removes checkpoint files (those deleteRun returned) and their folder when it is left empty;
+// returns how many files were removed.
+std::size_t removeCheckpointFiles(const std::vector<CheckpointRecord>& checkpoints);
 
 } // namespace relay

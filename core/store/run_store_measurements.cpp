@@ -133,6 +133,14 @@ std::vector<MetricPoint> RunStore::metrics(std::int64_t run, const std::string& 
     return result;
 }
 
+double RunStore::lastWallTime(std::int64_t run) {
+    auto query =
+        m_database.prepare("SELECT coalesce(max(wall_time), 0) FROM metrics WHERE run = ?");
+    query.bind(1, run);
+    query.step();
+    return query.real(0);
+}
+
 std::vector<std::string> RunStore::metricNames(std::int64_t run) {
     auto query =
         m_database.prepare("SELECT DISTINCT name FROM metrics WHERE run = ? ORDER BY name");

@@ -105,6 +105,14 @@ ALTER TABLE chains ADD COLUMN answer_correct INTEGER NOT NULL DEFAULT 0;
         R"sql(
 ALTER TABLE chains ADD COLUMN token_accuracy REAL NOT NULL DEFAULT -1;
 )sql",
+        // Version 4: one value per metric and step. Two processes training one run (a resume
+        // started twice) once wrote duplicates; the first of each is kept.
+        R"sql(
+DELETE FROM metrics WHERE rowid NOT IN
+    (SELECT min(rowid) FROM metrics GROUP BY run, name, step);
+DROP INDEX metrics_by_run;
+CREATE UNIQUE INDEX metrics_by_run ON metrics(run, name, step);
+)sql",
     };
     return migrations;
 }

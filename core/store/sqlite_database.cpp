@@ -2,16 +2,17 @@
 
 #include <sqlite3.h>
 
-#include <chrono>
-#include <thread>
+#include <string>
 
 namespace relay {
 namespace {
 
-// Long enough to ride out an engine's batched insert; short enough that a wedged peer
-// surfaces as an error the user can read.
-constexpr int kBusyTimeoutMilliseconds = 15000;
-constexpr int kBusyRetries = 40;
+// SQLite's busy handler waits this long for another connection's write lock: far longer than
+// an engine's batched insert takes, short enough that a wedged or paused peer surfaces as an
+// error the user can read. A transaction tries kTransactionAttempts times, so a command waits at
+// most kBusyTimeoutMilliseconds * kTransactionAttempts for a lock.
+constexpr int kBusyTimeoutMilliseconds = 5000;
+constexpr int kTransactionAttempts = 3;
 
 bool isBusy(int code) {
     int primary = code & 0xff;
@@ -19,22 +20,23 @@ bool isBusy(int code) {
 }
 
 [[noreturn]] void fail(sqlite3* database, const std::string& path, const std::string& what) {
+    const int code = database ? sqlite3_extended_errcode(database) : SQLITE_NOMEM;
+    if (isBusy(code))
+        throw StoreError("run store " + path +
+                             " is locked: another process has held its write lock for seconds "
+                             "(a paused or stuck relay?); try again when that process ends",
+                         code);
     throw StoreError("run store " + path + ": " + what + ": " +
-                     (database ? sqlite3_errmsg(database) : "out of memory"));
+                         (database ? sqlite3_errmsg(database) : "out of memory"),
+                     code);
 }
 
 } // namespace
 
 Statement::Statement(sqlite3* database, const std::string& sql, const std::string& path)
     : m_database(database), m_path(path) {
-    for (int attempt = 0;; ++attempt) {
-        int code = sqlite3_prepare_v2(database, sql.c_str(), -1, &m_statement, nullptr);
-        if (code == SQLITE_OK)
-            return;
-        if (!isBusy(code) || attempt >= kBusyRetries)
-            fail(database, path, "cannot prepare '" + sql.substr(0, 60) + "'");
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    if (sqlite3_prepare_v2(database, sql.c_str(), -1, &m_statement, nullptr) != SQLITE_OK)
+        fail(database, path, "cannot prepare '" + sql.substr(0, 60) + "'");
 }
 
 Statement::~Statement() {
@@ -67,17 +69,13 @@ Statement& Statement::bindNull(int index) {
 }
 
 bool Statement::step() {
-    for (int attempt = 0;; ++attempt) {
-        int code = sqlite3_step(m_statement);
-        if (code == SQLITE_ROW)
-            return true;
-        if (code == SQLITE_DONE)
-            return false;
-        if (!isBusy(code) || attempt >= kBusyRetries)
-            fail(m_database, m_path, "query failed");
-        sqlite3_reset(m_statement);
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    // The busy handler has already waited out other connections' locks.
+    int code = sqlite3_step(m_statement);
+    if (code == SQLITE_ROW)
+        return true;
+    if (code == SQLITE_DONE)
+        return false;
+    fail(m_database, m_path, "query failed");
 }
 
 void Statement::run() {
@@ -136,18 +134,11 @@ SqliteDatabase::~SqliteDatabase() {
 }
 
 void SqliteDatabase::execute(const std::string& sql) {
-    for (int attempt = 0;; ++attempt) {
-        char* error = nullptr;
-        int code = sqlite3_exec(m_database, sql.c_str(), nullptr, nullptr, &error);
-        std::string message = error ? error : "";
-        sqlite3_free(error);
-        if (code == SQLITE_OK)
-            return;
-        if (!isBusy(code) || attempt >= kBusyRetries)
-            throw StoreError("run store " + m_path + ": '" + sql.substr(0, 60) +
-                             "' failed: " + message);
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    char* error = nullptr;
+    int code = sqlite3_exec(m_database, sql.c_str(), nullptr, nullptr, &error);
+    sqlite3_free(error);
+    if (code != SQLITE_OK)
+        fail(m_database, m_path, "'" + sql.substr(0, 60) + "' failed");
 }
 
 std::int64_t SqliteDatabase::lastInsertId() const {
@@ -155,16 +146,22 @@ std::int64_t SqliteDatabase::lastInsertId() const {
 }
 
 void SqliteDatabase::transaction(const std::function<void()>& body) {
-    for (int attempt = 0;; ++attempt) {
-        execute("BEGIN IMMEDIATE");
+    for (int attempt = 1;; ++attempt) {
+        try {
+            execute("BEGIN IMMEDIATE");
+        } catch (const StoreError& error) {
+            if (!isBusy(error.sqliteCode()) || attempt >= kTransactionAttempts)
+                throw;
+            continue;
+        }
         try {
             body();
             execute("COMMIT");
             return;
         } catch (const StoreError& error) {
+            // The error carries its code: ROLLBACK resets the connection's.
             sqlite3_exec(m_database, "ROLLBACK", nullptr, nullptr, nullptr);
-            int code = sqlite3_extended_errcode(m_database);
-            if (!isBusy(code) || attempt >= kBusyRetries)
+            if (!isBusy(error.sqliteCode()) || attempt >= kTransactionAttempts)
                 throw;
         } catch (...) {
             sqlite3_exec(m_database, "ROLLBACK", nullptr, nullptr, nullptr);

@@ -1,6 +1,7 @@
 // A thin RAII layer over SQLite for the run store: one connection, prepared statements, and
-// transactions that wait out other processes' locks instead of failing with "database is
-// locked" (the engine writes while the GUI reads, and several engines may share one store).
+// transactions that wait out other processes' short write locks (the engine writes while the
+// GUI reads, and several engines may share one store). A lock held longer than a few seconds
+// (a writer paused or wedged) is an error naming the store, not an endless wait.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +18,14 @@ namespace relay {
 // Any failure of the store: names the database file and what went wrong.
 class StoreError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit StoreError(const std::string& message, int sqliteCode = 0)
+        : std::runtime_error(message), m_code(sqliteCode) {}
+    // SQLite's extended result code when SQLite failed (0 otherwise), read before anything
+    // (a ROLLBACK) could reset it.
+    int sqliteCode() const { return m_code; }
+
+private:
+    int m_code;
 };
 
 class Statement {
@@ -64,8 +72,8 @@ public:
     std::int64_t lastInsertId() const;
     const std::string& path() const { return m_path; }
 
-    // Runs body inside BEGIN IMMEDIATE ... COMMIT; retries the whole body while another
-    // process holds the write lock; rolls back and rethrows on any other error.
+    // Runs body inside BEGIN IMMEDIATE ... COMMIT; retries the whole body a few times when
+    // another process holds the write lock too long; rolls back and rethrows on any error.
     void transaction(const std::function<void()>& body);
 
 private:

@@ -1,10 +1,12 @@
 #include "tasks/atomic_file.h"
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <random>
 #include <stdexcept>
-#include <vector>
+#include <string>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -39,23 +41,32 @@ void writeAll(int descriptor, const std::string& content, const std::string& pat
     }
 }
 
+// A fresh temporary file next to `path`. Created with mode 0666 so the kernel applies the
+// process umask itself (mkstemp's 0600 would need the umask read, and reading it means setting
+// it, process-wide, while other threads create files).
+int createTemporary(const std::string& path, std::string& temporary) {
+    static std::atomic<unsigned> counter{0};
+    std::random_device entropy;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        temporary = path + ".tmp-" + std::to_string(::getpid()) + "-" +
+                    std::to_string(counter.fetch_add(1)) + "-" + std::to_string(entropy() % 100000);
+        int descriptor = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (descriptor >= 0 || errno != EEXIST)
+            return descriptor;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
 } // namespace
 
 void writeFileAtomically(const std::string& path, const std::string& content) {
-    std::string pattern = path + ".tmp-XXXXXX";
-    std::vector<char> name(pattern.begin(), pattern.end());
-    name.push_back('\0');
-    int descriptor = ::mkstemp(name.data());
+    std::string temporary;
+    int descriptor = createTemporary(path, temporary);
     if (descriptor < 0)
         fail("create a temporary file next to", path, errno);
-    const std::string temporary(name.data());
     try {
         writeAll(descriptor, content, temporary);
-        // mkstemp creates 0600; a dataset should get the usual permissions (umask applies).
-        mode_t mask = ::umask(0);
-        ::umask(mask);
-        if (::fchmod(descriptor, 0666 & ~mask) != 0)
-            fail("set permissions of", temporary, errno);
         if (::fsync(descriptor) != 0)
             fail("flush", temporary, errno);
     } catch (...) {

@@ -46,6 +46,26 @@ DatasetFormat detectDatasetFormat(const std::string& path) {
     return DatasetFormat::Cotbench;
 }
 
+void checkTokensKnown(const std::vector<DatasetExample>& examples, const Vocabulary& vocabulary,
+                      const std::string& path) {
+    for (const auto& example : examples) {
+        auto check = [&](const std::string& token) {
+            if (!vocabulary.contains(token))
+                throw std::invalid_argument(
+                    path + ":" + std::to_string(example.line) + ": token '" + token +
+                    "' is not in the vocabulary of this run's tasks (" +
+                    std::to_string(vocabulary.size()) + " tokens, numbers below " +
+                    std::to_string(vocabulary.numberCount()) + ")");
+        };
+        for (const auto& token : example.problem.input)
+            check(token);
+        for (const auto& step : example.problem.steps)
+            for (const auto& token : step)
+                check(token);
+        check(example.problem.answer);
+    }
+}
+
 std::vector<DatasetExample> readDatasetFile(const std::string& path, DatasetFormat format,
                                             std::optional<TaskKind> task,
                                             const TaskOptions& options) {

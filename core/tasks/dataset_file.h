@@ -3,6 +3,7 @@
 #pragma once
 
 #include "tasks/dataset_example.h"
+#include "tasks/vocabulary.h"
 
 #include <optional>
 #include <string>
@@ -26,6 +27,12 @@ DatasetFormat detectDatasetFormat(const std::string& path);
 std::vector<DatasetExample> readDatasetFile(const std::string& path, DatasetFormat format,
                                             std::optional<TaskKind> task = std::nullopt,
                                             const TaskOptions& options = {});
+
+// Throws std::invalid_argument ("FILE:LINE: ...") at the first example with a token the
+// vocabulary lacks, so a training file is rejected when it is loaded, not when a batch reaches
+// the bad line.
+void checkTokensKnown(const std::vector<DatasetExample>& examples, const Vocabulary& vocabulary,
+                      const std::string& path);
 
 // Writes atomically; CoT_benchmark lines carry task tokens when the examples mix tasks.
 void writeDatasetFile(const std::string& path, const std::vector<DatasetExample>& examples,

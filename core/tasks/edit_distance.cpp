@@ -48,6 +48,10 @@ StringPair readInput(const Tokens& input) {
     const int size = static_cast<int>(input.size());
     if (size == 0)
         throw ParseError("the input is empty; expected 's1 | s2 <sep>'", 0);
+    if (size > kMaximumSolvedInputTokens)
+        throw ParseError("the input has " + std::to_string(size) + " tokens; at most " +
+                             std::to_string(kMaximumSolvedInputTokens) + " can be solved",
+                         kMaximumSolvedInputTokens, input[kMaximumSolvedInputTokens]);
     if (input.back() != kSepToken)
         throw ParseError("the input must end with <sep>", size - 1, input.back());
     StringPair pair;

@@ -89,6 +89,10 @@ std::vector<int> readInput(const Tokens& input, int valueRange) {
     const int size = static_cast<int>(input.size());
     if (size == 0)
         throw ParseError("the input is empty; expected numbers then <sep>", 0);
+    if (size > kMaximumSolvedInputTokens)
+        throw ParseError("the input has " + std::to_string(size) + " tokens; at most " +
+                             std::to_string(kMaximumSolvedInputTokens) + " can be solved",
+                         kMaximumSolvedInputTokens, input[kMaximumSolvedInputTokens]);
     if (input.back() != kSepToken)
         throw ParseError("the input must end with <sep>", size - 1, input.back());
     if (size == 1)

@@ -32,6 +32,10 @@ struct TaskOptions {
 
 // Longest input a user may type, in tokens (guards the models and the GUI).
 constexpr int kMaximumInputTokens = 200;
+// Longest canonical input the exact solvers take (file lines, chains to verify): above every
+// problem a config can ask for (lengths up to 1000: an ED input of about 2,000 tokens), below
+// inputs whose quadratic ED table and chain would exhaust memory.
+constexpr int kMaximumSolvedInputTokens = 4096;
 
 class Task {
 public:

@@ -158,7 +158,11 @@ BenchResult storeInserts(const std::string& folder, double seconds) {
         std::vector<MetricPoint> points(500);
         for (std::size_t index = 0; index < points.size(); ++index)
             points[index] = {static_cast<std::int64_t>(index), 0.0, "loss", 1.0};
-        perCall = timeIt(seconds, [&] { store.addMetrics(id, points); });
+        perCall = timeIt(seconds, [&] {
+            for (auto& point : points) // a (name, step) is stored once: each batch moves on
+                point.step += static_cast<std::int64_t>(points.size());
+            store.addMetrics(id, points);
+        });
     }
     for (const char* suffix : {"", "-wal", "-shm"})
         fs::remove(path.string() + suffix);

@@ -4,6 +4,7 @@
 #include "train/self_chain.h"
 #include "train/trainer.h"
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -215,6 +216,17 @@ std::string pipelineKey(const ExperimentConfig& config, const std::string& name)
     return name + "-" + std::string(hex).substr(0, 8);
 }
 
+std::string defaultPipelineFolder(const std::string& storePath, const std::string& key) {
+    std::string folder = key;
+    for (char& character : folder)
+        if (!std::isalnum(static_cast<unsigned char>(character)) &&
+            std::string(" ._-").find(character) == std::string::npos)
+            character = '_';
+    if (folder.empty() || folder.front() == '.')
+        folder.insert(folder.begin(), '_');
+    return (fs::path(storePath).parent_path() / "pipelines" / folder).string();
+}
+
 PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
                            TrainingEvents& outerEvents, const std::atomic<bool>& cancel) {
     auto started = std::chrono::steady_clock::now();
@@ -229,9 +241,7 @@ PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
     PipelineReport report;
     report.key = pipelineKey(config, name);
     const std::string folder =
-        !request.folder.empty()
-            ? request.folder
-            : (fs::path(store.path()).parent_path() / "pipelines" / report.key).string();
+        !request.folder.empty() ? request.folder : defaultPipelineFolder(store.path(), report.key);
     StageContext context{report.key, name, &events, &cancel};
     std::mutex reportMutex;
     bool stopped = false;
@@ -285,8 +295,7 @@ PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
     const auto resultFile = (fs::path(folder) / "stage2.json").string();
     if (!stopped) {
         if (fs::exists(resultFile)) {
-            std::ifstream in(resultFile);
-            report.stageTwo = stageTwoResultFromJson(nlohmann::json::parse(in));
+            report.stageTwo = readStageTwoResult(resultFile);
             emitStage(context, "generate", "skipped", report.runs["looped"],
                       {{"reason", "already generated"}});
         } else {

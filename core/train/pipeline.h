@@ -56,6 +56,10 @@ struct PipelineReport {
 
 // The key runs of this pipeline are tagged with: name + "-" + 8 hex digits of the config.
 std::string pipelineKey(const ExperimentConfig& config, const std::string& name);
+// The default folder of a pipeline: <store folder>/pipelines/<key>, with every character of the
+// key outside letters, digits, space, '.', '_' and '-' replaced by '_' and no leading '.', so
+// no name (an absolute path, "../..") puts reports outside the pipelines folder.
+std::string defaultPipelineFolder(const std::string& storePath, const std::string& key);
 
 PipelineReport runPipeline(RunStore& store, const PipelineRequest& request, TrainingEvents& events,
                            const std::atomic<bool>& cancel);

@@ -22,7 +22,8 @@ RunModel loadRunModel(RunStore& store, std::int64_t run, std::optional<std::int6
             (checkpoints.empty() ? "" : " (it has " + std::to_string(checkpoints.size()) + ")"));
     RunModel model;
     model.run = run;
-    model.config = experimentConfigFromJson(nlohmann::json::parse(record.configJson));
+    model.config = experimentConfigFromJson(parseConfigJson(
+        record.configJson, "run " + std::to_string(record.id) + "'s stored config"));
     model.kind = runKindFromName(record.kind);
     model.vocabulary = Vocabulary::ofSize(model.config.model.vocabularySize);
     auto device = selectDevice(deviceName.empty() ? model.config.device : deviceName);

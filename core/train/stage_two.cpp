@@ -1,5 +1,6 @@
 #include "train/stage_two.h"
 
+#include "config/experiment_config.h"
 #include "tasks/atomic_file.h"
 #include "tasks/dataset.h"
 #include "tasks/dataset_file.h"
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 namespace relay {
@@ -158,6 +160,17 @@ StageTwoResult stageTwoResultFromJson(const nlohmann::json& json) {
     result.verifiedChainsFile = json.at("verified_chains_file");
     result.wallSeconds = json.at("wall_seconds");
     return result;
+}
+
+StageTwoResult readStageTwoResult(const std::string& path) {
+    std::ifstream in(path);
+    try {
+        return stageTwoResultFromJson(nlohmann::json::parse(in));
+    } catch (const nlohmann::json::exception& error) {
+        throw std::invalid_argument(path + ": not a readable Stage II result (" +
+                                    jsonErrorText(error) +
+                                    "); delete it to generate the chains again");
+    }
 }
 
 } // namespace relay

@@ -49,5 +49,7 @@ ExperimentConfig withStageTwoOverrides(const ExperimentConfig& config,
 // The result as JSON and back (the pipeline keeps it as its record that generation finished).
 nlohmann::json stageTwoResultToJson(const StageTwoResult& result);
 StageTwoResult stageTwoResultFromJson(const nlohmann::json& json);
+// The stage2.json a generation wrote; std::invalid_argument naming the file when it is damaged.
+StageTwoResult readStageTwoResult(const std::string& path);
 
 } // namespace relay

@@ -81,6 +81,7 @@ void buildSession(Session& session, TrainingEvents& events) {
     if (!config.trainFile.empty()) {
         // A given training set (e.g. a Stage II fine-tuning set); test sets stay generated.
         train = readDatasetFile(config.trainFile, detectDatasetFormat(config.trainFile));
+        checkTokensKnown(train, session.vocabulary, config.trainFile);
         std::map<std::string, double> weights;
         for (const auto& entry : config.tasks)
             weights[entry.task] = entry.weight;
@@ -235,6 +236,9 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
             session.store.addMetrics(session.run, pending);
         pending.clear();
     };
+    // A resumed run's stored wall time continues from where it stopped (plots by time never
+    // fold back); `wall` below is this session's own time, for rates.
+    const double earlierSeconds = session.store.lastWallTime(session.run);
     auto started = Clock::now();
     auto lastEvent = started - std::chrono::seconds(1);
     std::int64_t firstStep = session.completedSteps;
@@ -267,16 +271,17 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
         outcome.lastLoss = loss;
 
         double wall = std::chrono::duration<double>(Clock::now() - started).count();
+        const double runWall = earlierSeconds + wall;
         std::int64_t reported = session.completedSteps;
-        pending.push_back({reported, wall, "loss", loss});
-        pending.push_back({reported, wall, "learning_rate", learningRate});
-        pending.push_back({reported, wall, "gradient_norm", gradientNorm});
+        pending.push_back({reported, runWall, "loss", loss});
+        pending.push_back({reported, runWall, "learning_rate", learningRate});
+        pending.push_back({reported, runWall, "gradient_norm", gradientNorm});
         if (!std::isnan(losses.answer))
-            pending.push_back({reported, wall, "loss_answer", losses.answer});
+            pending.push_back({reported, runWall, "loss_answer", losses.answer});
         if (!std::isnan(losses.iteration))
-            pending.push_back({reported, wall, "loss_iteration", losses.iteration});
+            pending.push_back({reported, runWall, "loss_iteration", losses.iteration});
         for (std::size_t t = 0; t < losses.perIteration.size(); ++t)
-            pending.push_back({reported, wall, "loss_iteration_" + std::to_string(t + 1),
+            pending.push_back({reported, runWall, "loss_iteration_" + std::to_string(t + 1),
                                losses.perIteration[t]});
         if (reported % kMetricFlushEvery == 0)
             flush();
@@ -405,17 +410,13 @@ TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request, Tra
 
 TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& events,
                           const std::atomic<bool>& cancel) {
+    // The config is checked before the run is claimed, so a bad stored one changes nothing.
     RunRecord record = store.run(run);
-    if (record.status == "finished")
-        throw std::invalid_argument("run " + std::to_string(run) +
-                                    " has already finished; nothing to resume");
-    if (record.status == "running")
-        throw std::invalid_argument("run " + std::to_string(run) +
-                                    " is still running in another process");
-    auto checkpoints = store.checkpoints(run);
-    ExperimentConfig config = experimentConfigFromJson(nlohmann::json::parse(record.configJson));
+    ExperimentConfig config = experimentConfigFromJson(
+        parseConfigJson(record.configJson, "run " + std::to_string(run) + "'s stored config"));
     RunKind kind = runKindFromName(record.kind);
-    store.setStatus(run, "running");
+    record = store.claimRunForResume(run); // of two resumes started at once, one gets here
+    auto checkpoints = store.checkpoints(run);
     return guarded(store, run, events, [&] {
         Session session(store, run, config, kind);
         session.checkpointFolder = checkpoints.empty()

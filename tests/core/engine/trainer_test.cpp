@@ -162,3 +162,22 @@ TEST_F(TrainerTest, DivergingRunStopsAsDiverged) {
     EXPECT_LT(outcome.steps, 12);
     EXPECT_EQ(store.run(outcome.run).status, "diverged");
 }
+
+// Issue 17: a resumed run's wall time once restarted at 0, so a plot by time folded back.
+TEST_F(TrainerTest, WallTimeContinuesAcrossAResume) {
+    RunStore store(storeFile());
+    TrainingRequest request;
+    request.config = tinyConfig();
+    std::atomic<bool> cancel{false};
+    CancelAt cancelAt(4, cancel);
+    auto first = trainNewRun(store, request, cancelAt, cancel);
+    ASSERT_EQ(first.status, "cancelled");
+    SilentEvents silent;
+    std::atomic<bool> go{false};
+    ASSERT_EQ(resumeRun(store, first.run, silent, go).status, "finished");
+    const auto points = store.metrics(first.run, "loss");
+    ASSERT_EQ(points.size(), 12u);
+    for (std::size_t index = 1; index < points.size(); ++index)
+        EXPECT_GE(points[index].wallTime, points[index - 1].wallTime)
+            << "step " << points[index].step;
+}

@@ -1,0 +1,237 @@
+// The store's guards against concurrent processes (issue 17): two resumes of one run, deleting
+// a run that is training, duplicate metric rows, a write lock held for ever, and wall time
+// across a resume.
+#include "store/run_store.h"
+#include "store/schema.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace relay;
+namespace fs = std::filesystem;
+
+namespace {
+
+class RunStoreSafety : public ::testing::Test {
+protected:
+    void SetUp() override {
+        m_folder = fs::temp_directory_path() /
+                   ("relay-store-safety-" + std::to_string(getpid()) + "-" +
+                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(m_folder);
+        fs::create_directories(m_folder);
+    }
+    void TearDown() override {
+        for (pid_t child : m_children) {
+            kill(child, SIGKILL);
+            waitpid(child, nullptr, 0);
+        }
+        fs::remove_all(m_folder);
+    }
+    std::string file(const std::string& name) const { return (m_folder / name).string(); }
+
+    // A live process that is not this one (it sleeps until the test ends).
+    pid_t otherLiveProcess() {
+        pid_t child = fork();
+        if (child == 0) {
+            pause();
+            _exit(0);
+        }
+        m_children.push_back(child);
+        return child;
+    }
+
+    fs::path m_folder;
+    std::vector<pid_t> m_children;
+};
+
+RunRecord runOf(const std::string& status, std::int64_t processId = 0) {
+    RunRecord run;
+    run.name = "r";
+    run.kind = "looped";
+    run.task = "ari";
+    run.configJson = "{}";
+    run.status = status;
+    run.processId = processId;
+    return run;
+}
+
+// Two processes claim one interrupted run at the same moment: exactly one wins.
+TEST_F(RunStoreSafety, OfTwoConcurrentResumesExactlyOneProceeds) {
+    const std::string path = file("runs.db");
+    std::int64_t run = 0;
+    {
+        RunStore store(path);
+        run = store.createRun(runOf("interrupted"));
+    }
+    int pipes[2];
+    ASSERT_EQ(pipe(pipes), 0);
+    std::vector<pid_t> claimants;
+    for (int index = 0; index < 2; ++index) {
+        pid_t child = fork();
+        if (child == 0) {
+            char go = 0;
+            close(pipes[1]);
+            if (read(pipes[0], &go, 1) != 1) // both start together
+                _exit(3);
+            try {
+                RunStore store(path);
+                store.claimRunForResume(run);
+                pause(); // stay alive, as a training process would
+                _exit(0);
+            } catch (const std::invalid_argument&) {
+                _exit(1);
+            } catch (...) {
+                _exit(2);
+            }
+        }
+        claimants.push_back(child);
+    }
+    close(pipes[0]);
+    ASSERT_EQ(write(pipes[1], "gg", 2), 2);
+    close(pipes[1]);
+    // The loser exits 1 (refused); the winner keeps running with the run claimed.
+    int status = 0;
+    pid_t ended = wait(&status);
+    ASSERT_TRUE(ended == claimants[0] || ended == claimants[1]);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << status;
+    const pid_t winner = ended == claimants[0] ? claimants[1] : claimants[0];
+    m_children.push_back(winner);
+    RunStore store(path);
+    const auto record = store.run(run);
+    EXPECT_EQ(record.status, "running");
+    EXPECT_EQ(record.processId, winner);
+    // And a third resume while the winner trains is refused too.
+    EXPECT_THROW(store.claimRunForResume(run), std::invalid_argument);
+}
+
+TEST_F(RunStoreSafety, ClaimTakesOverAnInterruptedRunAndRefusesAFinishedOne) {
+    RunStore store(file("runs.db"));
+    const auto interrupted = store.createRun(runOf("interrupted", 1));
+    const auto finished = store.createRun(runOf("finished"));
+    const auto record = store.claimRunForResume(interrupted);
+    EXPECT_EQ(record.status, "running");
+    EXPECT_EQ(record.processId, getpid());
+    EXPECT_EQ(record.finishedAt, 0);
+    EXPECT_THROW(store.claimRunForResume(finished), std::invalid_argument);
+}
+
+TEST_F(RunStoreSafety, DeletingARunAnotherProcessTrainsIsRefused) {
+    const std::string path = file("runs.db");
+    RunStore store(path);
+    const auto trainer = otherLiveProcess();
+    const auto run = store.createRun(runOf("running", trainer));
+    store.addCheckpoint(run, {5, file("a.ckpt"), "x", 0});
+    try {
+        store.deleteRun(run);
+        FAIL() << "deleted a running run";
+    } catch (const StoreError& error) {
+        EXPECT_NE(std::string(error.what()).find("is running"), std::string::npos) << error.what();
+    }
+    EXPECT_EQ(store.run(run).status, "running");
+    EXPECT_EQ(store.checkpoints(run).size(), 1u);
+
+    // Once that process is gone the run is no longer running and can be deleted.
+    kill(trainer, SIGKILL);
+    waitpid(trainer, nullptr, 0);
+    m_children.clear();
+    const auto checkpoints = store.deleteRun(run);
+    ASSERT_EQ(checkpoints.size(), 1u);
+    EXPECT_EQ(checkpoints[0].path, file("a.ckpt"));
+    EXPECT_THROW(store.run(run), StoreError);
+}
+
+TEST_F(RunStoreSafety, RemoveCheckpointFilesRemovesThemAndTheirEmptyFolder) {
+    fs::create_directories(m_folder / "run-1");
+    std::vector<CheckpointRecord> checkpoints;
+    for (const char* name : {"step-1.ckpt", "step-2.ckpt"}) {
+        const auto path = (m_folder / "run-1" / name).string();
+        std::ofstream(path) << "x";
+        checkpoints.push_back({1, path, "x", 0});
+    }
+    checkpoints.push_back({3, (m_folder / "run-1" / "gone.ckpt").string(), "x", 0});
+    EXPECT_EQ(removeCheckpointFiles(checkpoints), 2u);
+    EXPECT_FALSE(fs::exists(m_folder / "run-1"));
+}
+
+// A store of version 3 with duplicated (run, name, step) metric rows (two resumes that both
+// trained) opens, keeps the first of each, and refuses new duplicates.
+TEST_F(RunStoreSafety, MigrationRemovesDuplicateMetricsAndForbidsNewOnes) {
+    const std::string path = file("runs.db");
+    std::int64_t run = 0;
+    {
+        RunStore store(path);
+        run = store.createRun(runOf("finished"));
+    }
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    const std::string sql = "DROP INDEX metrics_by_run; "
+                            "CREATE INDEX metrics_by_run ON metrics(run, name, step); "
+                            "INSERT INTO metrics VALUES (" +
+                            std::to_string(run) +
+                            ", 1, 0.5, 'loss', 2.0); "
+                            "INSERT INTO metrics VALUES (" +
+                            std::to_string(run) +
+                            ", 1, 0.7, 'loss', 9.0); "
+                            "INSERT INTO metrics VALUES (" +
+                            std::to_string(run) +
+                            ", 2, 0.9, 'loss', 1.0); "
+                            "PRAGMA user_version = 3";
+    ASSERT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(raw);
+
+    RunStore store(path);
+    EXPECT_EQ(store.schemaVersion(), currentSchemaVersion());
+    const auto loss = store.metrics(run, "loss");
+    ASSERT_EQ(loss.size(), 2u);
+    EXPECT_EQ(loss[0].step, 1);
+    EXPECT_DOUBLE_EQ(loss[0].value, 2.0); // the first written
+    EXPECT_DOUBLE_EQ(loss[1].value, 1.0);
+    EXPECT_THROW(store.addMetrics(run, {{2, 1.0, "loss", 5.0}}), StoreError);
+    EXPECT_EQ(store.metrics(run, "loss").size(), 2u); // the failed batch left nothing
+}
+
+TEST_F(RunStoreSafety, LastWallTimeIsWhereAResumeContinues) {
+    RunStore store(file("runs.db"));
+    const auto run = store.createRun(runOf("interrupted"));
+    EXPECT_EQ(store.lastWallTime(run), 0.0);
+    store.addMetrics(run, {{1, 3.5, "loss", 1.0}, {2, 7.25, "loss", 1.0}, {2, 7.0, "lr", 1.0}});
+    EXPECT_DOUBLE_EQ(store.lastWallTime(run), 7.25);
+}
+
+// A process holding the write lock (paused inside a transaction, say) once stalled every
+// command for ~10 minutes; now a command gives up within seconds with a message naming the
+// store.
+TEST_F(RunStoreSafety, AHeldWriteLockEndsInAClearErrorWithinSeconds) {
+    const std::string path = file("runs.db");
+    RunStore store(path);
+    const auto run = store.createRun(runOf("finished"));
+    sqlite3* holder = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &holder), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+    const auto started = std::chrono::steady_clock::now();
+    try {
+        store.rename(run, "x");
+        ADD_FAILURE() << "wrote past a held lock";
+    } catch (const StoreError& error) {
+        const std::string message = error.what();
+        EXPECT_NE(message.find(path), std::string::npos) << message;
+        EXPECT_NE(message.find("locked"), std::string::npos) << message;
+    }
+    const double waited =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    EXPECT_LT(waited, 60.0); // bounded (was 40 retries of 15 s)
+    sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(holder);
+    store.rename(run, "y"); // the lock released, writing works again
+    EXPECT_EQ(store.run(run).name, "y");
+}
+
+} // namespace
