@@ -7,32 +7,7 @@ set -euo pipefail
 
 source_dir="$1"
 cmake="${2:-cmake}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-
-# fake_torch FOLDER VERSION ABI CUDA(yes|no): a LibTorch package config as the zips lay it out.
-fake_torch() {
-    local config="$1/share/cmake/Torch"
-    mkdir -p "$config" "$1/lib"
-    cat >"$config/TorchConfigVersion.cmake" <<EOF
-set(PACKAGE_VERSION "$2")
-set(PACKAGE_VERSION_COMPATIBLE TRUE)
-EOF
-    cat >"$config/TorchConfig.cmake" <<EOF
-get_filename_component(TORCH_INSTALL_PREFIX "\${CMAKE_CURRENT_LIST_DIR}/../../.." ABSOLUTE)
-set(TORCH_CXX_FLAGS "-D_GLIBCXX_USE_CXX11_ABI=$3")
-set(TORCH_LIBRARY "\${TORCH_INSTALL_PREFIX}/lib/libtorch.so")
-if("$4" STREQUAL "yes")
-    add_library(torch_cuda INTERFACE IMPORTED)
-endif()
-set(Torch_FOUND TRUE)
-EOF
-}
+source "$source_dir/tests/cmake/fake_torch.bash"
 
 mkdir -p "$work/project"
 cat >"$work/project/CMakeLists.txt" <<EOF
