@@ -134,11 +134,12 @@ step "5. CPU evaluation of the CUDA run's checkpoint"
 "$relay" eval "$run_id" --db "$db" --device cuda >"$work/eval-cuda.txt" 2>&1 ||
     fail "CUDA evaluation failed: $(cat "$work/eval-cuda.txt")"
 cat "$work/eval-cpu.txt"
-# Oracle answer accuracy per length, CPU against CUDA (both fp32): a few flips at most.
-paste <(awk '$3 == "oracle" {print $2, $5}' "$work/eval-cpu.txt") \
-      <(awk '$3 == "oracle" {print $2, $5}' "$work/eval-cuda.txt") >"$work/eval-pairs.txt"
+# Oracle answer and token accuracy per length, CPU against CUDA (both fp32): a few flips at most.
+paste <(awk '$3 == "oracle" {print $2, $5, $7}' "$work/eval-cpu.txt") \
+      <(awk '$3 == "oracle" {print $2, $5, $7}' "$work/eval-cuda.txt") >"$work/eval-pairs.txt"
 [[ -s "$work/eval-pairs.txt" ]] || fail "no oracle rows in the evaluations"
-awk '{ d = $2 - $4; if (d < 0) d = -d; if ($1 != $3 || d > 0.1) bad = 1 } END { exit bad }' \
+awk 'function far(a, b) { return a - b > 0.1 || b - a > 0.1 }
+     { if ($1 != $4 || far($2, $5) || far($3, $6)) bad = 1 } END { exit bad }' \
     "$work/eval-pairs.txt" || fail "CPU and CUDA accuracies differ: $(cat "$work/eval-pairs.txt")"
 echo "ok: the checkpoint evaluates on the CPU as on CUDA"
 

@@ -23,8 +23,9 @@ void addBenchCommands(CLI::App& app) {
     bench->add_option("--threads", options->threads, "CPU threads (0: all cores)");
     bench->add_option("--device", options->device,
                       "cpu (default), cuda or cuda:N: where GEMM, training and evaluation run");
-    bench->add_option("--precision", options->precision,
-                      "Training forward passes on CUDA: bf16-autocast (default) or fp32")
+    bench
+        ->add_option("--precision", options->precision,
+                     "Training forward passes on CUDA: bf16-autocast (default) or fp32")
         ->check(CLI::IsMember({kPrecisionFp32, kPrecisionBf16Autocast}));
     bench->add_flag("--json", *json, "One JSON object per result");
     bench->callback([options, json, quick] {

@@ -85,7 +85,7 @@ struct ExperimentConfig {
     PipelineConfig pipeline;
     std::string device = "auto";
     std::string precision = "bf16-autocast"; // fp32 | bf16-autocast (CUDA only)
-    int threads = 0; // 0: all cores
+    int threads = 0;                         // 0: all cores
     std::uint64_t seed = 1;
 
     bool multitask() const { return tasks.size() > 1; }

@@ -40,8 +40,7 @@ void finish(const torch::Device& device) {
 }
 
 // Runs `body` once to warm up, then until `seconds` have passed; returns seconds per call.
-double timeIt(double seconds, const std::function<void()>& body,
-              const torch::Device& device = torch::kCPU) {
+double timeIt(double seconds, const torch::Device& device, const std::function<void()>& body) {
     body();
     finish(device);
     int calls = 0;
@@ -81,7 +80,7 @@ BenchResult gemm(double seconds, const torch::Device& device) {
     const auto options = torch::TensorOptions().device(device);
     auto a = torch::randn({512, 512}, options), b = torch::randn({512, 512}, options),
          c = torch::empty({512, 512}, options);
-    double perCall = timeIt(seconds, [&] { torch::mm_out(c, a, b); }, device);
+    double perCall = timeIt(seconds, device, [&] { torch::mm_out(c, a, b); });
     double flops = 2.0 * 512 * 512 * 512;
     return {"gemm fp32 512x512x512", "GEMMs", 1.0 / perCall, flops / perCall / 1e9, perCall};
 }
@@ -89,9 +88,8 @@ BenchResult gemm(double seconds, const torch::Device& device) {
 BenchResult loopedTraining(const std::string& name, std::int64_t hiddenSize, int smallest,
                            int largest, double seconds, const BenchDevice& on) {
     const Vocabulary vocabulary = Vocabulary::forLargestNumber(10);
-    auto batch =
-        toTensors(makeLoopedBatch(arithmeticProblems(smallest, largest, kBatchSize), vocabulary),
-                  on.device);
+    auto batch = toTensors(
+        makeLoopedBatch(arithmeticProblems(smallest, largest, kBatchSize), vocabulary), on.device);
     auto config = benchConfig(hiddenSize, vocabulary);
     LoopedTransformer model(config);
     model->to(on.device);
@@ -99,7 +97,7 @@ BenchResult loopedTraining(const std::string& name, std::int64_t hiddenSize, int
     LoopedForwardOptions options;
     options.stepLogits = false;
     options.readOutMask = stepReadOutMask(batch);
-    double perStep = timeIt(seconds, [&] {
+    double perStep = timeIt(seconds, on.device, [&] {
         optimizer.zero_grad();
         torch::Tensor loss;
         {
@@ -110,7 +108,7 @@ BenchResult loopedTraining(const std::string& name, std::int64_t hiddenSize, int
         }
         loss.backward();
         optimizer.step();
-    }, on.device);
+    });
     double flops = 3.0 * loopedForwardFlops(config, batch, options.readOutMask);
     return {name, "examples", kBatchSize / perStep, flops / perStep / 1e9, perStep};
 }
@@ -128,7 +126,7 @@ BenchResult arTraining(const std::string& name, std::int64_t hiddenSize, int sma
     options.logits = false;
     options.readOutMask = arReadOutMask(batch);
     options.sequenceLengths = batch.sequenceLengths;
-    double perStep = timeIt(seconds, [&] {
+    double perStep = timeIt(seconds, on.device, [&] {
         optimizer.zero_grad();
         torch::Tensor loss;
         {
@@ -137,7 +135,7 @@ BenchResult arTraining(const std::string& name, std::int64_t hiddenSize, int sma
         }
         loss.backward();
         optimizer.step();
-    }, on.device);
+    });
     double flops = 3.0 * arForwardFlops(config, batch, options.readOutMask);
     return {name, "examples", kBatchSize / perStep, flops / perStep / 1e9, perStep};
 }
@@ -156,7 +154,7 @@ BenchResult loopedEvaluation(double seconds, const torch::Device& device) {
     EvaluationOptions options;
     options.batchSize = 256;
     double perCall =
-        timeIt(seconds, [&] { evaluateLooped(model, vocabulary, {set}, options); }, device);
+        timeIt(seconds, device, [&] { evaluateLooped(model, vocabulary, {set}, options); });
     return {"eval looped d=64 ARI k=4 (oracle+adaptive)", "problems", 256 / perCall, 0, perCall};
 }
 
@@ -172,8 +170,8 @@ BenchResult chainGeneration(double seconds, const torch::Device& device) {
     }
     LoopedTransformer model(benchConfig(64, vocabulary));
     model->to(device);
-    double perCall = timeIt(
-        seconds, [&] { writeLoopedChains(model, vocabulary, problems, false, 256); }, device);
+    double perCall = timeIt(seconds, device,
+                            [&] { writeLoopedChains(model, vocabulary, problems, false, 256); });
     return {"Stage II chains looped d=64 ARI k=6 (write + verify)", "problems", 256 / perCall, 0,
             perCall};
 }
@@ -193,7 +191,7 @@ BenchResult storeInserts(const std::string& folder, double seconds) {
         std::vector<MetricPoint> points(500);
         for (std::size_t index = 0; index < points.size(); ++index)
             points[index] = {static_cast<std::int64_t>(index), 0.0, "loss", 1.0};
-        perCall = timeIt(seconds, [&] { store.addMetrics(id, points); });
+        perCall = timeIt(seconds, torch::kCPU, [&] { store.addMetrics(id, points); });
     }
     for (const char* suffix : {"", "-wal", "-shm"})
         fs::remove(path.string() + suffix);

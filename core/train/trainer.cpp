@@ -128,9 +128,9 @@ struct StepLosses {
 
 StepLosses computeLoss(Session& session, const std::vector<std::size_t>& indices) {
     // bf16 on CUDA for the forward pass only; backward runs after the scope, outside it.
-    Bf16AutocastScope autocast(effectivePrecision(session.config.precision,
-                                                  session.device.is_cuda()) ==
-                               kPrecisionBf16Autocast);
+    Bf16AutocastScope autocast(
+        effectivePrecision(session.config.precision, session.device.is_cuda()) ==
+        kPrecisionBf16Autocast);
     std::vector<Problem> problems;
     BatchOptions options;
     options.prependTaskToken = session.data.multitask;
