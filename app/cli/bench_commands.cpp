@@ -1,6 +1,8 @@
 // `relay bench`: the engine's speed on this machine (see core/train/engine_bench.h).
 #include "commands.h"
 
+#include "model/autocast.h"
+#include "model/device.h"
 #include "train/engine_bench.h"
 
 #include <CLI/CLI.hpp>
@@ -19,12 +21,22 @@ void addBenchCommands(CLI::App& app) {
     bench->add_flag("--quick", *quick, "Skip the paper-size models (slow on a CPU)");
     bench->add_option("--seconds", options->secondsPerCase, "Seconds to measure each case");
     bench->add_option("--threads", options->threads, "CPU threads (0: all cores)");
+    bench->add_option("--device", options->device,
+                      "cpu (default), cuda or cuda:N: where GEMM, training and evaluation run");
+    bench
+        ->add_option("--precision", options->precision,
+                     "Training forward passes on CUDA: bf16-autocast (default) or fp32")
+        ->check(CLI::IsMember({kPrecisionFp32, kPrecisionBf16Autocast}));
     bench->add_flag("--json", *json, "One JSON object per result");
     bench->callback([options, json, quick] {
         options->paperSize = !*quick;
-        if (!*json)
+        // Refused before anything runs when this machine lacks the device (says why).
+        const std::string device = resolveDevice(options->device).name();
+        if (!*json) {
+            std::printf("device %s\n", device.c_str());
             std::printf("%-54s %12s %-9s %8s %10s\n", "case", "per second", "", "GFLOP/s",
                         "s/iter");
+        }
         runEngineBench(*options, [&](const BenchResult& result) {
             if (*json) {
                 std::cout << benchResultJson(result).dump() << std::endl;

@@ -102,10 +102,19 @@ const std::vector<ConfigField>& configFields() {
          "training.curriculum_grow_every)",
          0, 1e9},
         {"pipeline.parallel_stages", true,
-         "relay pipeline trains independent stages at the same time, one CPU thread each"},
+         "relay pipeline trains independent stages at the same time, one CPU thread each (CPU "
+         "only: on CUDA they run one at a time). They share LibTorch's random generator, so with "
+         "dropout or rope-randomized a rerun draws differently; false reproduces exactly"},
         {"pipeline.verified_only_ablation", true,
          "relay pipeline also fine-tunes on verified chains only (a second ar-relay run)"},
         {"device", "auto", "cpu, cuda, cuda:N or auto"},
+        {"precision",
+         "bf16-autocast",
+         "training arithmetic on CUDA; bf16-autocast: matmuls in bfloat16, reductions and "
+         "softmax in float32; fp32: float32 throughout. CPU runs are always fp32",
+         0,
+         0,
+         {"fp32", "bf16-autocast"}},
         {"threads", 0, "CPU threads (0: all cores)", 0, 1024},
         {"seed", 1, "seed of data, initialisation and batching", 0, 9.2e18},
     };

@@ -303,6 +303,7 @@ ExperimentConfig experimentConfigFromJson(const json& given) {
         merged["pipeline"]["vanilla_curriculum_grow_every"];
     config.pipeline.arCurriculumGrowEvery = merged["pipeline"]["ar_curriculum_grow_every"];
     config.device = merged["device"];
+    config.precision = merged["precision"];
     config.threads = merged["threads"];
     config.seed = merged["seed"].get<std::uint64_t>();
 
@@ -376,6 +377,7 @@ json experimentConfigToJson(const ExperimentConfig& config) {
         {"vanilla_curriculum_grow_every", config.pipeline.vanillaCurriculumGrowEvery},
         {"ar_curriculum_grow_every", config.pipeline.arCurriculumGrowEvery}};
     root["device"] = config.device;
+    root["precision"] = config.precision;
     root["threads"] = config.threads;
     root["seed"] = config.seed;
     json model = modelConfigToJson(config.model);

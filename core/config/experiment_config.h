@@ -84,7 +84,8 @@ struct ExperimentConfig {
     StageTwoConfig stageTwo;
     PipelineConfig pipeline;
     std::string device = "auto";
-    int threads = 0; // 0: all cores
+    std::string precision = "bf16-autocast"; // fp32 | bf16-autocast (CUDA only)
+    int threads = 0;                         // 0: all cores
     std::uint64_t seed = 1;
 
     bool multitask() const { return tasks.size() > 1; }

@@ -42,14 +42,12 @@ void setCudaAutocast(bool enabled, at::ScalarType dtype) {
 
 } // namespace
 
-void setThreadCount(int threads) {
-    if (threads <= 0)
-        threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    torch::set_num_threads(threads);
+std::string effectivePrecision(const std::string& precision, bool onCuda) {
+    return onCuda && precision == kPrecisionBf16Autocast ? kPrecisionBf16Autocast : kPrecisionFp32;
 }
 
-int threadCount() {
-    return torch::get_num_threads();
+bool cudaAutocastActive() {
+    return cudaAutocastEnabled();
 }
 
 Bf16AutocastScope::Bf16AutocastScope(bool enabled) {

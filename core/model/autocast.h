@@ -1,12 +1,23 @@
-// bf16 mixed precision on CUDA (CPU threads are set by model/device.h). No LibTorch in this
+// The `precision` a run computes in, and bf16 mixed precision on CUDA. No LibTorch in this
 // header.
 #pragma once
 
+#include <string>
+
 namespace relay {
+
+inline constexpr const char* kPrecisionFp32 = "fp32";
+inline constexpr const char* kPrecisionBf16Autocast = "bf16-autocast";
+
+// What a run with the config's `precision` ("fp32" | "bf16-autocast") computes in on a device:
+// bf16-autocast only on CUDA, since LibTorch's CPU matmuls gain nothing from it; fp32
+// otherwise. This is what the run records (the "started" event).
+std::string effectivePrecision(const std::string& precision, bool onCuda);
 
 // While alive, CUDA operations run under bf16 autocast (matmuls in bf16, reductions and
 // softmax in fp32), when `enabled` is true and CUDA is available; otherwise it does nothing.
-// Run the backward pass after the scope ends, as PyTorch recommends. Not copyable.
+// Run the backward pass after the scope ends, as PyTorch recommends. Restores the autocast
+// state it found (enabled flag and dtype) when it ends. Not copyable.
 class Bf16AutocastScope {
 public:
     explicit Bf16AutocastScope(bool enabled);
@@ -21,5 +32,8 @@ private:
     bool m_previousEnabled = false;
     int m_previousDtype = 0; // at::ScalarType, kept as int to keep torch out of this header
 };
+
+// Whether CUDA autocast is on in this thread (false where CUDA is absent): for tests and checks.
+bool cudaAutocastActive();
 
 } // namespace relay

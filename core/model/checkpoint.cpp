@@ -36,6 +36,16 @@ std::vector<NamedTensor> namedTensorsOf(const torch::nn::Module& module) {
     return tensors;
 }
 
+// The CUDA devices a module's tensors live on: the generators a checkpoint of it saves. Empty
+// for a CPU module, so a CPU run on a GPU host leaves CUDA alone.
+std::vector<int> cudaDevicesOf(const std::vector<NamedTensor>& tensors) {
+    std::set<int> devices;
+    for (const auto& entry : tensors)
+        if (entry.tensor.is_cuda())
+            devices.insert(entry.tensor.get_device());
+    return {devices.begin(), devices.end()};
+}
+
 std::string shapeText(const std::vector<std::int64_t>& shape) {
     std::string text = "[";
     for (std::size_t index = 0; index < shape.size(); ++index)
@@ -216,7 +226,7 @@ std::string saveCheckpoint(const std::string& path, const torch::nn::Module& mod
         sections.push_back({kModelSection, serializedTensors(cpuTensors)});
         if (optimizer != nullptr)
             sections.push_back({kOptimizerSection, serializedOptimizer(*optimizer)});
-        for (auto& section : generatorSections())
+        for (auto& section : generatorSections(cudaDevicesOf(namedTensorsOf(module))))
             sections.push_back(std::move(section));
         bytes = encodeCheckpoint(sections);
     } catch (const c10::Error& error) {
@@ -256,9 +266,13 @@ CheckpointMetadata loadCheckpoint(const std::string& path, torch::nn::Module& mo
             const auto section = requiredSection(checkpoint, kOptimizerSection, path);
             optimizerArchive.load_from(section.data(), section.size(), device);
         }
-        const GeneratorStates generators = options.restoreRandomState
-                                               ? decodeGeneratorStates(checkpoint, path)
-                                               : GeneratorStates{};
+        // CUDA generators only for a CUDA target: a CPU load on a GPU host leaves CUDA alone.
+        std::vector<int> cudaDevices;
+        if (device.is_cuda())
+            cudaDevices.push_back(device.has_index() ? device.index() : 0);
+        const GeneratorStates generators =
+            options.restoreRandomState ? decodeGeneratorStates(checkpoint, path, cudaDevices)
+                                       : GeneratorStates{};
 
         // Module::to keeps each parameter's identity, and copy_ writes in place, so an
         // optimizer already built on these parameters still refers to them.

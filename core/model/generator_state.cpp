@@ -28,23 +28,19 @@ void restore(at::Generator generator, const std::string& bytes) {
     generator.set_state(state);
 }
 
-int cudaDeviceCount() {
-    return torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
-}
-
 } // namespace
 
-std::vector<CheckpointSection> generatorSections() {
+std::vector<CheckpointSection> generatorSections(const std::vector<int>& cudaDevices) {
     std::vector<CheckpointSection> sections;
     sections.push_back({kCpuGeneratorSection, stateOf(at::detail::getDefaultCPUGenerator())});
-    for (int index = 0; index < cudaDeviceCount(); ++index)
+    for (int index : cudaDevices)
         sections.push_back(
             {kCudaGeneratorSectionPrefix + std::to_string(index), stateOf(cudaGenerator(index))});
     return sections;
 }
 
-GeneratorStates decodeGeneratorStates(const DecodedCheckpoint& checkpoint,
-                                      const std::string& path) {
+GeneratorStates decodeGeneratorStates(const DecodedCheckpoint& checkpoint, const std::string& path,
+                                      const std::vector<int>& cudaDevices) {
     GeneratorStates states;
     const auto* cpu = checkpoint.find(kCpuGeneratorSection);
     if (cpu == nullptr)
@@ -54,7 +50,7 @@ GeneratorStates decodeGeneratorStates(const DecodedCheckpoint& checkpoint,
     // (exact resumption is impossible across versions anyway) instead of failing the load.
     if (cpu->size() == stateOf(at::detail::getDefaultCPUGenerator()).size())
         states.cpu = std::string(*cpu);
-    for (int index = 0; index < cudaDeviceCount(); ++index) {
+    for (int index : cudaDevices) {
         const auto* cuda = checkpoint.find(kCudaGeneratorSectionPrefix + std::to_string(index));
         if (cuda != nullptr && cuda->size() == stateOf(cudaGenerator(index)).size())
             states.cuda.emplace_back(index, std::string(*cuda));

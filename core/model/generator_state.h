@@ -16,12 +16,16 @@ struct GeneratorStates {
     std::vector<std::pair<int, std::string>> cuda; // (device index, state)
 };
 
-// One section for the CPU generator and one per visible CUDA device.
-std::vector<CheckpointSection> generatorSections();
+// One section for the CPU generator and one per CUDA device in `cudaDevices` (the devices the
+// saved module lives on). CUDA generators are touched only when asked for, so that a CPU run
+// on a GPU host never initialises CUDA.
+std::vector<CheckpointSection> generatorSections(const std::vector<int>& cudaDevices);
 
-// Reads the saved states without applying them. States this machine cannot take (CUDA
-// devices it lacks, another LibTorch's state layout) are dropped rather than failing the load.
-GeneratorStates decodeGeneratorStates(const DecodedCheckpoint& checkpoint, const std::string& path);
+// Reads the saved states without applying them, the CUDA ones only for `cudaDevices` (the
+// devices the module is loaded onto). States this machine cannot take (another LibTorch's
+// state layout, a device without a saved state) are dropped rather than failing the load.
+GeneratorStates decodeGeneratorStates(const DecodedCheckpoint& checkpoint, const std::string& path,
+                                      const std::vector<int>& cudaDevices);
 
 void restoreGeneratorStates(const GeneratorStates& states);
 

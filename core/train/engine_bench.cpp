@@ -1,10 +1,12 @@
 #include "train/engine_bench.h"
 
 #include "model/ar_transformer.h"
+#include "model/autocast.h"
 #include "model/batch_tensors.h"
 #include "model/device.h"
 #include "model/flop_count.h"
 #include "model/looped_transformer.h"
+#include "model/torch_device.h"
 #include "store/run_store.h"
 #include "tasks/arithmetic.h"
 #include "tasks/batching.h"
@@ -25,9 +27,22 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::int64_t kBatchSize = 64;
 
+// Where the cases compute, and in what precision the training cases' forward passes run.
+struct BenchDevice {
+    torch::Device device = torch::kCPU;
+    bool bf16 = false;
+};
+
+// Waits for the work queued on a CUDA device, so that timings cover it.
+void finish(const torch::Device& device) {
+    if (device.is_cuda())
+        torch::cuda::synchronize(device.index());
+}
+
 // Runs `body` once to warm up, then until `seconds` have passed; returns seconds per call.
-double timeIt(double seconds, const std::function<void()>& body) {
+double timeIt(double seconds, const torch::Device& device, const std::function<void()>& body) {
     body();
+    finish(device);
     int calls = 0;
     auto start = Clock::now();
     double elapsed = 0;
@@ -36,6 +51,8 @@ double timeIt(double seconds, const std::function<void()>& body) {
         ++calls;
         elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     } while (elapsed < seconds);
+    finish(device);
+    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     return elapsed / calls;
 }
 
@@ -59,30 +76,37 @@ ModelConfig benchConfig(std::int64_t hiddenSize, const Vocabulary& vocabulary) {
     return config;
 }
 
-BenchResult gemm(double seconds) {
-    auto a = torch::randn({512, 512}), b = torch::randn({512, 512}), c = torch::empty({512, 512});
-    double perCall = timeIt(seconds, [&] { torch::mm_out(c, a, b); });
+BenchResult gemm(double seconds, const torch::Device& device) {
+    const auto options = torch::TensorOptions().device(device);
+    auto a = torch::randn({512, 512}, options), b = torch::randn({512, 512}, options),
+         c = torch::empty({512, 512}, options);
+    double perCall = timeIt(seconds, device, [&] { torch::mm_out(c, a, b); });
     double flops = 2.0 * 512 * 512 * 512;
     return {"gemm fp32 512x512x512", "GEMMs", 1.0 / perCall, flops / perCall / 1e9, perCall};
 }
 
 BenchResult loopedTraining(const std::string& name, std::int64_t hiddenSize, int smallest,
-                           int largest, double seconds) {
+                           int largest, double seconds, const BenchDevice& on) {
     const Vocabulary vocabulary = Vocabulary::forLargestNumber(10);
-    auto batch =
-        toTensors(makeLoopedBatch(arithmeticProblems(smallest, largest, kBatchSize), vocabulary),
-                  torch::kCPU);
+    auto batch = toTensors(
+        makeLoopedBatch(arithmeticProblems(smallest, largest, kBatchSize), vocabulary), on.device);
     auto config = benchConfig(hiddenSize, vocabulary);
     LoopedTransformer model(config);
+    model->to(on.device);
     torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(5e-4));
     LoopedForwardOptions options;
     options.stepLogits = false;
     options.readOutMask = stepReadOutMask(batch);
-    double perStep = timeIt(seconds, [&] {
+    double perStep = timeIt(seconds, on.device, [&] {
         optimizer.zero_grad();
-        auto output =
-            model->forward(batch.inputIds, batch.exampleWidths, batch.iterations, options);
-        relayLoss(output.maskedStepLogits, output.answerLogits, batch).total.backward();
+        torch::Tensor loss;
+        {
+            Bf16AutocastScope autocast(on.bf16);
+            auto output =
+                model->forward(batch.inputIds, batch.exampleWidths, batch.iterations, options);
+            loss = relayLoss(output.maskedStepLogits, output.answerLogits, batch).total;
+        }
+        loss.backward();
         optimizer.step();
     });
     double flops = 3.0 * loopedForwardFlops(config, batch, options.readOutMask);
@@ -90,27 +114,33 @@ BenchResult loopedTraining(const std::string& name, std::int64_t hiddenSize, int
 }
 
 BenchResult arTraining(const std::string& name, std::int64_t hiddenSize, int smallest, int largest,
-                       double seconds) {
+                       double seconds, const BenchDevice& on) {
     const Vocabulary vocabulary = Vocabulary::forLargestNumber(10);
     auto batch = toTensors(
-        makeArBatch(arithmeticProblems(smallest, largest, kBatchSize), vocabulary), torch::kCPU);
+        makeArBatch(arithmeticProblems(smallest, largest, kBatchSize), vocabulary), on.device);
     auto config = benchConfig(hiddenSize, vocabulary);
     ArTransformer model(config);
+    model->to(on.device);
     torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(5e-4));
     ArForwardOptions options;
     options.logits = false;
     options.readOutMask = arReadOutMask(batch);
     options.sequenceLengths = batch.sequenceLengths;
-    double perStep = timeIt(seconds, [&] {
+    double perStep = timeIt(seconds, on.device, [&] {
         optimizer.zero_grad();
-        arLoss(model->forward(batch.tokens, options).maskedLogits, batch).backward();
+        torch::Tensor loss;
+        {
+            Bf16AutocastScope autocast(on.bf16);
+            loss = arLoss(model->forward(batch.tokens, options).maskedLogits, batch);
+        }
+        loss.backward();
         optimizer.step();
     });
     double flops = 3.0 * arForwardFlops(config, batch, options.readOutMask);
     return {name, "examples", kBatchSize / perStep, flops / perStep / 1e9, perStep};
 }
 
-BenchResult loopedEvaluation(double seconds) {
+BenchResult loopedEvaluation(double seconds, const torch::Device& device) {
     const Vocabulary vocabulary = Vocabulary::forLargestNumber(10);
     TestSet set;
     set.length = 4;
@@ -120,14 +150,16 @@ BenchResult loopedEvaluation(double seconds) {
         set.examples.push_back(example);
     }
     LoopedTransformer model(benchConfig(64, vocabulary));
+    model->to(device);
     EvaluationOptions options;
     options.batchSize = 256;
-    double perCall = timeIt(seconds, [&] { evaluateLooped(model, vocabulary, {set}, options); });
+    double perCall =
+        timeIt(seconds, device, [&] { evaluateLooped(model, vocabulary, {set}, options); });
     return {"eval looped d=64 ARI k=4 (oracle+adaptive)", "problems", 256 / perCall, 0, perCall};
 }
 
 // Stage II: the looped model writes chains for longer problems (k = 6) and each is verified.
-BenchResult chainGeneration(double seconds) {
+BenchResult chainGeneration(double seconds, const torch::Device& device) {
     const Vocabulary vocabulary = Vocabulary::forLargestNumber(10);
     std::vector<DatasetExample> problems;
     for (auto& problem : arithmeticProblems(6, 6, 256)) {
@@ -137,8 +169,9 @@ BenchResult chainGeneration(double seconds) {
         problems.push_back(example);
     }
     LoopedTransformer model(benchConfig(64, vocabulary));
-    double perCall =
-        timeIt(seconds, [&] { writeLoopedChains(model, vocabulary, problems, false, 256); });
+    model->to(device);
+    double perCall = timeIt(seconds, device,
+                            [&] { writeLoopedChains(model, vocabulary, problems, false, 256); });
     return {"Stage II chains looped d=64 ARI k=6 (write + verify)", "problems", 256 / perCall, 0,
             perCall};
 }
@@ -158,7 +191,7 @@ BenchResult storeInserts(const std::string& folder, double seconds) {
         std::vector<MetricPoint> points(500);
         for (std::size_t index = 0; index < points.size(); ++index)
             points[index] = {static_cast<std::int64_t>(index), 0.0, "loss", 1.0};
-        perCall = timeIt(seconds, [&] {
+        perCall = timeIt(seconds, torch::kCPU, [&] {
             for (auto& point : points) // a (name, step) is stored once: each batch moves on
                 point.step += static_cast<std::int64_t>(points.size());
             store.addMetrics(id, points);
@@ -174,6 +207,10 @@ BenchResult storeInserts(const std::string& folder, double seconds) {
 std::vector<BenchResult> runEngineBench(const BenchOptions& options,
                                         const std::function<void(const BenchResult&)>& onResult) {
     setCpuThreads(options.threads);
+    // A device this machine lacks is a DeviceError that says so, before any case runs.
+    BenchDevice on;
+    on.device = selectDevice(options.device);
+    on.bf16 = effectivePrecision(options.precision, on.device.is_cuda()) == kPrecisionBf16Autocast;
     torch::manual_seed(0);
     std::vector<BenchResult> results;
     auto record = [&](BenchResult result) {
@@ -182,15 +219,15 @@ std::vector<BenchResult> runEngineBench(const BenchOptions& options,
             onResult(result);
     };
     double seconds = options.secondsPerCase;
-    record(gemm(seconds));
-    record(loopedTraining("train looped d=64 ARI 1-4 ops (cpu-quick)", 64, 1, 4, seconds));
-    record(arTraining("train AR d=64 ARI 1-4 ops (cpu-quick)", 64, 1, 4, seconds));
+    record(gemm(seconds, on.device));
+    record(loopedTraining("train looped d=64 ARI 1-4 ops (cpu-quick)", 64, 1, 4, seconds, on));
+    record(arTraining("train AR d=64 ARI 1-4 ops (cpu-quick)", 64, 1, 4, seconds, on));
     if (options.paperSize) {
-        record(loopedTraining("train looped d=256 ARI 15 ops (paper)", 256, 15, 15, seconds));
-        record(arTraining("train AR d=256 ARI 15 ops (paper)", 256, 15, 15, seconds));
+        record(loopedTraining("train looped d=256 ARI 15 ops (paper)", 256, 15, 15, seconds, on));
+        record(arTraining("train AR d=256 ARI 15 ops (paper)", 256, 15, 15, seconds, on));
     }
-    record(loopedEvaluation(seconds));
-    record(chainGeneration(seconds));
+    record(loopedEvaluation(seconds, on.device));
+    record(chainGeneration(seconds, on.device));
     record(storeInserts(options.scratchFolder, seconds));
     return results;
 }

@@ -12,9 +12,11 @@
 namespace relay {
 
 struct BenchOptions {
-    bool paperSize = true;     // also the paper-size models (slow on a CPU)
-    double secondsPerCase = 3; // measure each case for at least this long
-    int threads = 0;           // 0: all cores
+    bool paperSize = true;                   // also the paper-size models (slow on a CPU)
+    double secondsPerCase = 3;               // measure each case for at least this long
+    int threads = 0;                         // 0: all cores
+    std::string device = "cpu";              // where the GEMM, training and evaluation cases run
+    std::string precision = "bf16-autocast"; // training forward passes on CUDA (as a run's)
     std::string scratchFolder; // for the store benchmark; empty: the system temp folder
 };
 

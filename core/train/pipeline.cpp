@@ -1,5 +1,6 @@
 #include "train/pipeline.h"
 
+#include "model/device.h"
 #include "tasks/atomic_file.h"
 #include "train/self_chain.h"
 #include "train/trainer.h"
@@ -232,7 +233,10 @@ PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
     auto started = std::chrono::steady_clock::now();
     LockedEvents events(outerEvents);
     ExperimentConfig config = request.config;
-    const bool parallel = config.pipeline.parallelStages;
+    // On CUDA, stages side by side would share the device's one default generator and stream:
+    // their random draws would interleave by timing, and the GPU is busy with one already.
+    const bool onCuda = resolveDevice(config.device).kind == DeviceKind::Cuda;
+    const bool parallel = config.pipeline.parallelStages && !onCuda;
     if (parallel)
         config.threads = 1; // one core per stage; LibTorch's thread count is process-wide
     const std::string name = !request.name.empty()  ? request.name

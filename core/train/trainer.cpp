@@ -129,7 +129,9 @@ struct StepLosses {
 
 StepLosses computeLoss(Session& session, const std::vector<std::size_t>& indices) {
     // bf16 on CUDA for the forward pass only; backward runs after the scope, outside it.
-    Bf16AutocastScope autocast(session.device.is_cuda());
+    Bf16AutocastScope autocast(
+        effectivePrecision(session.config.precision, session.device.is_cuda()) ==
+        kPrecisionBf16Autocast);
     std::vector<Problem> problems;
     BatchOptions options;
     options.prependTaskToken = session.data.multitask;
@@ -228,7 +230,8 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
                  {"kind", runKindName(session.kind)},
                  {"total_steps", total},
                  {"start_step", session.completedSteps},
-                 {"device", session.device.str()}});
+                 {"device", session.device.str()},
+                 {"precision", effectivePrecision(config.precision, session.device.is_cuda())}});
     auto parameters = session.module().parameters();
     std::vector<MetricPoint> pending;
     auto flush = [&] {

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# End to end: `relay bench --device`: the CPU by default and when asked, CUDA only where there
+# is a GPU (a clear error otherwise), and a device name that does not parse is refused.
+# Usage: bench_cli.sh PATH_TO_RELAY
+set -euo pipefail
+
+source "$(dirname "$0")/helpers.bash"
+
+quick=(--quick --seconds 0.01 --threads 1)
+
+run "$relay" bench "${quick[@]}"
+expect_status 0 "bench on the default device"
+expect_output "device cpu" "bench says it runs on the CPU by default"
+expect_output "train looped d=64" "bench times looped training"
+
+run "$relay" bench "${quick[@]}" --device cpu --json
+expect_status 0 "bench --device cpu --json"
+expect_output '"name":"train AR d=64' "bench --json times AR training"
+
+# CUDA: runs where there is a GPU, and is refused with the reason everywhere else.
+run "$relay" bench "${quick[@]}" --device cuda
+if [[ "$status" == 0 ]]; then
+    expect_output "device cuda:0" "bench on CUDA says so"
+else
+    expect_status 2 "bench --device cuda without CUDA"
+    expect_output "device 'cuda'" "the refused device is named"
+    expect_output "CUDA is not available" "the reason is given"
+fi
+
+run "$relay" bench "${quick[@]}" --device gpu
+expect_status 2 "bench --device gpu"
+expect_output "device 'gpu': expected cpu, cuda, cuda:N or auto" "a bad device name is explained"
+echo "bench_cli: all checks passed"
