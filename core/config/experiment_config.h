@@ -84,7 +84,8 @@ struct ExperimentConfig {
     StageTwoConfig stageTwo;
     PipelineConfig pipeline;
     std::string device = "auto";
-    int threads = 0; // 0: all cores
+    int threads = 0;   // 0: all cores (shared out among the worker processes)
+    int processes = 0; // data-parallel worker processes; 0: defaultWorkerProcesses()
     std::uint64_t seed = 1;
 
     bool multitask() const { return tasks.size() > 1; }
@@ -115,5 +116,8 @@ void applyOverride(nlohmann::json& config, const std::string& assignment);
 // $RELAY_PRESETS_DIR, then the source tree's resources/presets, then the installed share dir.
 nlohmann::json loadPreset(const std::string& name);
 std::vector<std::string> presetNames();
+
+// Worker processes a run uses when its config says 0: what trains small models fastest here.
+int defaultWorkerProcesses();
 
 } // namespace relay
