@@ -1,4 +1,5 @@
 // `relay bench`: the engine's speed on this machine (see core/train/engine_bench.h).
+#include "bench_training.h"
 #include "commands.h"
 
 #include "model/autocast.h"
@@ -16,6 +17,7 @@ void addBenchCommands(CLI::App& app) {
     auto options = std::make_shared<BenchOptions>();
     auto json = std::make_shared<bool>(false);
     auto quick = std::make_shared<bool>(false);
+    auto processes = std::make_shared<int>(0);
     auto* bench = app.add_subcommand(
         "bench", "GEMM peak, training examples/s (looped, AR), evaluation and store speed");
     bench->add_flag("--quick", *quick, "Skip the paper-size models (slow on a CPU)");
@@ -28,7 +30,14 @@ void addBenchCommands(CLI::App& app) {
                      "Training forward passes on CUDA: bf16-autocast (default) or fp32")
         ->check(CLI::IsMember({kPrecisionFp32, kPrecisionBf16Autocast}));
     bench->add_flag("--json", *json, "One JSON object per result");
-    bench->callback([options, json, quick] {
+    bench->add_option("--nproc", *processes,
+                      "Only the trainer on the cpu-quick-ari preset with this many data-parallel "
+                      "processes of --threads threads each");
+    bench->callback([options, json, quick, processes] {
+        if (*processes > 0) {
+            benchTrainerProcesses(*processes, options->threads, options->secondsPerCase, *json);
+            return;
+        }
         options->paperSize = !*quick;
         // Refused before anything runs when this machine lacks the device (says why).
         const std::string device = resolveDevice(options->device).name();

@@ -1,6 +1,7 @@
 // `relay pipeline` (the whole method, resumable), `relay generate` (Stage II chains from a
 // looped run) and `relay finetune` (Stage II generation, then the AR fine-tune on it).
 #include "commands.h"
+#include "worker_launcher.h"
 
 #include "event_printers.h"
 #include "store/run_store.h"
@@ -197,7 +198,18 @@ void addPipelineCommands(CLI::App& app) {
     command->add_option("--name", pipeline->name, "Pipeline name (default: the config's name)");
     command->add_option("--db", pipeline->database, "Run store (default: the XDG data folder)");
     command->add_flag("--json", pipeline->json, "One JSON event per line (the GUI's protocol)");
-    command->callback([pipeline] { runPipelineCommand(*pipeline); });
+    auto workers = std::make_shared<WorkerFlags>();
+    addWorkerFlags(*command, *workers);
+    command->callback([pipeline, workers] {
+        runWithWorkers(
+            *workers,
+            [&] {
+                return resolveConfig(pipeline->config, pipeline->preset, pipeline->overrides,
+                                     "cpu-quick-ari")
+                    .processes;
+            },
+            [&] { runPipelineCommand(*pipeline); });
+    });
 
     auto generate = std::make_shared<GenerateArguments>();
     auto* generateCommand = app.add_subcommand(
@@ -232,7 +244,12 @@ void addPipelineCommands(CLI::App& app) {
                                 "Stage II folder (default: <store>/stage2/run-N)");
     finetuneCommand->add_option("--db", finetune->database, "Run store");
     finetuneCommand->add_flag("--json", finetune->json, "One JSON event per line");
-    finetuneCommand->callback([finetune] { runFinetune(*finetune); });
+    auto finetuneWorkers = std::make_shared<WorkerFlags>();
+    addWorkerFlags(*finetuneCommand, *finetuneWorkers);
+    finetuneCommand->callback([finetune, finetuneWorkers] {
+        runWithWorkers(
+            *finetuneWorkers, [] { return 0; }, [&] { runFinetune(*finetune); });
+    });
 }
 
 } // namespace relay::cli

@@ -5,6 +5,7 @@
 #include "event_printers.h"
 #include "store/run_store.h"
 #include "train/trainer.h"
+#include "worker_launcher.h"
 
 #include <CLI/CLI.hpp>
 
@@ -119,7 +120,21 @@ void addTrainCommands(CLI::App& app) {
     train->add_flag("--json", arguments->json, "One JSON event per line (the GUI's protocol)");
     train->add_option("--resume", arguments->resume,
                       "Continue a cancelled or interrupted run from its last checkpoint");
-    train->callback([arguments] { runTrain(*arguments); });
+    auto workers = std::make_shared<WorkerFlags>();
+    addWorkerFlags(*train, *workers);
+    train->callback([arguments, workers] {
+        runWithWorkers(
+            *workers,
+            [&] {
+                if (arguments->resume == 0)
+                    return resolveConfig(arguments->config, arguments->preset, arguments->overrides)
+                        .processes;
+                auto stored = RunStore(storePath(arguments->database)).run(arguments->resume);
+                return nlohmann::json::parse(stored.configJson).value("processes", 0);
+            },
+            [&] { runTrain(*arguments); });
+    });
+    addWorkerCommand(app);
 }
 
 } // namespace relay::cli

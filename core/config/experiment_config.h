@@ -85,7 +85,8 @@ struct ExperimentConfig {
     PipelineConfig pipeline;
     std::string device = "auto";
     std::string precision = "bf16-autocast"; // fp32 | bf16-autocast (CUDA only)
-    int threads = 0;                         // 0: all cores
+    int threads = 0;   // 0: all cores (shared out among the worker processes)
+    int processes = 0; // data-parallel worker processes; 0: defaultWorkerProcesses()
     std::uint64_t seed = 1;
 
     bool multitask() const { return tasks.size() > 1; }
@@ -121,5 +122,8 @@ void applyOverride(nlohmann::json& config, const std::string& assignment);
 // $RELAY_PRESETS_DIR, then the source tree's resources/presets, then the installed share dir.
 nlohmann::json loadPreset(const std::string& name);
 std::vector<std::string> presetNames();
+
+// Worker processes a run uses when its config says 0: what trains small models fastest here.
+int defaultWorkerProcesses();
 
 } // namespace relay

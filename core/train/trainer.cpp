@@ -10,6 +10,8 @@
 #include "tasks/batching.h"
 #include "tasks/dataset_file.h"
 #include "train/batch_sampler.h"
+#include "train/distributed/global_batch_loss.h"
+#include "train/distributed/worker_group.h"
 #include "train/evaluation.h"
 #include "train/learning_rate_schedule.h"
 #include "train/objectives.h"
@@ -24,6 +26,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <sstream>
 
 namespace relay {
 namespace {
@@ -56,6 +59,10 @@ struct Session {
     LearningRateSchedule schedule;
     std::string checkpointFolder;
     std::int64_t completedSteps = 0;
+    std::unique_ptr<TrainingGroup> group; // data-parallel workers; null: this process alone
+
+    // Only rank 0 writes the store and checkpoints and evaluates.
+    bool isRankZero() const { return !group || group->isRankZero(); }
 
     torch::nn::Module& module() {
         return isAutoregressive(kind) ? static_cast<torch::nn::Module&>(*autoregressive)
@@ -73,7 +80,8 @@ std::mutex& sessionBuildMutex() {
 void buildSession(Session& session, TrainingEvents& events) {
     const auto& config = session.config;
     std::lock_guard<std::mutex> lock(sessionBuildMutex());
-    setCpuThreads(config.threads);
+    auto* workers = WorkerGroup::current();
+    setCpuThreads(workers ? workers->threadsPerWorker(config.threads) : config.threads);
     torch::manual_seed(config.seed);
     session.data =
         makeMultitaskDatasets(datasetSpecs(config, config.testLengthMin, config.testLengthMax));
@@ -149,6 +157,8 @@ StepLosses computeLoss(Session& session, const std::vector<std::size_t>& indices
         forward.sequenceLengths = batch.sequenceLengths;
         auto output = session.autoregressive->forward(batch.tokens, forward);
         losses.total = arLoss(output.maskedLogits, batch);
+        if (session.group)
+            losses.total = globalBatchArLoss(losses.total, batch, *session.group);
         return losses;
     }
     bool vanilla = session.kind == RunKind::LoopedVanilla;
@@ -164,6 +174,8 @@ StepLosses computeLoss(Session& session, const std::vector<std::size_t>& indices
     lossOptions.vanilla = vanilla;
     auto loss = relayLoss(vanilla ? torch::Tensor() : output.maskedStepLogits, output.answerLogits,
                           batch, lossOptions);
+    if (session.group)
+        loss = globalBatchLoss(loss, batch, lossOptions, *session.group);
     losses.total = loss.total;
     losses.answer = loss.answer.item<double>();
     if (loss.iteration.defined()) {
@@ -219,8 +231,41 @@ void evaluate(Session& session, TrainingEvents& events) {
     events.emit(summary);
 }
 
+// The model and optimizer state rank 0 hands to the other workers, and its reading.
+std::string trainingState(Session& session) {
+    torch::serialize::OutputArchive archive, optimizer;
+    session.module().save(archive);
+    session.optimizer->save(optimizer);
+    archive.write("optimizer", optimizer);
+    std::ostringstream bytes;
+    archive.save_to(bytes);
+    return bytes.str();
+}
+
+void loadTrainingState(Session& session, const std::string& state) {
+    std::istringstream bytes(state);
+    torch::serialize::InputArchive archive, optimizer;
+    archive.load_from(bytes, session.device);
+    session.module().load(archive);
+    archive.read("optimizer", optimizer);
+    session.optimizer->load(optimizer);
+}
+
+// Rank 0 of several workers hands the run to the others: they start from its state and step.
+void shareWithWorkers(Session& session) {
+    auto* workers = WorkerGroup::current();
+    if (!workers || workers->worldSize() == 1 || session.group)
+        return;
+    nlohmann::json job = {{"config", experimentConfigToJson(session.config)},
+                          {"kind", runKindName(session.kind)},
+                          {"run", session.run},
+                          {"step", session.completedSteps}};
+    session.group = workers->announceJob(job.dump(), trainingState(session));
+}
+
 TrainingOutcome trainSession(Session& session, TrainingEvents& events,
                              const std::atomic<bool>& cancel) {
+    shareWithWorkers(session);
     const auto& config = session.config;
     std::int64_t total = config.totalSteps();
     TrainingOutcome outcome;
@@ -235,7 +280,7 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
     auto parameters = session.module().parameters();
     std::vector<MetricPoint> pending;
     auto flush = [&] {
-        if (!pending.empty())
+        if (!pending.empty() && session.isRankZero())
             session.store.addMetrics(session.run, pending);
         pending.clear();
     };
@@ -251,7 +296,8 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
         double learningRate = session.schedule.at(step);
         for (auto& group : session.optimizer->param_groups())
             static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learningRate);
-        auto losses = computeLoss(session, session.sampler->batch(step, config.batchSize));
+        auto batch = session.sampler->batch(step, config.batchSize);
+        auto losses = computeLoss(session, session.group ? session.group->slice(batch) : batch);
         double loss = losses.total.item<double>();
         if (!std::isfinite(loss)) {
             flush();
@@ -265,6 +311,8 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
         }
         session.optimizer->zero_grad();
         losses.total.backward();
+        if (session.group) // after backward, before clipping: every rank steps alike
+            session.group->sumGradients(parameters);
         double gradientNorm =
             config.gradientClip > 0
                 ? torch::nn::utils::clip_grad_norm_(parameters, config.gradientClip)
@@ -312,13 +360,14 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
                 event["loss_iteration"] = losses.iteration;
             events.emit(event);
         }
-        if (last || reported % config.evalEvery == 0) {
+        if (session.isRankZero() && (last || reported % config.evalEvery == 0)) {
             flush();
             evaluate(session, events);
             session.module().train();
         }
-        bool cancelled = cancel.load();
-        if (last || cancelled || reported % config.checkpointEvery == 0) {
+        // Workers stop together: any rank's request (rank 0's Ctrl-C) stops all of them.
+        bool cancelled = session.group ? session.group->anyRank(cancel.load()) : cancel.load();
+        if (session.isRankZero() && (last || cancelled || reported % config.checkpointEvery == 0)) {
             flush();
             saveRunCheckpoint(session, events);
         }
@@ -331,7 +380,8 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
     if (outcome.status.empty())
         outcome.status = "finished";
     outcome.steps = session.completedSteps;
-    session.store.setStatus(session.run, outcome.status);
+    if (session.isRankZero())
+        session.store.setStatus(session.run, outcome.status);
     events.emit({{"event", "finished"},
                  {"run", session.run},
                  {"status", outcome.status},
@@ -366,7 +416,9 @@ TrainingOutcome guarded(RunStore& store, std::int64_t run, TrainingEvents& event
         return body();
     } catch (const std::exception& error) {
         try {
-            store.setStatus(run, "failed");
+            // A lost worker leaves a resumable run, as a killed single process does.
+            bool lost = dynamic_cast<const WorkerLost*>(&error) != nullptr;
+            store.setStatus(run, lost ? "interrupted" : "failed");
         } catch (...) {
         }
         // "rethrown": the caller reports the exception itself, so a shell printer skips it.
@@ -381,6 +433,8 @@ TrainingOutcome guarded(RunStore& store, std::int64_t run, TrainingEvents& event
 TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request, TrainingEvents& events,
                             const std::atomic<bool>& cancel) {
     ExperimentConfig config = request.config;
+    if (auto* workers = WorkerGroup::current()) // the run records how many processes trained it
+        config.processes = workers->localProcesses();
     if (request.kind == RunKind::LoopedVanilla)
         config.objective = "vanilla";
     RunRecord record;
@@ -437,6 +491,25 @@ TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& eve
         store.deleteMeasurementsAfter(run, session.completedSteps);
         return trainSession(session, events, cancel);
     });
+}
+
+void followTrainingJob(WorkerGroup::Job job) {
+    auto description = nlohmann::json::parse(job.description);
+    RunStore unused(":memory:"); // rank 0 alone records the run
+    SilentEvents events;
+    Session session(unused, description["run"].get<std::int64_t>(),
+                    experimentConfigFromJson(description["config"]),
+                    runKindFromName(description["kind"].get<std::string>()));
+    buildSession(session, events);
+    loadTrainingState(session, job.state);
+    session.completedSteps = description["step"].get<std::int64_t>();
+    session.group = std::move(job.group);
+    // Dropout and randomised positions: this rank's own draws, not rank 0's again.
+    torch::manual_seed(session.config.seed +
+                       7919 * static_cast<std::uint64_t>(session.group->rank()) +
+                       static_cast<std::uint64_t>(session.completedSteps));
+    const std::atomic<bool> neverCancelled{false};
+    trainSession(session, events, neverCancelled);
 }
 
 } // namespace relay

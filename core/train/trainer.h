@@ -8,6 +8,7 @@
 
 #include "config/experiment_config.h"
 #include "store/run_store.h"
+#include "train/distributed/worker_group.h"
 #include "train/training_events.h"
 
 #include <atomic>
@@ -49,5 +50,9 @@ TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request, Tra
 // Continues a cancelled or interrupted run from its newest checkpoint.
 TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& events,
                           const std::atomic<bool>& cancel);
+
+// A data-parallel worker other than rank 0: trains its slices of a run rank 0 handed out, from
+// rank 0's state, writing nothing (no store, checkpoints or events).
+void followTrainingJob(WorkerGroup::Job job);
 
 } // namespace relay

@@ -1,0 +1,72 @@
+#include "bench_training.h"
+
+#include "commands.h"
+#include "store/run_store.h"
+#include "train/trainer.h"
+#include "worker_launcher.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+
+namespace relay::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Keeps the trainer's own rate: examples/s from its first step, data building left out.
+class RateEvents : public TrainingEvents {
+public:
+    void emit(const nlohmann::json& event) override {
+        if (event.value("event", "") == "step")
+            rate = event.value("examples_per_second", 0.0);
+    }
+    double rate = 0;
+};
+
+} // namespace
+
+void benchTrainerProcesses(int processes, int threads, double seconds, bool json) {
+    // About `seconds` of training at this machine's cpu-quick speed (~15 steps/s per core).
+    const int steps = std::max(40, static_cast<int>(std::lround(seconds * 40)));
+    auto folder = fs::temp_directory_path() / ("relay-bench-" + std::to_string(getpid()));
+    fs::create_directories(folder);
+    std::atomic<bool> cancel{false};
+    RateEvents events;
+    WorkerFlags flags;
+    flags.processes = processes;
+    try {
+        runWithWorkers(
+            flags, [] { return 0; },
+            [&] {
+                RunStore store((folder / "bench.db").string());
+                TrainingRequest request;
+                request.config = resolveConfig("", "cpu-quick-ari",
+                                               {"training.steps=" + std::to_string(steps),
+                                                "eval.every=1000000", "checkpoint.every=1000000",
+                                                "threads=" + std::to_string(threads)});
+                request.checkpointFolder = (folder / "checkpoints").string();
+                trainNewRun(store, request, events, cancel);
+            });
+    } catch (...) {
+        fs::remove_all(folder);
+        throw;
+    }
+    fs::remove_all(folder);
+    std::string name = "trainer looped cpu-quick-ari, " + std::to_string(processes) + " proc x " +
+                       std::to_string(threads) + " thr";
+    if (json)
+        std::cout << nlohmann::json{{"name", name},
+                                    {"unit", "examples"},
+                                    {"per_second", events.rate}}
+                         .dump()
+                  << std::endl;
+    else
+        std::printf("%-54s %12.1f %-9s\n", name.c_str(), events.rate, "examples");
+}
+
+} // namespace relay::cli
