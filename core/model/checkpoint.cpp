@@ -6,7 +6,11 @@
 #include "tasks/atomic_file.h"
 #include "version.h"
 
+#include <caffe2/serialize/inline_container.h>
 #include <torch/torch.h>
+
+#include <algorithm>
+#include <sstream>
 
 #include <functional>
 #include <map>
@@ -113,10 +117,51 @@ std::string serializedTensors(const std::vector<torch::Tensor>& tensors) {
     return bytes;
 }
 
-std::vector<torch::Tensor> deserializedTensors(std::string_view bytes, torch::Device device) {
+// LibTorch sizes a storage by the count its pickle claims, not by the bytes of the record that
+// backs it: a record cut short under a recomputed checksum would be read past its end. So every
+// storage record is first padded to `largest` bytes (the largest tensor the metadata lists),
+// each storage read back must claim no more than that, and the padding, all 0xFF bytes, reads
+// as NaN, which the finiteness check then reports (checkStorage).
+std::string withPaddedStorages(std::string_view archive, std::size_t largest) {
+    std::istringstream in{std::string(archive)};
+    caffe2::serialize::PyTorchStreamReader reader(&in);
+    std::string out;
+    caffe2::serialize::PyTorchStreamWriter writer(appenderTo(out));
+    writer.setMinVersion(reader.version());
+    std::vector<char> padded;
+    for (const auto& name : reader.getAllRecords()) {
+        if (name == "version" || name == ".data/version" || name == ".data/serialization_id")
+            continue; // the writer writes its own
+        auto [data, size] = reader.getRecord(name);
+        const char* bytes = static_cast<const char*>(data.get());
+        if (name.rfind("data/", 0) == 0 && size < largest) {
+            padded.assign(largest, static_cast<char>(0xFF));
+            std::copy(bytes, bytes + size, padded.begin());
+            writer.writeRecord(name, padded.data(), padded.size());
+        } else {
+            writer.writeRecord(name, bytes, size);
+        }
+    }
+    writer.writeEndOfFile();
+    return out;
+}
+
+std::vector<torch::Tensor> deserializedTensors(const std::string& bytes, torch::Device device) {
     std::vector<torch::Tensor> tensors;
     torch::load(tensors, bytes.data(), bytes.size(), device);
     return tensors;
+}
+
+// Bytes of the largest tensor the metadata lists (8 bytes an element: no dtype is wider).
+std::size_t largestTensorBytes(const std::vector<CheckpointTensorInfo>& tensors) {
+    std::size_t largest = 8;
+    for (const auto& tensor : tensors) {
+        std::size_t count = 1;
+        for (auto extent : tensor.shape)
+            count *= static_cast<std::size_t>(std::max<std::int64_t>(extent, 0));
+        largest = std::max(largest, count * 8);
+    }
+    return largest;
 }
 
 // LibTorch 1.13 reads a parameter group's saved options but keeps the current ones (later
@@ -146,7 +191,7 @@ std::string_view requiredSection(const DecodedCheckpoint& checkpoint, const char
 
 // A tensor read from a file may claim a shape its stored bytes cannot hold (a record cut short
 // under a recomputed checksum): copying from it would read past the end of the storage.
-void checkStorage(const torch::Tensor& tensor, const std::string& what) {
+void checkStorage(const torch::Tensor& tensor, const std::string& what, std::size_t largest) {
     if (tensor.numel() == 0)
         return;
     if (!tensor.has_storage())
@@ -159,9 +204,13 @@ void checkStorage(const torch::Tensor& tensor, const std::string& what) {
     }
     const auto needed = static_cast<std::uint64_t>(lastElement + 1) * tensor.element_size();
     const auto held = static_cast<std::uint64_t>(tensor.storage().nbytes());
-    if (needed > held)
+    if (needed > held || held > largest)
         throw CheckpointError(what + " needs " + std::to_string(needed) +
-                              " bytes of data but the file holds " + std::to_string(held));
+                              " bytes of data but the file holds " +
+                              std::to_string(std::min<std::uint64_t>(held, largest)));
+    if (tensor.is_floating_point() && !torch::isfinite(tensor).all().item<bool>())
+        throw CheckpointError(what + " holds values that are not finite numbers (its bytes of "
+                                     "data were cut short or damaged)");
 }
 
 // Tensors read back must be exactly what the metadata promised (a guard against writer bugs).
@@ -181,22 +230,23 @@ void checkLoadedTensors(const std::vector<torch::Tensor>& loaded,
         if (std::string(c10::toString(tensor.scalar_type())) != stored[index].dataType)
             throw CheckpointError(what + " holds " + c10::toString(tensor.scalar_type()) +
                                   ", metadata says " + stored[index].dataType);
-        checkStorage(tensor, what);
+        checkStorage(tensor, what, largestTensorBytes(stored));
     }
 }
 
 // Every optimizer moment must be backed by the bytes the file gave it. (The state is walked
 // without its keys, whose type differs between LibTorch versions.)
-void checkOptimizerState(const torch::optim::Optimizer& optimizer, const std::string& path) {
+void checkOptimizerState(const torch::optim::Optimizer& optimizer, const std::string& path,
+                         std::size_t largest) {
     const std::string what = "checkpoint '" + path + "' has a corrupted optimizer state";
     for (const auto& entry : optimizer.state()) {
         const auto* adam = dynamic_cast<const torch::optim::AdamWParamState*>(entry.second.get());
         if (adam == nullptr)
             continue;
-        checkStorage(adam->exp_avg(), what);
-        checkStorage(adam->exp_avg_sq(), what);
+        checkStorage(adam->exp_avg(), what, largest);
+        checkStorage(adam->exp_avg_sq(), what, largest);
         if (adam->max_exp_avg_sq().defined())
-            checkStorage(adam->max_exp_avg_sq(), what);
+            checkStorage(adam->max_exp_avg_sq(), what, largest);
     }
 }
 
@@ -255,15 +305,17 @@ CheckpointMetadata loadCheckpoint(const std::string& path, torch::nn::Module& mo
 
     try {
         // Decode everything before touching the module, so a bad section changes nothing.
-        std::vector<torch::Tensor> loaded =
-            deserializedTensors(requiredSection(checkpoint, kModelSection, path), device);
+        const std::size_t largest = largestTensorBytes(metadata.tensors);
+        std::vector<torch::Tensor> loaded = deserializedTensors(
+            withPaddedStorages(requiredSection(checkpoint, kModelSection, path), largest), device);
         checkLoadedTensors(loaded, metadata.tensors, path);
         std::map<std::string, torch::Tensor> loadedByName;
         for (std::size_t index = 0; index < loaded.size(); ++index)
             loadedByName[metadata.tensors[index].name] = loaded[index];
         torch::serialize::InputArchive optimizerArchive;
         if (optimizer != nullptr) {
-            const auto section = requiredSection(checkpoint, kOptimizerSection, path);
+            const auto section =
+                withPaddedStorages(requiredSection(checkpoint, kOptimizerSection, path), largest);
             optimizerArchive.load_from(section.data(), section.size(), device);
         }
         // CUDA generators only for a CUDA target: a CPU load on a GPU host leaves CUDA alone.
@@ -285,7 +337,7 @@ CheckpointMetadata loadCheckpoint(const std::string& path, torch::nn::Module& mo
         if (optimizer != nullptr) {
             optimizer->load(optimizerArchive);
             restoreGroupOptions(optimizerArchive, *optimizer);
-            checkOptimizerState(*optimizer, path);
+            checkOptimizerState(*optimizer, path, largest);
         }
         if (options.restoreRandomState)
             restoreGeneratorStates(generators);
