@@ -87,11 +87,17 @@ set(CPACK_PACKAGE_NAME relay-workbench)
 set(CPACK_PACKAGE_VENDOR "RELAY Workbench authors")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "workbench for looped Transformers aligned with Chain-of-Thought (RELAY)")
-set(CPACK_PACKAGE_DESCRIPTION
-    "RELAY trains a looped Transformer whose loop iterations follow the steps of a \
-Chain-of-Thought, lets it write chains for problems longer than any seen in training, and \
-fine-tunes an auto-regressive model on them. This package holds the headless engine (relay) \
-and the Qt desktop workbench (relay-workbench) that trains, inspects and compares such models.")
+# Debian wants the extended description in lines of at most 80 characters.
+string(JOIN "\n" CPACK_PACKAGE_DESCRIPTION
+       "RELAY trains a looped Transformer whose loop iterations follow the steps of a"
+       "Chain-of-Thought, lets it write chains for problems longer than any seen in"
+       "training, and fine-tunes an auto-regressive model on them."
+       "."
+       "This package holds the headless engine, relay (data, training, Stage II"
+       "chains, evaluation, a resumable pipeline of the whole method), and the Qt"
+       "desktop workbench, relay-workbench, which runs the engine's jobs and shows"
+       "live training curves, every loop iteration's read-out beside the true step,"
+       "hit matrices, verified chains and run comparisons from one SQLite store.")
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "RELAY Workbench authors <relay-workbench@example.org>"
     CACHE STRING "Maintainer field of the Debian package")
 set(CPACK_DEBIAN_PACKAGE_SECTION science)

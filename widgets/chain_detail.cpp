@@ -60,8 +60,9 @@ QString chainDetailHtml(const ChainReview& review) {
             index < review.truth.steps.size() ? review.truth.steps[index] : Tokens{};
         const std::vector<int> wrong = differingTokens(generated, truth);
         const bool first = t == chain.firstWrongStep;
+        // A light band with dark text of its own, so the row reads the same in a dark palette.
         const QString background =
-            first ? QStringLiteral(" style='background:#f7d4d4'") : QString();
+            first ? QStringLiteral(" style='background:#f7d4d4; color:#202020'") : QString();
         const QString mark = first
                                  ? QStringLiteral("<b style='color:%1'>◀ first wrong "
                                                   "step</b>")

@@ -7,6 +7,7 @@
 #include <QPalette>
 #include <QSettings>
 #include <QStatusBar>
+#include <QStyle>
 #include <QStyleFactory>
 
 namespace relay {

@@ -20,12 +20,14 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProcess>
+#include <QScreen>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
@@ -96,7 +98,11 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     refresh->setInterval(kRunListRefreshMilliseconds);
     connect(refresh, &QTimer::timeout, this, &MainWindow::refreshRuns);
     refresh->start();
-    resize(1400, 900);
+    // 1400 x 900, or nine tenths of a smaller (or highly scaled) screen, so all of it shows.
+    QSize size(1400, 900);
+    if (const QScreen* screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableGeometry().size() * 0.9);
+    resize(size);
     // A small jobs dock by default (a saved layout overrides it); docks size once shown.
     m_layoutRestored = m_options.rememberLayout && restoreLayout();
     refreshRuns();

@@ -82,7 +82,7 @@ for path in "${expected[@]}"; do
     [[ -s "$work/root/$path" ]] || fail "the package lacks $path"
 done
 
-run lintian --fail-on error --no-tag-display-limit "$deb"
+run lintian --fail-on error --tag-display-limit 0 "$deb"
 echo "lintian:"
 echo "$output"
 expect_status 0 "lintian"
