@@ -45,10 +45,14 @@ void benchTrainerProcesses(int processes, int threads, double seconds, bool json
             [&] {
                 RunStore store((folder / "bench.db").string());
                 TrainingRequest request;
-                request.config = resolveConfig("", "cpu-quick-ari",
-                                               {"training.steps=" + std::to_string(steps),
-                                                "eval.every=1000000", "checkpoint.every=1000000",
-                                                "threads=" + std::to_string(threads)});
+                request.config =
+                    resolveConfig("", "cpu-quick-ari",
+                                  {"training.steps=" + std::to_string(steps),
+                                   // Training only: little data to build,
+                                   // a token final evaluation.
+                                   "data.train_samples=4000", "data.test_samples_per_length=1",
+                                   "eval.every=1000000", "checkpoint.every=1000000",
+                                   "threads=" + std::to_string(threads)});
                 request.checkpointFolder = (folder / "checkpoints").string();
                 trainNewRun(store, request, events, cancel);
             });

@@ -120,8 +120,7 @@ const std::vector<ConfigField>& configFields() {
         {"threads", 0, "CPU threads (0: all cores)", 0, 1024},
         {"processes", 0,
          "data-parallel worker processes (relay train/pipeline/finetune --nproc); each trains "
-         "a slice of every batch, with threads shared out (0: one per core, at most 8, the "
-         "fastest for small models; on this machine " +
+         "a slice of every batch, with threads shared out (0: the default, on this machine " +
              std::to_string(defaultWorkerProcesses()) + ")",
          0, 1024},
         {"seed", 1, "seed of data, initialisation and batching", 0, 9.2e18},

@@ -10,7 +10,6 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 namespace relay {
 namespace {
@@ -519,11 +518,9 @@ std::vector<std::string> presetNames() {
 }
 
 int defaultWorkerProcesses() {
-    // Small models scale poorly across threads (their matmuls are too small to split well)
-    // but well across processes: 2 processes x 1 thread beat 1 x 2 on 2 cores (README). Past
-    // 8 a batch of 64 leaves too little work per process.
-    const int cores = static_cast<int>(std::thread::hardware_concurrency());
-    return std::clamp(cores, 1, 8);
+    // One process until processes x threads has been measured on a quiet machine (`relay bench
+    // --nproc N --threads T`); the shared build machine gave no usable figures.
+    return 1;
 }
 
 } // namespace relay
