@@ -14,6 +14,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <random>
@@ -23,8 +24,6 @@ namespace relay {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::int64_t kBatchSize = 64;
-
 // Runs `body` once to warm up, then until `seconds` have passed; returns seconds per call.
 double timeIt(double seconds, const std::function<void()>& body) {
     body();
@@ -49,14 +48,29 @@ std::vector<Problem> arithmeticProblems(int smallest, int largest, std::int64_t 
     return problems;
 }
 
-ModelConfig benchConfig(std::int64_t hiddenSize, const Vocabulary& vocabulary) {
+ModelConfig benchConfig(const BenchCase& size, const Vocabulary& vocabulary) {
     ModelConfig config;
     config.vocabularySize = vocabulary.size();
-    config.hiddenSize = hiddenSize;
-    config.layers = 3;
-    config.heads = 4;
+    config.hiddenSize = size.hiddenSize;
+    config.layers = size.layers;
+    config.heads = size.heads;
     config.dropout = 0.1;
     return config;
+}
+
+BenchCase modelOfWidth(std::int64_t hiddenSize) {
+    BenchCase size;
+    size.hiddenSize = hiddenSize;
+    return size;
+}
+
+std::string caseName(const BenchCase& size) {
+    auto name = "train " + size.model + " d=" + std::to_string(size.hiddenSize) +
+                " L=" + std::to_string(size.layers) + " H=" + std::to_string(size.heads) + " ARI " +
+                std::to_string(size.smallestComplexity);
+    if (size.largestComplexity != size.smallestComplexity)
+        name += "-" + std::to_string(size.largestComplexity);
+    return name + " ops B=" + std::to_string(size.batchSize);
 }
 
 BenchResult gemm(double seconds) {
@@ -66,18 +80,19 @@ BenchResult gemm(double seconds) {
     return {"gemm fp32 512x512x512", "GEMMs", 1.0 / perCall, flops / perCall / 1e9, perCall};
 }
 
-BenchResult loopedTraining(const std::string& name, std::int64_t hiddenSize, int smallest,
-                           int largest, double seconds) {
+// One optimizer step as the trainer takes it, on one batch (sorted by T, as the trainer's are).
+BenchResult loopedTraining(const std::string& name, const BenchCase& size, double seconds) {
     const Vocabulary vocabulary = Vocabulary::forLargestNumber(10);
-    auto batch =
-        toTensors(makeLoopedBatch(arithmeticProblems(smallest, largest, kBatchSize), vocabulary),
-                  torch::kCPU);
-    auto config = benchConfig(hiddenSize, vocabulary);
+    auto problems =
+        arithmeticProblems(size.smallestComplexity, size.largestComplexity, size.batchSize);
+    std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
+        return a.iterations() > b.iterations();
+    });
+    auto batch = toTensors(makeLoopedBatch(problems, vocabulary), torch::kCPU);
+    auto config = benchConfig(size, vocabulary);
     LoopedTransformer model(config);
     torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(5e-4));
-    LoopedForwardOptions options;
-    options.stepLogits = false;
-    options.readOutMask = stepReadOutMask(batch);
+    const auto options = relayForwardOptions(batch);
     double perStep = timeIt(seconds, [&] {
         optimizer.zero_grad();
         auto output =
@@ -85,16 +100,18 @@ BenchResult loopedTraining(const std::string& name, std::int64_t hiddenSize, int
         relayLoss(output.maskedStepLogits, output.answerLogits, batch).total.backward();
         optimizer.step();
     });
-    double flops = 3.0 * loopedForwardFlops(config, batch, options.readOutMask);
-    return {name, "examples", kBatchSize / perStep, flops / perStep / 1e9, perStep};
+    double flops = 3.0 * loopedForwardFlops(config, batch, stepReadOutMask(batch));
+    return {name, "examples", static_cast<double>(size.batchSize) / perStep, flops / perStep / 1e9,
+            perStep};
 }
 
-BenchResult arTraining(const std::string& name, std::int64_t hiddenSize, int smallest, int largest,
-                       double seconds) {
+BenchResult arTraining(const std::string& name, const BenchCase& size, double seconds) {
     const Vocabulary vocabulary = Vocabulary::forLargestNumber(10);
-    auto batch = toTensors(
-        makeArBatch(arithmeticProblems(smallest, largest, kBatchSize), vocabulary), torch::kCPU);
-    auto config = benchConfig(hiddenSize, vocabulary);
+    auto batch = toTensors(makeArBatch(arithmeticProblems(size.smallestComplexity,
+                                                          size.largestComplexity, size.batchSize),
+                                       vocabulary),
+                           torch::kCPU);
+    auto config = benchConfig(size, vocabulary);
     ArTransformer model(config);
     torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(5e-4));
     ArForwardOptions options;
@@ -107,7 +124,8 @@ BenchResult arTraining(const std::string& name, std::int64_t hiddenSize, int sma
         optimizer.step();
     });
     double flops = 3.0 * arForwardFlops(config, batch, options.readOutMask);
-    return {name, "examples", kBatchSize / perStep, flops / perStep / 1e9, perStep};
+    return {name, "examples", static_cast<double>(size.batchSize) / perStep, flops / perStep / 1e9,
+            perStep};
 }
 
 BenchResult loopedEvaluation(double seconds) {
@@ -119,7 +137,7 @@ BenchResult loopedEvaluation(double seconds) {
         example.problem = problem;
         set.examples.push_back(example);
     }
-    LoopedTransformer model(benchConfig(64, vocabulary));
+    LoopedTransformer model(benchConfig(modelOfWidth(64), vocabulary));
     EvaluationOptions options;
     options.batchSize = 256;
     double perCall = timeIt(seconds, [&] { evaluateLooped(model, vocabulary, {set}, options); });
@@ -136,7 +154,7 @@ BenchResult chainGeneration(double seconds) {
         example.options.modulus = 11;
         problems.push_back(example);
     }
-    LoopedTransformer model(benchConfig(64, vocabulary));
+    LoopedTransformer model(benchConfig(modelOfWidth(64), vocabulary));
     double perCall =
         timeIt(seconds, [&] { writeLoopedChains(model, vocabulary, problems, false, 256); });
     return {"Stage II chains looped d=64 ARI k=6 (write + verify)", "problems", 256 / perCall, 0,
@@ -179,11 +197,19 @@ std::vector<BenchResult> runEngineBench(const BenchOptions& options,
     };
     double seconds = options.secondsPerCase;
     record(gemm(seconds));
-    record(loopedTraining("train looped d=64 ARI 1-4 ops (cpu-quick)", 64, 1, 4, seconds));
-    record(arTraining("train AR d=64 ARI 1-4 ops (cpu-quick)", 64, 1, 4, seconds));
+    if (options.custom) {
+        const auto& size = *options.custom;
+        record(size.model == "ar" ? arTraining(caseName(size), size, seconds)
+                                  : loopedTraining(caseName(size), size, seconds));
+        return results;
+    }
+    record(loopedTraining("train looped d=64 ARI 1-4 ops (cpu-quick)", modelOfWidth(64), seconds));
+    record(arTraining("train AR d=64 ARI 1-4 ops (cpu-quick)", modelOfWidth(64), seconds));
     if (options.paperSize) {
-        record(loopedTraining("train looped d=256 ARI 15 ops (paper)", 256, 15, 15, seconds));
-        record(arTraining("train AR d=256 ARI 15 ops (paper)", 256, 15, 15, seconds));
+        auto paper = modelOfWidth(256);
+        paper.smallestComplexity = paper.largestComplexity = 15;
+        record(loopedTraining("train looped d=256 ARI 15 ops (paper)", paper, seconds));
+        record(arTraining("train AR d=256 ARI 15 ops (paper)", paper, seconds));
     }
     record(loopedEvaluation(seconds));
     record(chainGeneration(seconds));
