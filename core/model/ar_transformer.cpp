@@ -55,7 +55,7 @@ ArOutput ArTransformerImpl::forward(const torch::Tensor& tokens, const ArForward
             makeRotaryTables(positions.to(device), m_config.headSize(), m_config.ropeBase);
 
     const bool dropping = is_training() && m_config.dropout > 0.0;
-    auto hidden = m_block(relay::dropout(m_embedding(tokens), m_config.dropout, dropping), context);
+    auto hidden = m_block(applyDropout(m_embedding(tokens), m_config.dropout, dropping), context);
     ArOutput output;
     if (options.readOutMask.defined())
         output.maskedLogits = readOut(hidden.index({options.readOutMask.to(device, torch::kBool)}));

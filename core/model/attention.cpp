@@ -16,7 +16,7 @@ torch::Tensor attend(const torch::Tensor& queries, const torch::Tensor& keys,
     auto scores = torch::baddbmm(mask, queries, keys.transpose(1, 2), 1.0, scale);
     auto weights = torch::softmax(scores, -1);
     if (dropout > 0.0 && training)
-        weights = relay::dropout(weights, dropout, true);
+        weights = applyDropout(weights, dropout, true);
     return torch::bmm(weights, values);
 }
 

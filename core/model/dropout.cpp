@@ -27,7 +27,7 @@ std::uint64_t drawSeed() {
 
 } // namespace
 
-torch::Tensor dropout(const torch::Tensor& x, double p, bool training) {
+torch::Tensor applyDropout(const torch::Tensor& x, double p, bool training) {
     if (!training || p <= 0.0)
         return x;
     if (!x.device().is_cpu() || x.scalar_type() != torch::kFloat32 || p >= 1.0)

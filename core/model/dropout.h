@@ -11,6 +11,6 @@
 
 namespace relay {
 
-torch::Tensor dropout(const torch::Tensor& x, double p, bool training);
+torch::Tensor applyDropout(const torch::Tensor& x, double p, bool training);
 
 } // namespace relay

@@ -102,7 +102,7 @@ std::vector<torch::Tensor> LoopedTransformerImpl::loop(const torch::Tensor& inpu
     const auto batch = inputIds.size(0);
     const auto context = attentionContext(exampleWidths, inputIds.size(1));
     const bool dropping = is_training() && m_config.dropout > 0.0;
-    auto embedded = relay::dropout(m_embedding(inputIds), m_config.dropout, dropping);
+    auto embedded = applyDropout(m_embedding(inputIds), m_config.dropout, dropping);
     // Given to every iteration only under input injection; undefined otherwise.
     const auto injected =
         m_config.inputInjection == InputInjection::Add ? embedded : torch::Tensor();

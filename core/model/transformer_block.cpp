@@ -19,13 +19,13 @@ TransformerLayerImpl::TransformerLayerImpl(const ModelConfig& config) : m_dropou
 
 torch::Tensor TransformerLayerImpl::feedForward(const torch::Tensor& x) {
     auto y = applyLinear(m_contract, torch::gelu(applyLinear(m_expand, m_feedForwardNorm(x))));
-    return relay::dropout(y, m_dropout, is_training() && m_dropout > 0.0);
+    return applyDropout(y, m_dropout, is_training() && m_dropout > 0.0);
 }
 
 torch::Tensor TransformerLayerImpl::forward(const torch::Tensor& x,
                                             const AttentionContext& context) {
     auto attended = m_attention(m_attentionNorm(x), context);
-    auto y = x + relay::dropout(attended, m_dropout, is_training() && m_dropout > 0.0);
+    auto y = x + applyDropout(attended, m_dropout, is_training() && m_dropout > 0.0);
     return y + feedForward(y);
 }
 

@@ -1,4 +1,4 @@
-// relay::dropout against what inverted dropout must be: Bernoulli(1 - p) keeps, independent
+// applyDropout against what inverted dropout must be: Bernoulli(1 - p) keeps, independent
 // between neighbours, survivors scaled by 1 / (1 - p), autograd's gradient the same mask, and
 // masks reproduced by the seed whatever the thread count.
 #include "model/dropout.h"
@@ -23,7 +23,7 @@ TEST(Dropout, KeepsEachElementWithProbabilityOneMinusP) {
     auto x = torch::ones({kElements});
     for (double p : {0.1, 0.5}) {
         SCOPED_TRACE(p);
-        auto kept = dropout(x, p, true).ne(0).to(torch::kDouble);
+        auto kept = applyDropout(x, p, true).ne(0).to(torch::kDouble);
         // Binomial(n, 1 - p): five standard deviations.
         const double tolerance = 5.0 * std::sqrt(p * (1 - p) / kElements);
         EXPECT_NEAR(kept.mean().item<double>(), 1.0 - p, tolerance);
@@ -43,7 +43,7 @@ TEST(Dropout, SurvivorsAreScaledAndTheGradientIsTheSameMask) {
     torch::manual_seed(2);
     auto x = torch::randn({64, 33}, torch::requires_grad());
     auto weights = torch::randn({64, 33});
-    auto y = dropout(x, 0.25, true);
+    auto y = applyDropout(x, 0.25, true);
     (y * weights).sum().backward();
     auto kept = y.detach().ne(0);
     const float scale = static_cast<float>(1.0 / 0.75);
@@ -57,19 +57,19 @@ TEST(Dropout, SeedReproducesTheMaskForAnyThreadCount) {
     auto x = torch::ones({kElements + 1}); // odd: the last draw serves one element
     torch::set_num_threads(1);
     torch::manual_seed(3);
-    auto first = dropout(x, 0.3, true);
-    auto second = dropout(x, 0.3, true);
+    auto first = applyDropout(x, 0.3, true);
+    auto second = applyDropout(x, 0.3, true);
     torch::set_num_threads(2);
     torch::manual_seed(3);
-    EXPECT_TRUE(torch::equal(dropout(x, 0.3, true), first));
+    EXPECT_TRUE(torch::equal(applyDropout(x, 0.3, true), first));
     EXPECT_FALSE(torch::equal(first, second)); // each call draws a new seed
 }
 
 TEST(Dropout, EvaluationAndZeroRateLeaveTheInput) {
     auto x = torch::randn({5, 7});
-    EXPECT_TRUE(dropout(x, 0.5, false).is_same(x));
-    EXPECT_TRUE(dropout(x, 0.0, true).is_same(x));
-    EXPECT_TRUE(torch::equal(dropout(x, 1.0, true), torch::zeros_like(x)));
+    EXPECT_TRUE(applyDropout(x, 0.5, false).is_same(x));
+    EXPECT_TRUE(applyDropout(x, 0.0, true).is_same(x));
+    EXPECT_TRUE(torch::equal(applyDropout(x, 1.0, true), torch::zeros_like(x)));
 }
 
 } // namespace
