@@ -8,16 +8,42 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <regex>
+#include <string>
+#include <vector>
 
 namespace relay::cli {
+namespace {
+
+// "K" or "MIN-MAX" (ARI operators, 1 <= MIN <= MAX).
+void parseComplexity(const std::string& text, BenchCase& size) {
+    std::smatch match;
+    static const std::regex pattern("([0-9]{1,4})(?:-([0-9]{1,4}))?");
+    if (std::regex_match(text, match, pattern)) {
+        const int smallest = std::stoi(match[1]);
+        const int largest = match[2].matched ? std::stoi(match[2]) : smallest;
+        if (smallest >= 1 && largest >= smallest) {
+            size.smallestComplexity = smallest;
+            size.largestComplexity = largest;
+            return;
+        }
+    }
+    throw CLI::ValidationError("--complexity",
+                               "expected K or MIN-MAX with 1 <= MIN <= MAX, got '" + text + "'");
+}
+
+} // namespace
 
 void addBenchCommands(CLI::App& app) {
     auto options = std::make_shared<BenchOptions>();
     auto json = std::make_shared<bool>(false);
     auto quick = std::make_shared<bool>(false);
     auto processes = std::make_shared<int>(0);
+    auto size = std::make_shared<BenchCase>();
+    auto complexity = std::make_shared<std::string>();
     auto* bench = app.add_subcommand(
         "bench", "GEMM peak, training examples/s (looped, AR), evaluation and store speed");
     bench->add_flag("--quick", *quick, "Skip the paper-size models (slow on a CPU)");
@@ -33,12 +59,33 @@ void addBenchCommands(CLI::App& app) {
     bench->add_option("--nproc", *processes,
                       "Only the trainer on the cpu-quick-ari preset with this many data-parallel "
                       "processes of --threads threads each");
-    bench->callback([options, json, quick, processes] {
+    // Any of these measures one training case of the user's choosing instead of the standard
+    // list; the ones not given keep the cpu-quick case's values.
+    std::vector<CLI::Option*> custom{
+        bench->add_option("--case", size->model, "Training case: looped or ar")
+            ->check(CLI::IsMember({"looped", "ar"})),
+        bench->add_option("--hidden", size->hiddenSize, "Hidden size d (default 64)")
+            ->check(CLI::PositiveNumber),
+        bench->add_option("--layers", size->layers, "Layers per block (default 3)")
+            ->check(CLI::PositiveNumber),
+        bench->add_option("--heads", size->heads, "Attention heads (default 4)")
+            ->check(CLI::PositiveNumber),
+        bench->add_option("--complexity", *complexity,
+                          "ARI operators per problem: K or MIN-MAX, drawn uniformly (default 1-4)"),
+        bench->add_option("--batch", size->batchSize, "Examples per step (default 64)")
+            ->check(CLI::PositiveNumber)};
+    bench->callback([options, json, quick, processes, size, complexity, custom] {
         if (*processes > 0) {
             benchTrainerProcesses(*processes, options->threads, options->secondsPerCase, *json);
             return;
         }
         options->paperSize = !*quick;
+        if (std::any_of(custom.begin(), custom.end(),
+                        [](const CLI::Option* option) { return option->count() > 0; })) {
+            if (!complexity->empty())
+                parseComplexity(*complexity, *size);
+            options->custom = *size;
+        }
         // Refused before anything runs when this machine lacks the device (says why).
         const std::string device = resolveDevice(options->device).name();
         if (!*json) {

@@ -85,7 +85,7 @@ struct ExperimentConfig {
     PipelineConfig pipeline;
     std::string device = "auto";
     std::string precision = "bf16-autocast"; // fp32 | bf16-autocast (CUDA only)
-    int threads = 0;   // 0: all cores (shared out among the worker processes)
+    int threads = 0;                         // 0: all cores (shared out among the worker processes)
     int processes = 0; // data-parallel worker processes; 0: defaultWorkerProcesses()
     std::uint64_t seed = 1;
 

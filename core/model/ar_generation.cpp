@@ -10,7 +10,7 @@ namespace relay {
 Generation generateGreedy(ArTransformer& model,
                           const std::vector<std::vector<std::int64_t>>& prompts,
                           const GenerationOptions& options) {
-    torch::NoGradGuard noGradient;
+    c10::InferenceMode inference; // no autograd records, no version counters
     Generation result;
     const auto batch = static_cast<std::int64_t>(prompts.size());
     result.tokens.resize(prompts.size());

@@ -1,5 +1,7 @@
 #include "model/ar_transformer.h"
 
+#include "model/dropout.h"
+
 namespace relay {
 
 ArTransformerImpl::ArTransformerImpl(const ModelConfig& config) : m_config(config) {
@@ -53,7 +55,7 @@ ArOutput ArTransformerImpl::forward(const torch::Tensor& tokens, const ArForward
             makeRotaryTables(positions.to(device), m_config.headSize(), m_config.ropeBase);
 
     const bool dropping = is_training() && m_config.dropout > 0.0;
-    auto hidden = m_block(torch::dropout(m_embedding(tokens), m_config.dropout, dropping), context);
+    auto hidden = m_block(applyDropout(m_embedding(tokens), m_config.dropout, dropping), context);
     ArOutput output;
     if (options.readOutMask.defined())
         output.maskedLogits = readOut(hidden.index({options.readOutMask.to(device, torch::kBool)}));
@@ -65,7 +67,7 @@ ArOutput ArTransformerImpl::forward(const torch::Tensor& tokens, const ArForward
 torch::Tensor ArTransformerImpl::decode(const torch::Tensor& tokens, const torch::Tensor& positions,
                                         const torch::Tensor& allowed,
                                         std::vector<KeyValueCache>& caches, std::int64_t start) {
-    torch::NoGradGuard noGradient;
+    c10::InferenceMode inference; // no autograd records, no version counters
     AttentionContext context;
     context.heads = m_config.heads;
     context.mask = additiveMask(allowed, tokens.size(0), m_config.heads);

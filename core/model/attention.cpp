@@ -1,5 +1,7 @@
 #include "model/attention.h"
 
+#include "model/dropout.h"
+
 #include <cmath>
 
 namespace relay {
@@ -14,7 +16,7 @@ torch::Tensor attend(const torch::Tensor& queries, const torch::Tensor& keys,
     auto scores = torch::baddbmm(mask, queries, keys.transpose(1, 2), 1.0, scale);
     auto weights = torch::softmax(scores, -1);
     if (dropout > 0.0 && training)
-        weights = torch::dropout(weights, dropout, true);
+        weights = applyDropout(weights, dropout, true);
     return torch::bmm(weights, values);
 }
 
@@ -34,19 +36,12 @@ torch::Tensor applyLinear(torch::nn::Linear& linear, const torch::Tensor& x) {
     return flat.view(sizes);
 }
 
-AttentionContext AttentionContext::select(const torch::Tensor& examples) const {
+AttentionContext AttentionContext::prefix(std::int64_t examples) const {
     AttentionContext selected;
     selected.heads = heads;
-    if (mask.size(0) == 1) {
-        selected.mask = mask;
-    } else {
-        const auto rows = mask.size(0) / heads;
-        selected.mask = mask.view({rows, heads, mask.size(1), mask.size(2)})
-                            .index_select(0, examples)
-                            .view({-1, mask.size(1), mask.size(2)});
-    }
+    selected.mask = mask.size(0) == 1 ? mask : mask.narrow(0, 0, examples * heads);
     if (rotary.defined())
-        selected.rotary = rotary.select(examples);
+        selected.rotary = rotary.prefix(examples);
     return selected;
 }
 
@@ -65,20 +60,34 @@ SelfAttentionImpl::SelfAttentionImpl(std::int64_t hiddenSize, std::int64_t heads
     m_projectOut = register_module("project_out", torch::nn::Linear(hiddenSize, hiddenSize));
 }
 
+std::vector<torch::Tensor> SelfAttentionImpl::project(const torch::Tensor& x,
+                                                      const AttentionContext& context) {
+    const auto batch = x.size(0);
+    const auto length = x.size(1);
+    const auto headSize = x.size(2) / m_heads;
+    // [3, B, H, N, headSize]: one projection, one copy into head-major order (so every later
+    // reshape is a view), then split: the backward of a split is one cat, where indexing q, k
+    // and v out one by one would zero-fill and accumulate a full-size gradient for each.
+    auto projected = applyLinear(m_projectIn, x)
+                         .view({batch, length, 3, m_heads, headSize})
+                         .permute({2, 0, 3, 1, 4})
+                         .contiguous();
+    auto parts = projected.split_with_sizes({2, 1}, 0);
+    auto queriesAndKeys = parts[0];
+    if (context.rotary.defined())
+        queriesAndKeys = applyRotary(queriesAndKeys, context.rotary);
+    auto split = queriesAndKeys.unbind(0);
+    return {split[0], split[1], parts[1].squeeze(0)};
+}
+
 torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x, const AttentionContext& context) {
     const auto batch = x.size(0);
     const auto length = x.size(1);
     const auto headSize = x.size(2) / m_heads;
-    // [3, B, H, N, headSize]: one projection, then views.
-    auto projected = applyLinear(m_projectIn, x)
-                         .view({batch, length, 3, m_heads, headSize})
-                         .permute({2, 0, 3, 1, 4});
-    auto queriesAndKeys = projected.slice(0, 0, 2);
-    if (context.rotary.defined())
-        queriesAndKeys = applyRotary(queriesAndKeys, context.rotary);
-    auto queries = queriesAndKeys[0].reshape({batch * m_heads, length, headSize});
-    auto keys = queriesAndKeys[1].reshape({batch * m_heads, length, headSize});
-    auto values = projected[2].reshape({batch * m_heads, length, headSize});
+    const auto heads = project(x, context);
+    auto queries = heads[0].view({batch * m_heads, length, headSize});
+    auto keys = heads[1].view({batch * m_heads, length, headSize});
+    auto values = heads[2].view({batch * m_heads, length, headSize});
     auto attended = attend(queries, keys, values, context.mask, m_dropout, is_training());
     return applyLinear(m_projectOut, mergeHeads(attended, batch, m_heads));
 }
@@ -89,16 +98,11 @@ torch::Tensor SelfAttentionImpl::forwardCached(const torch::Tensor& x,
     const auto batch = x.size(0);
     const auto length = x.size(1);
     const auto headSize = x.size(2) / m_heads;
-    auto projected = applyLinear(m_projectIn, x)
-                         .view({batch, length, 3, m_heads, headSize})
-                         .permute({2, 0, 3, 1, 4});
-    auto queriesAndKeys = projected.slice(0, 0, 2);
-    if (context.rotary.defined())
-        queriesAndKeys = applyRotary(queriesAndKeys, context.rotary);
-    cache.keys.narrow(2, start, length).copy_(queriesAndKeys[1]);
-    cache.values.narrow(2, start, length).copy_(projected[2]);
+    const auto heads = project(x, context);
+    cache.keys.narrow(2, start, length).copy_(heads[1]);
+    cache.values.narrow(2, start, length).copy_(heads[2]);
     const auto seen = start + length;
-    auto queries = queriesAndKeys[0].reshape({batch * m_heads, length, headSize});
+    auto queries = heads[0].view({batch * m_heads, length, headSize});
     auto keys = cache.keys.narrow(2, 0, seen).reshape({batch * m_heads, seen, headSize});
     auto values = cache.values.narrow(2, 0, seen).reshape({batch * m_heads, seen, headSize});
     auto attended = attend(queries, keys, values, context.mask, 0.0, false);

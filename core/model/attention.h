@@ -7,6 +7,8 @@
 
 #include <torch/torch.h>
 
+#include <vector>
+
 namespace relay {
 
 // What every layer and loop iteration of one forward pass shares, built once per pass.
@@ -17,8 +19,8 @@ struct AttentionContext {
     RotaryTables rotary; // undefined for none-directional
     std::int64_t heads = 1;
 
-    // The context of these examples only (a subset of the batch).
-    AttentionContext select(const torch::Tensor& examples) const;
+    // The context of the batch's first `examples` examples only.
+    AttentionContext prefix(std::int64_t examples) const;
 };
 
 // Large enough to zero a softmax weight, finite so that bf16/fp16 never produce inf - inf.
@@ -49,6 +51,9 @@ struct SelfAttentionImpl : torch::nn::Module {
     // positions). Gradient-free use only (it writes into the cache in place).
     torch::Tensor forwardCached(const torch::Tensor& x, const AttentionContext& context,
                                 KeyValueCache& cache, std::int64_t start);
+
+    // Queries and keys (rotary applied) and values of x: [B, H, N, headSize] each, contiguous.
+    std::vector<torch::Tensor> project(const torch::Tensor& x, const AttentionContext& context);
 
     std::int64_t m_heads;
     double m_dropout;

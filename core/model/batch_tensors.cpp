@@ -25,6 +25,37 @@ torch::Tensor tensorOf(const std::vector<Value>& values, std::vector<std::int64_
         .to(device, dtype, /*non_blocking=*/false, /*copy=*/true);
 }
 
+template <typename Value>
+torch::Tensor tensorOf(const std::vector<Value>& values, const torch::Device& device,
+                       const char* name) {
+    return tensorOf(values, {static_cast<std::int64_t>(values.size())}, device, name);
+}
+
+StepReadOut stepReadOutOf(const LoopedBatch& batch, const std::vector<float>& weights,
+                          const torch::Device& device) {
+    std::vector<std::int64_t> positions, targets, iteration;
+    std::vector<float> scale;
+    std::vector<float> counts(static_cast<std::size_t>(batch.maxIterations), 0.0f);
+    const std::int64_t perIteration = batch.batchSize * batch.width;
+    for (std::size_t cell = 0; cell < batch.stepMask.size(); ++cell) {
+        const float mask = batch.stepMask[cell];
+        if (mask == 0.0f)
+            continue;
+        const auto index = static_cast<std::int64_t>(cell);
+        const auto t = index / perIteration;
+        const auto example = (index % perIteration) / batch.width;
+        positions.push_back(index);
+        targets.push_back(batch.stepTargets[cell]);
+        scale.push_back(mask * weights[static_cast<std::size_t>(example)]);
+        iteration.push_back(t);
+        counts[static_cast<std::size_t>(t)] += mask;
+    }
+    return {tensorOf(positions, device, "readOut.positions"),
+            tensorOf(targets, device, "readOut.targets"), tensorOf(scale, device, "readOut.scale"),
+            tensorOf(iteration, device, "readOut.iteration"),
+            tensorOf(counts, device, "readOut.counts")};
+}
+
 } // namespace
 
 LoopedBatchTensors toTensors(const LoopedBatch& batch, const torch::Device& device) {
@@ -38,9 +69,12 @@ LoopedBatchTensors toTensors(const LoopedBatch& batch, const torch::Device& devi
     tensors.stepMask = tensorOf(batch.stepMask, {t, b, n}, device, "stepMask");
     tensors.answerTargets = tensorOf(batch.answerTargets, {b}, device, "answerTargets");
     tensors.iterations = tensorOf(batch.iterations, {b}, device, "iterations");
-    tensors.weights = batch.weights.empty()
-                          ? torch::ones({b}, torch::TensorOptions().device(device))
-                          : tensorOf(batch.weights, {b}, device, "weights");
+    const auto weights = batch.weights.empty()
+                             ? std::vector<float>(static_cast<std::size_t>(b), 1.0f)
+                             : batch.weights;
+    tensors.weights = tensorOf(weights, {b}, device, "weights");
+    tensors.hostIterations = batch.iterations;
+    tensors.readOut = stepReadOutOf(batch, weights, device); // sizes checked above
     return tensors;
 }
 

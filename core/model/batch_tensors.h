@@ -5,7 +5,23 @@
 
 #include <torch/torch.h>
 
+#include <vector>
+
 namespace relay {
+
+// Where the RELAY loss reads the looped model out, built on the host with the batch so that no
+// step needs a boolean-mask nonzero (a host sync on a GPU): the P cells where stepMask != 0 as
+// row-major indices into [T * B * N], each one's target, mask value times task weight and
+// iteration t - 1, and the mask's sum per iteration.
+struct StepReadOut {
+    torch::Tensor positions; // [P] int64
+    torch::Tensor targets;   // [P] int64
+    torch::Tensor scale;     // [P] float32
+    torch::Tensor iteration; // [P] int64
+    torch::Tensor counts;    // [T] float32
+
+    bool defined() const { return positions.defined(); }
+};
 
 struct LoopedBatchTensors {
     torch::Tensor inputIds;      // [B, N] int64
@@ -15,6 +31,9 @@ struct LoopedBatchTensors {
     torch::Tensor answerTargets; // [B] int64
     torch::Tensor iterations;    // [B] int64
     torch::Tensor weights;       // [B] float32
+    // Host copies that spare the step a read-back: T_b of every example, and the read-out.
+    std::vector<std::int64_t> hostIterations;
+    StepReadOut readOut; // undefined in batches assembled by hand
 };
 
 struct ArBatchTensors {

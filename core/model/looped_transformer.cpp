@@ -1,6 +1,10 @@
 #include "model/looped_transformer.h"
 
+#include "model/dropout.h"
+
 #include <algorithm>
+#include <functional>
+#include <numeric>
 #include <stdexcept>
 #include <string>
 
@@ -82,10 +86,49 @@ torch::Tensor LoopedTransformerImpl::readOut(const torch::Tensor& hidden) {
 torch::Tensor LoopedTransformerImpl::answer(const torch::Tensor& hidden,
                                             const torch::Tensor& exampleWidths) {
     const auto batch = hidden.size(0);
+    const auto width = hidden.size(1);
+    // Row b * N + n_b - 1 of the flattened states: one index_select, no advanced indexing.
     auto rows = torch::arange(batch, torch::TensorOptions().device(hidden.device()));
-    auto last = hidden.index({rows, exampleWidths.to(hidden.device(), torch::kLong) - 1});
+    auto last =
+        hidden.reshape({batch * width, hidden.size(2)})
+            .index_select(0, rows * width + exampleWidths.to(hidden.device(), torch::kLong) - 1);
     // Without its own head the answer is the CoT read-out of e_T (tied or not).
     return m_answerHead ? m_answerHead(m_finalNorm(last)) : readOut(last);
+}
+
+std::vector<torch::Tensor> LoopedTransformerImpl::loop(const torch::Tensor& inputIds,
+                                                       const torch::Tensor& exampleWidths,
+                                                       const std::vector<std::int64_t>& counts) {
+    const auto batch = inputIds.size(0);
+    const auto context = attentionContext(exampleWidths, inputIds.size(1));
+    const bool dropping = is_training() && m_config.dropout > 0.0;
+    auto embedded = applyDropout(m_embedding(inputIds), m_config.dropout, dropping);
+    // Given to every iteration only under input injection; undefined otherwise.
+    const auto injected =
+        m_config.inputInjection == InputInjection::Add ? embedded : torch::Tensor();
+    const std::int64_t maximumIterations = counts.empty() ? 0 : counts.front();
+    std::vector<torch::Tensor> states{embedded};
+    states.reserve(static_cast<std::size_t>(maximumIterations + 1));
+    std::int64_t looping = batch; // examples 0..looping-1 still loop
+    AttentionContext loopingContext = context;
+    for (std::int64_t iteration = 1; iteration <= maximumIterations; ++iteration) {
+        const auto previous = states.back();
+        const auto stillLooping = static_cast<std::int64_t>(std::count_if(
+            counts.begin(), counts.end(), [&](std::int64_t count) { return count >= iteration; }));
+        if (stillLooping == batch) {
+            states.push_back(iterate(previous, injected, context));
+            continue;
+        }
+        if (stillLooping != looping) {
+            loopingContext = context.prefix(stillLooping);
+            looping = stillLooping;
+        }
+        auto next =
+            iterate(previous.narrow(0, 0, looping),
+                    injected.defined() ? injected.narrow(0, 0, looping) : injected, loopingContext);
+        states.push_back(torch::cat({next, previous.narrow(0, looping, batch - looping)}));
+    }
+    return states;
 }
 
 LoopedOutput LoopedTransformerImpl::forward(const torch::Tensor& inputIds,
@@ -94,65 +137,61 @@ LoopedOutput LoopedTransformerImpl::forward(const torch::Tensor& inputIds,
                                             const LoopedForwardOptions& options) {
     const auto device = inputIds.device();
     const auto batch = inputIds.size(0);
-    const auto width = inputIds.size(1);
     auto widths = exampleWidths.to(device, torch::kLong);
     if (widths.numel() != batch || iterations.numel() != batch)
         throw std::invalid_argument("looped forward: exampleWidths and iterations need one entry "
                                     "per example (" +
                                     std::to_string(batch) + ")");
     // Host copy of T_b: which examples still loop decides what each iteration computes.
-    auto iterationsHost = iterations.to(torch::kCPU, torch::kLong).contiguous();
-    const auto* counts = iterationsHost.data_ptr<std::int64_t>();
-    const std::int64_t maximumIterations =
-        batch == 0 ? 0 : *std::max_element(counts, counts + batch);
-    if (batch > 0 && *std::min_element(counts, counts + batch) < 0)
+    std::vector<std::int64_t> counts = options.iterationCounts;
+    if (counts.empty() && batch > 0) {
+        auto host = iterations.to(torch::kCPU, torch::kLong).contiguous();
+        counts.assign(host.data_ptr<std::int64_t>(), host.data_ptr<std::int64_t>() + batch);
+    }
+    if (static_cast<std::int64_t>(counts.size()) != batch)
+        throw std::invalid_argument("looped forward: iterationCounts has " +
+                                    std::to_string(counts.size()) + " entries for " +
+                                    std::to_string(batch) + " examples");
+    if (std::any_of(counts.begin(), counts.end(), [](std::int64_t count) { return count < 0; }))
         throw std::invalid_argument("looped forward: negative iteration count");
 
-    const auto context = attentionContext(widths, width);
-    const bool dropping = is_training() && m_config.dropout > 0.0;
-    auto embedded = torch::dropout(m_embedding(inputIds), m_config.dropout, dropping);
-    // Given to every iteration only under input injection; undefined otherwise.
-    const auto injected =
-        m_config.inputInjection == InputInjection::Add ? embedded : torch::Tensor();
-
+    // The loop wants the examples sorted by T, longest first; other orders are permuted.
     std::vector<torch::Tensor> states;
-    states.reserve(static_cast<std::size_t>(maximumIterations));
-    auto hidden = embedded;
-    std::int64_t activeCount = batch;
-    torch::Tensor activeExamples;
-    AttentionContext activeContext;
-    for (std::int64_t iteration = 1; iteration <= maximumIterations; ++iteration) {
-        const auto stillLooping = std::count_if(
-            counts, counts + batch, [&](std::int64_t count) { return count >= iteration; });
-        if (stillLooping == batch) {
-            hidden = iterate(hidden, injected, context);
-        } else {
-            if (stillLooping != activeCount) {
-                std::vector<std::int64_t> active;
-                for (std::int64_t example = 0; example < batch; ++example)
-                    if (counts[example] >= iteration)
-                        active.push_back(example);
-                activeExamples = torch::tensor(active).to(device);
-                activeContext = context.select(activeExamples);
-                activeCount = stillLooping;
-            }
-            hidden = hidden.index_copy(
-                0, activeExamples,
-                iterate(hidden.index_select(0, activeExamples),
-                        injected.defined() ? injected.index_select(0, activeExamples) : injected,
-                        activeContext));
+    torch::Tensor restore; // the given order from the sorted one; undefined when sorted
+    if (std::is_sorted(counts.begin(), counts.end(), std::greater<>())) {
+        states = loop(inputIds, widths, counts);
+    } else {
+        std::vector<std::int64_t> order(counts.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
+            return counts[static_cast<std::size_t>(a)] > counts[static_cast<std::size_t>(b)];
+        });
+        std::vector<std::int64_t> sortedCounts, inverse(order.size());
+        for (std::size_t rank = 0; rank < order.size(); ++rank) {
+            sortedCounts.push_back(counts[static_cast<std::size_t>(order[rank])]);
+            inverse[static_cast<std::size_t>(order[rank])] = static_cast<std::int64_t>(rank);
         }
-        states.push_back(hidden);
+        const auto longOptions = torch::TensorOptions().dtype(torch::kLong);
+        auto sorted = torch::tensor(order, longOptions).to(device);
+        restore = torch::tensor(inverse, longOptions).to(device);
+        states =
+            loop(inputIds.index_select(0, sorted), widths.index_select(0, sorted), sortedCounts);
     }
+    auto last = restore.defined() ? states.back().index_select(0, restore) : states.back();
 
     LoopedOutput output;
-    output.answerLogits = answer(hidden, widths);
-    if (states.empty())
+    output.answerLogits = answer(last, widths);
+    if (states.size() == 1)
         return output;
-    auto stacked = torch::stack(states);
-    if (options.readOutMask.defined())
+    auto stacked = torch::stack(at::TensorList(states).slice(1));
+    if (restore.defined())
+        stacked = stacked.index_select(1, restore);
+    auto positions = options.readOutPositions;
+    if (!positions.defined() && options.readOutMask.defined())
+        positions = options.readOutMask.to(device, torch::kBool).flatten().nonzero().squeeze(1);
+    if (positions.defined())
         output.maskedStepLogits =
-            readOut(stacked.index({options.readOutMask.to(device, torch::kBool)}));
+            readOut(stacked.view({-1, stacked.size(-1)}).index_select(0, positions.to(device)));
     if (options.stepLogits || options.tokenConfidence)
         output.stepLogits = readOut(stacked);
     if (options.tokenConfidence)

@@ -12,6 +12,10 @@
 // the answer sits where the chain already puts it; mean-pooling would have to fish one token
 // out of a blend of all positions.
 //
+// The loop runs the examples sorted by T, longest first, so the ones still looping are a
+// prefix of the batch (narrow, not index): a batch given in another order is permuted once on
+// the way in and once on the way out (the trainer sorts its batches, so it pays neither).
+//
 // Positions: attention keys at positions >= n_b are masked (batch padding); a query may
 // always see itself, so no row of the softmax is empty (padding rows then stay finite and
 // cannot leak NaN into real rows).
@@ -23,20 +27,26 @@
 
 #include <torch/torch.h>
 
+#include <vector>
+
 namespace relay {
 
 struct LoopedForwardOptions {
     bool stepLogits = true; // dense read-out of every iteration
-    // [T, B, N] bool: read out only at these positions (maskedStepLogits, in row-major order),
-    // which is all the RELAY loss needs; far cheaper than dense logits for a large vocabulary.
+    // Read out only at these cells of [T, B, N] (maskedStepLogits), which is all the RELAY
+    // loss needs; far cheaper than dense logits for a large vocabulary. Either flat row-major
+    // indices [P] int64 (built on the host: no sync), or a [T, B, N] bool mask.
+    torch::Tensor readOutPositions;
     torch::Tensor readOutMask;
+    // Host copy of the iterations tensor; when empty, forward reads the tensor back.
+    std::vector<std::int64_t> iterationCounts;
     bool hiddenStates = false;
     bool tokenConfidence = false; // needs stepLogits
 };
 
 struct LoopedOutput {
     torch::Tensor stepLogits;       // [T, B, N, V]; iteration t at index t - 1
-    torch::Tensor maskedStepLogits; // [P, V] at the true entries of options.readOutMask
+    torch::Tensor maskedStepLogits; // [P, V] at options.readOutPositions or readOutMask
     torch::Tensor answerLogits;     // [B, V] from each example's own last iteration T_b
     torch::Tensor hiddenStates;     // [T, B, N, d]: e_1..e_T (frozen after T_b)
     torch::Tensor tokenConfidence;  // [T, B, N]: top-1 softmax probability of the read-out
@@ -61,6 +71,10 @@ struct LoopedTransformerImpl : torch::nn::Module {
     // undefined.
     torch::Tensor iterate(const torch::Tensor& previous, const torch::Tensor& injected,
                           const AttentionContext& context);
+    // e_0..e_T, each [B, N, d] (frozen after T_b), for examples sorted by T_b, longest first.
+    std::vector<torch::Tensor> loop(const torch::Tensor& inputIds,
+                                    const torch::Tensor& exampleWidths,
+                                    const std::vector<std::int64_t>& counts);
 
     const ModelConfig& config() const { return m_config; }
 

@@ -5,8 +5,8 @@
 
 namespace relay {
 
-RotaryTables RotaryTables::select(const torch::Tensor& examples) const {
-    return {cosine.index_select(0, examples), sine.index_select(0, examples)};
+RotaryTables RotaryTables::prefix(std::int64_t examples) const {
+    return {cosine.narrow(0, 0, examples), sine.narrow(0, 0, examples)};
 }
 
 RotaryTables makeRotaryTables(const torch::Tensor& positions, std::int64_t headSize, double base) {

@@ -15,8 +15,8 @@ struct RotaryTables {
     torch::Tensor sine;   // [B, 1, N, headSize]
 
     bool defined() const { return cosine.defined(); }
-    // The rows of these examples (a subset of the batch, for the looped model's freezing).
-    RotaryTables select(const torch::Tensor& examples) const;
+    // The rows of the batch's first `examples` examples (the looped model's still-looping ones).
+    RotaryTables prefix(std::int64_t examples) const;
 };
 
 // positions: [B, N], any numeric dtype; the tables are float32 on the positions' device.

@@ -27,7 +27,7 @@ torch::Tensor mostConfidentIterations(const torch::Tensor& uncertaintyTrace) {
 LoopedInference inferLooped(LoopedTransformer& model, const torch::Tensor& inputIds,
                             const torch::Tensor& exampleWidths, const StoppingOptions& stopping,
                             const torch::Tensor& oracleIterations) {
-    torch::NoGradGuard noGradient;
+    c10::InferenceMode inference; // no autograd records, no version counters
     const auto device = inputIds.device();
     const auto batch = inputIds.size(0);
     const auto longOptions = torch::TensorOptions().dtype(torch::kLong).device(device);

@@ -1,5 +1,7 @@
 #include "model/transformer_block.h"
 
+#include "model/dropout.h"
+
 #include <string>
 
 namespace relay {
@@ -17,13 +19,13 @@ TransformerLayerImpl::TransformerLayerImpl(const ModelConfig& config) : m_dropou
 
 torch::Tensor TransformerLayerImpl::feedForward(const torch::Tensor& x) {
     auto y = applyLinear(m_contract, torch::gelu(applyLinear(m_expand, m_feedForwardNorm(x))));
-    return torch::dropout(y, m_dropout, is_training() && m_dropout > 0.0);
+    return applyDropout(y, m_dropout, is_training() && m_dropout > 0.0);
 }
 
 torch::Tensor TransformerLayerImpl::forward(const torch::Tensor& x,
                                             const AttentionContext& context) {
     auto attended = m_attention(m_attentionNorm(x), context);
-    auto y = x + torch::dropout(attended, m_dropout, is_training() && m_dropout > 0.0);
+    auto y = x + applyDropout(attended, m_dropout, is_training() && m_dropout > 0.0);
     return y + feedForward(y);
 }
 

@@ -9,17 +9,16 @@
 namespace relay {
 namespace {
 
-void checkBatch(const std::vector<Problem>& problems, const BatchOptions& options) {
-    if (problems.empty())
+void checkBatch(std::size_t problemCount, const BatchOptions& options) {
+    if (problemCount == 0)
         throw std::invalid_argument("batch: no problems");
-    if (!options.weights.empty() && options.weights.size() != problems.size())
+    if (!options.weights.empty() && options.weights.size() != problemCount)
         throw std::invalid_argument("batch: " + std::to_string(options.weights.size()) +
-                                    " weights for " + std::to_string(problems.size()) +
-                                    " problems");
+                                    " weights for " + std::to_string(problemCount) + " problems");
 }
 
-std::vector<float> weightsFor(const std::vector<Problem>& problems, const BatchOptions& options) {
-    return options.weights.empty() ? std::vector<float>(problems.size(), 1.0f) : options.weights;
+std::vector<float> weightsFor(std::size_t problemCount, const BatchOptions& options) {
+    return options.weights.empty() ? std::vector<float>(problemCount, 1.0f) : options.weights;
 }
 
 std::vector<std::int64_t> inputIds(const Problem& problem, const Vocabulary& vocabulary,
@@ -32,30 +31,62 @@ std::vector<std::int64_t> inputIds(const Problem& problem, const Vocabulary& voc
     return ids;
 }
 
-std::int64_t exampleWidth(const Problem& problem, std::size_t inputLength) {
-    std::size_t width = inputLength;
+std::int64_t exampleWidth(const TokenizedProblem& problem) {
+    std::size_t width = problem.input.size();
     for (const auto& step : problem.steps)
         width = std::max(width, step.size());
     return static_cast<std::int64_t>(width);
 }
 
+// Tokenizes a batch's problems; `storage` keeps them alive for the returned pointers.
+std::vector<const TokenizedProblem*> tokenizeAll(const std::vector<Problem>& problems,
+                                                 const Vocabulary& vocabulary,
+                                                 bool prependTaskToken,
+                                                 std::vector<TokenizedProblem>& storage) {
+    storage.clear();
+    storage.reserve(problems.size());
+    std::vector<const TokenizedProblem*> pointers;
+    for (const auto& problem : problems) {
+        storage.push_back(tokenizeProblem(problem, vocabulary, prependTaskToken));
+        pointers.push_back(&storage.back());
+    }
+    return pointers;
+}
+
 } // namespace
+
+TokenizedProblem tokenizeProblem(const Problem& problem, const Vocabulary& vocabulary,
+                                 bool prependTaskToken) {
+    TokenizedProblem tokenized;
+    tokenized.input = inputIds(problem, vocabulary, prependTaskToken);
+    for (const auto& step : problem.steps)
+        tokenized.steps.push_back(vocabulary.ids(step));
+    tokenized.answer = vocabulary.id(problem.answer);
+    tokenized.answerIsLastStep = defaultTask(problem.task).answerIsLastStep();
+    return tokenized;
+}
 
 LoopedBatch makeLoopedBatch(const std::vector<Problem>& problems, const Vocabulary& vocabulary,
                             const BatchOptions& options) {
-    checkBatch(problems, options);
+    checkBatch(problems.size(), options);
+    std::vector<TokenizedProblem> storage;
+    return makeLoopedBatch(tokenizeAll(problems, vocabulary, options.prependTaskToken, storage),
+                           options);
+}
+
+LoopedBatch makeLoopedBatch(const std::vector<const TokenizedProblem*>& problems,
+                            const BatchOptions& options) {
+    checkBatch(problems.size(), options);
     LoopedBatch batch;
     batch.batchSize = static_cast<std::int64_t>(problems.size());
-    std::vector<std::vector<std::int64_t>> inputs;
-    for (const auto& problem : problems) {
-        inputs.push_back(inputIds(problem, vocabulary, options.prependTaskToken));
-        batch.exampleWidths.push_back(exampleWidth(problem, inputs.back().size()));
-        batch.iterations.push_back(problem.iterations());
-        batch.answerTargets.push_back(vocabulary.id(problem.answer));
+    for (const auto* problem : problems) {
+        batch.exampleWidths.push_back(exampleWidth(*problem));
+        batch.iterations.push_back(problem->iterations());
+        batch.answerTargets.push_back(problem->answer);
         batch.width = std::max(batch.width, batch.exampleWidths.back());
         batch.maxIterations = std::max(batch.maxIterations, batch.iterations.back());
     }
-    batch.weights = weightsFor(problems, options);
+    batch.weights = weightsFor(problems.size(), options);
 
     const std::int64_t width = batch.width;
     batch.inputIds.assign(static_cast<std::size_t>(batch.batchSize * width), Vocabulary::kPad);
@@ -63,12 +94,12 @@ LoopedBatch makeLoopedBatch(const std::vector<Problem>& problems, const Vocabula
     batch.stepTargets.assign(cells, Vocabulary::kPad);
     batch.stepMask.assign(cells, 0.0f);
     for (std::int64_t example = 0; example < batch.batchSize; ++example) {
-        const auto& input = inputs[static_cast<std::size_t>(example)];
-        std::copy(input.begin(), input.end(), batch.inputIds.begin() + example * width);
-        const Problem& problem = problems[static_cast<std::size_t>(example)];
+        const TokenizedProblem& problem = *problems[static_cast<std::size_t>(example)];
+        std::copy(problem.input.begin(), problem.input.end(),
+                  batch.inputIds.begin() + example * width);
         const std::int64_t exampleWidthValue = batch.exampleWidths[example];
         for (std::size_t step = 0; step < problem.steps.size(); ++step) {
-            const auto ids = vocabulary.ids(problem.steps[step]);
+            const auto& ids = problem.steps[step];
             const std::int64_t row =
                 (static_cast<std::int64_t>(step) * batch.batchSize + example) * width;
             // Right-aligned in [0, n_e): the step ends where the example's width ends.
@@ -97,24 +128,34 @@ std::vector<std::int64_t> arPromptIds(const Problem& problem, const Vocabulary& 
 
 ArBatch makeArBatch(const std::vector<Problem>& problems, const Vocabulary& vocabulary,
                     const BatchOptions& options) {
-    checkBatch(problems, options);
+    checkBatch(problems.size(), options);
+    std::vector<TokenizedProblem> storage;
+    return makeArBatch(tokenizeAll(problems, vocabulary, options.prependTaskToken, storage),
+                       vocabulary, options);
+}
+
+ArBatch makeArBatch(const std::vector<const TokenizedProblem*>& problems,
+                    const Vocabulary& vocabulary, const BatchOptions& options) {
+    checkBatch(problems.size(), options);
+    const std::int64_t bos = vocabulary.id(kBosToken);
+    const std::int64_t eos = vocabulary.id(kEosToken);
     ArBatch batch;
     batch.batchSize = static_cast<std::int64_t>(problems.size());
     std::vector<std::vector<std::int64_t>> sequences;
-    for (const auto& problem : problems) {
-        auto sequence = arPromptIds(problem, vocabulary, options.prependTaskToken);
+    for (const auto* problem : problems) {
+        std::vector<std::int64_t> sequence{bos};
+        sequence.insert(sequence.end(), problem->input.begin(), problem->input.end());
         batch.promptLengths.push_back(static_cast<std::int64_t>(sequence.size()));
-        for (const auto& step : problem.steps)
-            for (const auto& token : step)
-                sequence.push_back(vocabulary.id(token));
-        if (!defaultTask(problem.task).answerIsLastStep())
-            sequence.push_back(vocabulary.id(problem.answer));
-        sequence.push_back(vocabulary.id(kEosToken));
+        for (const auto& step : problem->steps)
+            sequence.insert(sequence.end(), step.begin(), step.end());
+        if (!problem->answerIsLastStep)
+            sequence.push_back(problem->answer);
+        sequence.push_back(eos);
         batch.sequenceLengths.push_back(static_cast<std::int64_t>(sequence.size()));
         batch.length = std::max(batch.length, batch.sequenceLengths.back());
         sequences.push_back(std::move(sequence));
     }
-    batch.weights = weightsFor(problems, options);
+    batch.weights = weightsFor(problems.size(), options);
     const auto cells = static_cast<std::size_t>(batch.batchSize * batch.length);
     batch.tokens.assign(cells, Vocabulary::kPad);
     batch.lossMask.assign(cells, 0.0f);

@@ -19,16 +19,36 @@ struct BatchOptions {
     bool scoreEveryPad = false;
 };
 
+// A problem as token ids, looked up once: a training set is batched thousands of times, and
+// string lookups per token and step cost more than a small model's step.
+struct TokenizedProblem {
+    std::vector<std::int64_t> input; // [task token] input
+    std::vector<std::vector<std::int64_t>> steps;
+    std::int64_t answer = 0;
+    bool answerIsLastStep = false; // the task's last step already is the answer (ARI)
+
+    std::int64_t iterations() const { return static_cast<std::int64_t>(steps.size()); }
+};
+
+// Throws std::out_of_range on a token outside the vocabulary.
+TokenizedProblem tokenizeProblem(const Problem& problem, const Vocabulary& vocabulary,
+                                 bool prependTaskToken);
+
 // Looped layout (docs/method.md §2.2): per-example width n_e, right-aligned step targets and the
 // Eq. 6 mask. Throws std::invalid_argument on an empty batch, a weight count that does not
 // match, or a token outside the vocabulary (std::out_of_range).
 LoopedBatch makeLoopedBatch(const std::vector<Problem>& problems, const Vocabulary& vocabulary,
+                            const BatchOptions& options = {});
+// The same from problems tokenized with options.prependTaskToken already applied.
+LoopedBatch makeLoopedBatch(const std::vector<const TokenizedProblem*>& problems,
                             const BatchOptions& options = {});
 
 // AR layout (docs/method.md §2.3): <bos> [task token] input steps [answer] <eos>, where the answer
 // is left out when the task's last step already is the answer (ARI).
 ArBatch makeArBatch(const std::vector<Problem>& problems, const Vocabulary& vocabulary,
                     const BatchOptions& options = {});
+ArBatch makeArBatch(const std::vector<const TokenizedProblem*>& problems,
+                    const Vocabulary& vocabulary, const BatchOptions& options = {});
 
 // The prompt an AR model continues at test time: <bos> [task token] input.
 std::vector<std::int64_t> arPromptIds(const Problem& problem, const Vocabulary& vocabulary,

@@ -38,7 +38,7 @@ std::vector<ArDecoding> decodeAr(ArTransformer& model, const Vocabulary& vocabul
                                  std::int64_t batchSize, std::int64_t maximumNewTokens) {
     if (batchSize < 1)
         throw std::invalid_argument("decodeAr: batch size must be at least 1");
-    torch::NoGradGuard noGradient;
+    c10::InferenceMode inference; // no autograd records, no version counters
     EvaluationModeGuard evaluationMode(*model);
     GenerationOptions generation;
     generation.maximumNewTokens = maximumNewTokens;

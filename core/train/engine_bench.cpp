@@ -16,6 +16,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <random>
@@ -25,8 +26,6 @@ namespace relay {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::int64_t kBatchSize = 64;
-
 // Where the cases compute, and in what precision the training cases' forward passes run.
 struct BenchDevice {
     torch::Device device = torch::kCPU;
@@ -66,14 +65,29 @@ std::vector<Problem> arithmeticProblems(int smallest, int largest, std::int64_t 
     return problems;
 }
 
-ModelConfig benchConfig(std::int64_t hiddenSize, const Vocabulary& vocabulary) {
+ModelConfig benchConfig(const BenchCase& size, const Vocabulary& vocabulary) {
     ModelConfig config;
     config.vocabularySize = vocabulary.size();
-    config.hiddenSize = hiddenSize;
-    config.layers = 3;
-    config.heads = 4;
+    config.hiddenSize = size.hiddenSize;
+    config.layers = size.layers;
+    config.heads = size.heads;
     config.dropout = 0.1;
     return config;
+}
+
+BenchCase modelOfWidth(std::int64_t hiddenSize) {
+    BenchCase size;
+    size.hiddenSize = hiddenSize;
+    return size;
+}
+
+std::string caseName(const BenchCase& size) {
+    auto name = "train " + size.model + " d=" + std::to_string(size.hiddenSize) +
+                " L=" + std::to_string(size.layers) + " H=" + std::to_string(size.heads) + " ARI " +
+                std::to_string(size.smallestComplexity);
+    if (size.largestComplexity != size.smallestComplexity)
+        name += "-" + std::to_string(size.largestComplexity);
+    return name + " ops B=" + std::to_string(size.batchSize);
 }
 
 BenchResult gemm(double seconds, const torch::Device& device) {
@@ -85,18 +99,21 @@ BenchResult gemm(double seconds, const torch::Device& device) {
     return {"gemm fp32 512x512x512", "GEMMs", 1.0 / perCall, flops / perCall / 1e9, perCall};
 }
 
-BenchResult loopedTraining(const std::string& name, std::int64_t hiddenSize, int smallest,
-                           int largest, double seconds, const BenchDevice& on) {
+// One optimizer step as the trainer takes it, on one batch (sorted by T, as the trainer's are).
+BenchResult loopedTraining(const std::string& name, const BenchCase& size, double seconds,
+                           const BenchDevice& on) {
     const Vocabulary vocabulary = Vocabulary::forLargestNumber(10);
-    auto batch = toTensors(
-        makeLoopedBatch(arithmeticProblems(smallest, largest, kBatchSize), vocabulary), on.device);
-    auto config = benchConfig(hiddenSize, vocabulary);
+    auto problems =
+        arithmeticProblems(size.smallestComplexity, size.largestComplexity, size.batchSize);
+    std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
+        return a.iterations() > b.iterations();
+    });
+    auto batch = toTensors(makeLoopedBatch(problems, vocabulary), on.device);
+    auto config = benchConfig(size, vocabulary);
     LoopedTransformer model(config);
     model->to(on.device);
     torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(5e-4));
-    LoopedForwardOptions options;
-    options.stepLogits = false;
-    options.readOutMask = stepReadOutMask(batch);
+    const auto options = relayForwardOptions(batch);
     double perStep = timeIt(seconds, on.device, [&] {
         optimizer.zero_grad();
         torch::Tensor loss;
@@ -109,16 +126,19 @@ BenchResult loopedTraining(const std::string& name, std::int64_t hiddenSize, int
         loss.backward();
         optimizer.step();
     });
-    double flops = 3.0 * loopedForwardFlops(config, batch, options.readOutMask);
-    return {name, "examples", kBatchSize / perStep, flops / perStep / 1e9, perStep};
+    double flops = 3.0 * loopedForwardFlops(config, batch, stepReadOutMask(batch));
+    return {name, "examples", static_cast<double>(size.batchSize) / perStep, flops / perStep / 1e9,
+            perStep};
 }
 
-BenchResult arTraining(const std::string& name, std::int64_t hiddenSize, int smallest, int largest,
-                       double seconds, const BenchDevice& on) {
+BenchResult arTraining(const std::string& name, const BenchCase& size, double seconds,
+                       const BenchDevice& on) {
     const Vocabulary vocabulary = Vocabulary::forLargestNumber(10);
-    auto batch = toTensors(
-        makeArBatch(arithmeticProblems(smallest, largest, kBatchSize), vocabulary), on.device);
-    auto config = benchConfig(hiddenSize, vocabulary);
+    auto batch = toTensors(makeArBatch(arithmeticProblems(size.smallestComplexity,
+                                                          size.largestComplexity, size.batchSize),
+                                       vocabulary),
+                           on.device);
+    auto config = benchConfig(size, vocabulary);
     ArTransformer model(config);
     model->to(on.device);
     torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(5e-4));
@@ -137,7 +157,8 @@ BenchResult arTraining(const std::string& name, std::int64_t hiddenSize, int sma
         optimizer.step();
     });
     double flops = 3.0 * arForwardFlops(config, batch, options.readOutMask);
-    return {name, "examples", kBatchSize / perStep, flops / perStep / 1e9, perStep};
+    return {name, "examples", static_cast<double>(size.batchSize) / perStep, flops / perStep / 1e9,
+            perStep};
 }
 
 BenchResult loopedEvaluation(double seconds, const torch::Device& device) {
@@ -149,7 +170,7 @@ BenchResult loopedEvaluation(double seconds, const torch::Device& device) {
         example.problem = problem;
         set.examples.push_back(example);
     }
-    LoopedTransformer model(benchConfig(64, vocabulary));
+    LoopedTransformer model(benchConfig(modelOfWidth(64), vocabulary));
     model->to(device);
     EvaluationOptions options;
     options.batchSize = 256;
@@ -168,7 +189,7 @@ BenchResult chainGeneration(double seconds, const torch::Device& device) {
         example.options.modulus = 11;
         problems.push_back(example);
     }
-    LoopedTransformer model(benchConfig(64, vocabulary));
+    LoopedTransformer model(benchConfig(modelOfWidth(64), vocabulary));
     model->to(device);
     double perCall = timeIt(seconds, device,
                             [&] { writeLoopedChains(model, vocabulary, problems, false, 256); });
@@ -220,11 +241,20 @@ std::vector<BenchResult> runEngineBench(const BenchOptions& options,
     };
     double seconds = options.secondsPerCase;
     record(gemm(seconds, on.device));
-    record(loopedTraining("train looped d=64 ARI 1-4 ops (cpu-quick)", 64, 1, 4, seconds, on));
-    record(arTraining("train AR d=64 ARI 1-4 ops (cpu-quick)", 64, 1, 4, seconds, on));
+    if (options.custom) {
+        const auto& size = *options.custom;
+        record(size.model == "ar" ? arTraining(caseName(size), size, seconds, on)
+                                  : loopedTraining(caseName(size), size, seconds, on));
+        return results;
+    }
+    record(
+        loopedTraining("train looped d=64 ARI 1-4 ops (cpu-quick)", modelOfWidth(64), seconds, on));
+    record(arTraining("train AR d=64 ARI 1-4 ops (cpu-quick)", modelOfWidth(64), seconds, on));
     if (options.paperSize) {
-        record(loopedTraining("train looped d=256 ARI 15 ops (paper)", 256, 15, 15, seconds, on));
-        record(arTraining("train AR d=256 ARI 15 ops (paper)", 256, 15, 15, seconds, on));
+        auto paper = modelOfWidth(256);
+        paper.smallestComplexity = paper.largestComplexity = 15;
+        record(loopedTraining("train looped d=256 ARI 15 ops (paper)", paper, seconds, on));
+        record(arTraining("train AR d=256 ARI 15 ops (paper)", paper, seconds, on));
     }
     record(loopedEvaluation(seconds, on.device));
     record(chainGeneration(seconds, on.device));

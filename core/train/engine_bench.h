@@ -1,15 +1,28 @@
 // `relay bench`: the engine's speed on this machine — fp32 GEMM peak, training examples/s of
 // the looped and AR models at CPU-quick and paper size (with achieved matmul GFLOP/s),
 // evaluation problems/s and run-store inserts/s. Figures for closing notes and regressions.
+// Or one training case of any size, read against the same process's GEMM rate.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace relay {
+
+// One training case: model, size, ARI problem lengths and batch.
+struct BenchCase {
+    std::string model = "looped"; // looped | ar
+    std::int64_t hiddenSize = 64;
+    std::int64_t layers = 3;
+    std::int64_t heads = 4;
+    int smallestComplexity = 1; // ARI operators per problem, drawn uniformly
+    int largestComplexity = 4;
+    std::int64_t batchSize = 64;
+};
 
 struct BenchOptions {
     bool paperSize = true;                   // also the paper-size models (slow on a CPU)
@@ -18,6 +31,8 @@ struct BenchOptions {
     std::string device = "cpu";              // where the GEMM, training and evaluation cases run
     std::string precision = "bf16-autocast"; // training forward passes on CUDA (as a run's)
     std::string scratchFolder; // for the store benchmark; empty: the system temp folder
+    // When set, the GEMM rate and this training case only, instead of the standard cases.
+    std::optional<BenchCase> custom;
 };
 
 struct BenchResult {

@@ -151,7 +151,7 @@ std::vector<LoopedDecoding> decodeLooped(LoopedTransformer& model, const Vocabul
                                          std::int64_t batchSize) {
     if (batchSize < 1)
         throw std::invalid_argument("decodeLooped: batch size must be at least 1");
-    torch::NoGradGuard noGradient;
+    c10::InferenceMode inference; // no autograd records, no version counters
     EvaluationModeGuard evaluationMode(*model);
     const auto device = model->m_embedding->weight.device();
     std::vector<LoopedDecoding> decodings;

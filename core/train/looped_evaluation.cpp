@@ -32,7 +32,7 @@ EvaluationReport evaluateLooped(LoopedTransformer& model, const Vocabulary& voca
                                 const EvaluationOptions& options) {
     if (options.batchSize < 1)
         throw std::invalid_argument("evaluation: batch size must be at least 1");
-    torch::NoGradGuard noGradient;
+    c10::InferenceMode inference; // no autograd records, no version counters
     EvaluationModeGuard evaluationMode(*model);
     EvaluationReport report;
     for (const auto& testSet : testSets) {

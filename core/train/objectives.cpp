@@ -18,6 +18,27 @@ torch::Tensor stepReadOutMask(const LoopedBatchTensors& batch) {
     return batch.stepMask != 0;
 }
 
+StepReadOut stepReadOut(const LoopedBatchTensors& batch) {
+    if (batch.readOut.defined())
+        return batch.readOut;
+    // A batch assembled by hand: the same plan from the mask, on the device.
+    auto positions = stepReadOutMask(batch).flatten().nonzero().squeeze(1);
+    auto weights = batch.weights.to(torch::kFloat32).view({1, -1, 1}).expand_as(batch.stepMask);
+    const auto perIteration = batch.stepMask[0].numel();
+    return {positions, batch.stepTargets.flatten().index_select(0, positions),
+            batch.stepMask.flatten().index_select(0, positions) *
+                weights.flatten().index_select(0, positions),
+            torch::div(positions, perIteration, "floor"), batch.stepMask.sum({1, 2})};
+}
+
+LoopedForwardOptions relayForwardOptions(const LoopedBatchTensors& batch) {
+    LoopedForwardOptions options;
+    options.stepLogits = false;
+    options.readOutPositions = stepReadOut(batch).positions;
+    options.iterationCounts = batch.hostIterations;
+    return options;
+}
+
 LoopedLoss relayLoss(const torch::Tensor& stepLogits, const torch::Tensor& answerLogits,
                      const LoopedBatchTensors& batch, const LoopedLossOptions& options) {
     LoopedLoss loss;
@@ -26,28 +47,21 @@ LoopedLoss relayLoss(const torch::Tensor& stepLogits, const torch::Tensor& answe
 
     if (stepLogits.defined()) {
         const auto iterations = batch.stepMask.size(0);
-        auto selected = stepReadOutMask(batch); // [T, B, N]
+        const auto readOut = stepReadOut(batch);
         torch::Tensor logits = stepLogits;
         if (stepLogits.dim() == 4) {
             if (stepLogits.size(0) != iterations)
                 throw std::invalid_argument("relay loss: step logits have " +
                                             std::to_string(stepLogits.size(0)) +
                                             " iterations, the batch " + std::to_string(iterations));
-            logits = stepLogits.index({selected});
+            logits =
+                stepLogits.reshape({-1, stepLogits.size(-1)}).index_select(0, readOut.positions);
         }
-        auto targets = batch.stepTargets.index({selected});
-        auto maskValues = batch.stepMask.index({selected});
-        auto exampleWeights = weights.view({1, -1, 1}).expand_as(batch.stepMask).index({selected});
-        auto iterationOf = torch::arange(iterations, targets.options())
-                               .view({-1, 1, 1})
-                               .expand_as(batch.stepTargets)
-                               .index({selected});
-        auto weighted = crossEntropyPerPosition(logits, targets) * maskValues * exampleWeights;
-        auto sums =
-            torch::zeros({iterations}, weighted.options()).index_add(0, iterationOf, weighted);
-        auto counts = batch.stepMask.sum({1, 2});
-        loss.perIteration = sums / counts.clamp_min(1e-12);
-        auto scored = counts > 0;
+        auto weighted = crossEntropyPerPosition(logits, readOut.targets) * readOut.scale;
+        auto sums = torch::zeros({iterations}, weighted.options())
+                        .index_add(0, readOut.iteration, weighted);
+        loss.perIteration = sums / readOut.counts.clamp_min(1e-12);
+        auto scored = readOut.counts > 0;
         loss.iteration =
             (loss.perIteration * scored).sum() / scored.sum().clamp_min(1).to(torch::kFloat32);
     }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "model/batch_tensors.h"
+#include "model/looped_transformer.h"
 
 #include <torch/torch.h>
 
@@ -27,12 +28,20 @@ struct LoopedLoss {
 // Where the RELAY loss reads the model out: [T, B, N] bool (the Eq. 6 mask). Pass it as
 // LoopedForwardOptions::readOutMask to compute logits there only.
 torch::Tensor stepReadOutMask(const LoopedBatchTensors& batch);
+// The same cells as flat indices with what the loss needs of each: the batch's host-built
+// plan, or one derived from its mask on the device for a batch assembled by hand.
+StepReadOut stepReadOut(const LoopedBatchTensors& batch);
+
+// The looped forward options that feed relayLoss: logits only where it reads them
+// (stepReadOut(batch).positions), and T_b from the batch's host copy, so the forward reads
+// nothing back.
+LoopedForwardOptions relayForwardOptions(const LoopedBatchTensors& batch);
 
 // L_t = sum over positions of M_t * w_b * CE(logits_t, target_t) / sum of M_t, where M_t is
 // batch.stepMask (0 for t > T_b, so such examples contribute nothing at t); L_iter = mean of
 // L_t over the iterations that have masked positions; L_ans = mean_b w_b * CE(answer_b, y_b).
-// stepLogits: dense [T, B, N, V], or [P, V] read out at stepReadOutMask(batch) in row-major
-// order, or undefined (vanilla).
+// stepLogits: dense [T, B, N, V], or [P, V] read out at stepReadOut(batch).positions (the
+// true cells of stepReadOutMask(batch) in row-major order), or undefined (vanilla).
 LoopedLoss relayLoss(const torch::Tensor& stepLogits, const torch::Tensor& answerLogits,
                      const LoopedBatchTensors& batch, const LoopedLossOptions& options = {});
 

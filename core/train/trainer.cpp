@@ -26,6 +26,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 namespace relay {
@@ -52,6 +53,7 @@ struct Session {
     Vocabulary vocabulary;
     torch::Device device;
     Datasets data;
+    std::vector<TokenizedProblem> tokenized; // data.train as token ids, looked up once
     std::unique_ptr<BatchSampler> sampler;
     LoopedTransformer looped{nullptr};
     ArTransformer autoregressive{nullptr};
@@ -103,6 +105,11 @@ void buildSession(Session& session, TrainingEvents& events) {
                                    return example.problem.complexity < config.trainLengthMin;
                                }),
                 train.end());
+    session.tokenized.clear();
+    session.tokenized.reserve(train.size());
+    for (const auto& example : train)
+        session.tokenized.push_back(
+            tokenizeProblem(example.problem, session.vocabulary, session.data.multitask));
     CurriculumPlan curriculum{config.curriculum, config.curriculumStartLength,
                               config.curriculumGrowEvery, config.trainLengthMax};
     session.sampler = std::make_unique<BatchSampler>(train, config.seed, curriculum);
@@ -128,28 +135,41 @@ void buildSession(Session& session, TrainingEvents& events) {
                  {"test_sets", session.data.test.size()}});
 }
 
+// One step's loss for backward, and what it reports, left on the device until a flush or an
+// event is due (a read is a host sync on a GPU): loss, gradient norm, then L_ans, L_iter and
+// L_t for t = 1..T where the objective has them.
 struct StepLosses {
     torch::Tensor total;
-    double answer = std::nan("");
-    double iteration = std::nan("");
-    std::vector<double> perIteration;
+    std::vector<torch::Tensor> terms; // L_ans, L_iter, L_1..L_T: scalars, possibly none
+
+    torch::Tensor reported(const torch::Tensor& gradientNorm) const {
+        std::vector<torch::Tensor> values{total.detach(), gradientNorm.to(total.device())};
+        for (const auto& term : terms)
+            values.push_back(term.detach());
+        return torch::stack(values).to(torch::kFloat64);
+    }
 };
 
-StepLosses computeLoss(Session& session, const std::vector<std::size_t>& indices) {
+StepLosses computeLoss(Session& session, std::vector<std::size_t> indices) {
     // bf16 on CUDA for the forward pass only; backward runs after the scope, outside it.
     Bf16AutocastScope autocast(
         effectivePrecision(session.config.precision, session.device.is_cuda()) ==
         kPrecisionBf16Autocast);
-    std::vector<Problem> problems;
+    const bool autoregressive = isAutoregressive(session.kind);
+    if (!autoregressive) // the looped model runs a batch sorted by T fastest (see its header)
+        std::stable_sort(indices.begin(), indices.end(), [&](std::size_t a, std::size_t b) {
+            return session.tokenized[a].iterations() > session.tokenized[b].iterations();
+        });
+    std::vector<const TokenizedProblem*> problems;
     BatchOptions options;
     options.prependTaskToken = session.data.multitask;
     options.scoreEveryPad = session.config.padTargets == "all";
     for (auto index : indices) {
-        problems.push_back(session.data.train[index].problem);
+        problems.push_back(&session.tokenized[index]);
         options.weights.push_back(session.data.train[index].weight);
     }
     StepLosses losses;
-    if (isAutoregressive(session.kind)) {
+    if (autoregressive) {
         auto batch = toTensors(makeArBatch(problems, session.vocabulary, options), session.device);
         ArForwardOptions forward;
         forward.logits = false;
@@ -162,11 +182,10 @@ StepLosses computeLoss(Session& session, const std::vector<std::size_t>& indices
         return losses;
     }
     bool vanilla = session.kind == RunKind::LoopedVanilla;
-    auto batch = toTensors(makeLoopedBatch(problems, session.vocabulary, options), session.device);
-    LoopedForwardOptions forward;
-    forward.stepLogits = false;
-    if (!vanilla)
-        forward.readOutMask = stepReadOutMask(batch); // logits only where the loss reads them
+    auto batch = toTensors(makeLoopedBatch(problems, options), session.device);
+    LoopedForwardOptions forward = relayForwardOptions(batch);
+    if (vanilla)
+        forward.readOutPositions = torch::Tensor();
     auto output =
         session.looped->forward(batch.inputIds, batch.exampleWidths, batch.iterations, forward);
     LoopedLossOptions lossOptions;
@@ -177,15 +196,80 @@ StepLosses computeLoss(Session& session, const std::vector<std::size_t>& indices
     if (session.group)
         loss = globalBatchLoss(loss, batch, lossOptions, *session.group);
     losses.total = loss.total;
-    losses.answer = loss.answer.item<double>();
+    losses.terms.push_back(loss.answer);
     if (loss.iteration.defined()) {
-        losses.iteration = loss.iteration.item<double>();
-        auto perIteration = loss.perIteration.detach().to(torch::kCPU).to(torch::kDouble);
-        for (std::int64_t t = 0; t < perIteration.size(0); ++t)
-            losses.perIteration.push_back(perIteration[t].item<double>());
+        losses.terms.push_back(loss.iteration);
+        for (const auto& term : loss.perIteration.unbind())
+            losses.terms.push_back(term);
     }
     return losses;
 }
+
+// The same clipping as torch::nn::utils::clip_grad_norm_ (L2; a factor of exactly 1 below the
+// limit), but the norm stays a tensor: LibTorch's returns a double, a host sync per step.
+torch::Tensor clipGradientNorm(const std::vector<torch::Tensor>& parameters, double limit) {
+    std::vector<torch::Tensor> norms, gradients;
+    for (const auto& parameter : parameters)
+        if (parameter.grad().defined()) {
+            gradients.push_back(parameter.grad());
+            norms.push_back(parameter.grad().norm(2));
+        }
+    if (norms.empty())
+        return torch::zeros({});
+    auto total = norms.size() == 1 ? norms[0] : torch::stack(norms).norm(2);
+    auto factor = torch::clamp(limit / (total + 1e-6), c10::nullopt, 1.0);
+    for (auto& gradient : gradients)
+        gradient.mul_(factor);
+    return total;
+}
+
+// The metric name of StepLosses::terms[index].
+std::string termName(std::size_t index) {
+    if (index < 2)
+        return index == 0 ? "loss_answer" : "loss_iteration";
+    return "loss_iteration_" + std::to_string(index - 1);
+}
+
+// Steps whose reports are still on the device, read together in one copy when due.
+struct UnreadSteps {
+    struct Step {
+        std::int64_t step; // 1-based: completed optimizer steps after it
+        double wall;
+        double learningRate;
+        torch::Tensor values; // StepLosses::reported
+    };
+    struct Report {
+        std::int64_t step;
+        double wall;
+        double learningRate;
+        std::vector<double> values;
+        double loss() const { return values[0]; }
+        double gradientNorm() const { return values[1]; }
+        // L_ans, L_iter, L_1..L_T where present, else NaN.
+        double term(std::size_t index) const {
+            return index + 2 < values.size() ? values[index + 2] : std::nan("");
+        }
+    };
+    std::vector<Step> steps;
+
+    std::vector<Report> read() {
+        std::vector<Report> reports;
+        if (steps.empty())
+            return reports;
+        std::vector<torch::Tensor> values;
+        for (const auto& step : steps)
+            values.push_back(step.values);
+        auto host = torch::cat(values).to(torch::kCPU).contiguous();
+        const double* cursor = host.data_ptr<double>();
+        for (const auto& step : steps) {
+            const auto count = static_cast<std::size_t>(step.values.numel());
+            reports.push_back({step.step, step.wall, step.learningRate, {cursor, cursor + count}});
+            cursor += count;
+        }
+        steps.clear();
+        return reports;
+    }
+};
 
 std::string saveRunCheckpoint(Session& session, TrainingEvents& events) {
     fs::create_directories(session.checkpointFolder);
@@ -287,6 +371,7 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
     // A resumed run's stored wall time continues from where it stopped (plots by time never
     // fold back); `wall` below is this session's own time, for rates.
     const double earlierSeconds = session.store.lastWallTime(session.run);
+    UnreadSteps unread;
     auto started = Clock::now();
     auto lastEvent = started - std::chrono::seconds(1);
     std::int64_t firstStep = session.completedSteps;
@@ -298,47 +383,61 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
             static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learningRate);
         auto batch = session.sampler->batch(step, config.batchSize);
         auto losses = computeLoss(session, session.group ? session.group->slice(batch) : batch);
-        double loss = losses.total.item<double>();
-        if (!std::isfinite(loss)) {
-            flush();
-            outcome.status = "diverged";
-            events.emit(
-                {{"event", "error"},
-                 {"run", session.run},
-                 {"message", "loss became " + std::to_string(loss) + " at step " +
-                                 std::to_string(step + 1) + "; the last good checkpoint is kept"}});
-            break;
-        }
         session.optimizer->zero_grad();
         losses.total.backward();
         if (session.group) // after backward, before clipping: every rank steps alike
             session.group->sumGradients(parameters);
-        double gradientNorm =
-            config.gradientClip > 0
-                ? torch::nn::utils::clip_grad_norm_(parameters, config.gradientClip)
-                : 0.0;
+        auto gradientNorm = config.gradientClip > 0
+                                ? clipGradientNorm(parameters, config.gradientClip)
+                                : torch::zeros({}, losses.total.options());
         session.optimizer->step();
         session.completedSteps = step + 1;
-        outcome.lastLoss = loss;
-
-        double wall = std::chrono::duration<double>(Clock::now() - started).count();
-        const double runWall = earlierSeconds + wall;
         std::int64_t reported = session.completedSteps;
-        pending.push_back({reported, runWall, "loss", loss});
-        pending.push_back({reported, runWall, "learning_rate", learningRate});
-        pending.push_back({reported, runWall, "gradient_norm", gradientNorm});
-        if (!std::isnan(losses.answer))
-            pending.push_back({reported, runWall, "loss_answer", losses.answer});
-        if (!std::isnan(losses.iteration))
-            pending.push_back({reported, runWall, "loss_iteration", losses.iteration});
-        for (std::size_t t = 0; t < losses.perIteration.size(); ++t)
-            pending.push_back({reported, runWall, "loss_iteration_" + std::to_string(t + 1),
-                               losses.perIteration[t]});
+        double wall = std::chrono::duration<double>(Clock::now() - started).count();
+        unread.steps.push_back(
+            {reported, earlierSeconds + wall, learningRate, losses.reported(gradientNorm)});
+
+        bool last = reported == total;
+        // Workers stop together: any rank's request (rank 0's Ctrl-C) stops all of them.
+        bool cancelled = session.group ? session.group->anyRank(cancel.load()) : cancel.load();
+        bool eventDue =
+            last || Clock::now() - lastEvent >= std::chrono::duration<double>(kStepEventSeconds);
+        bool flushDue = last || cancelled || reported % kMetricFlushEvery == 0 ||
+                        reported % config.evalEvery == 0 || reported % config.checkpointEvery == 0;
+        // Workers read every step, so all of them meet a diverged loss (a global value) at the
+        // same step and stop together.
+        if (!eventDue && !flushDue && !session.group)
+            continue;
+        // Reads every step since the last read; the first non-finite loss ends the run there,
+        // before any evaluation or checkpoint sees its weights.
+        std::optional<UnreadSteps::Report> latest;
+        for (const auto& report : unread.read()) {
+            if (!std::isfinite(report.loss())) {
+                flush();
+                session.completedSteps = report.step - 1;
+                outcome.status = "diverged";
+                events.emit({{"event", "error"},
+                             {"run", session.run},
+                             {"message", "loss became " + std::to_string(report.loss()) +
+                                             " at step " + std::to_string(report.step) +
+                                             "; the last good checkpoint is kept"}});
+                break;
+            }
+            pending.push_back({report.step, report.wall, "loss", report.loss()});
+            pending.push_back({report.step, report.wall, "learning_rate", report.learningRate});
+            pending.push_back({report.step, report.wall, "gradient_norm", report.gradientNorm()});
+            for (std::size_t index = 0; index + 2 < report.values.size(); ++index)
+                pending.push_back(
+                    {report.step, report.wall, termName(index), report.values[index + 2]});
+            latest = report;
+        }
+        if (outcome.status == "diverged")
+            break;
+        outcome.lastLoss = latest->loss();
         if (reported % kMetricFlushEvery == 0)
             flush();
 
-        bool last = reported == total;
-        if (last || Clock::now() - lastEvent >= std::chrono::duration<double>(kStepEventSeconds)) {
+        if (eventDue) {
             lastEvent = Clock::now();
             double rate = static_cast<double>((reported - firstStep) * config.batchSize) /
                           std::max(wall, 1e-9);
@@ -348,16 +447,16 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
                                     {"run", session.run},
                                     {"step", reported},
                                     {"total_steps", total},
-                                    {"loss", loss},
+                                    {"loss", latest->loss()},
                                     {"learning_rate", learningRate},
-                                    {"gradient_norm", gradientNorm},
+                                    {"gradient_norm", latest->gradientNorm()},
                                     {"examples_per_second", rate},
                                     {"eta_seconds", eta},
                                     {"elapsed_seconds", wall}};
-            if (!std::isnan(losses.answer))
-                event["loss_answer"] = losses.answer;
-            if (!std::isnan(losses.iteration))
-                event["loss_iteration"] = losses.iteration;
+            if (!std::isnan(latest->term(0)))
+                event["loss_answer"] = latest->term(0);
+            if (!std::isnan(latest->term(1)))
+                event["loss_iteration"] = latest->term(1);
             events.emit(event);
         }
         if (session.isRankZero() && (last || reported % config.evalEvery == 0)) {
@@ -365,8 +464,6 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
             evaluate(session, events);
             session.module().train();
         }
-        // Workers stop together: any rank's request (rank 0's Ctrl-C) stops all of them.
-        bool cancelled = session.group ? session.group->anyRank(cancel.load()) : cancel.load();
         if (session.isRankZero() && (last || cancelled || reported % config.checkpointEvery == 0)) {
             flush();
             saveRunCheckpoint(session, events);

@@ -1,0 +1,76 @@
+// applyDropout against what inverted dropout must be: Bernoulli(1 - p) keeps, independent
+// between neighbours, survivors scaled by 1 / (1 - p), autograd's gradient the same mask, and
+// masks reproduced by the seed whatever the thread count.
+#include "model/dropout.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace relay {
+namespace {
+
+constexpr std::int64_t kElements = 1 << 20;
+
+// Restores LibTorch's thread count after a test changes it.
+struct ThreadCount {
+    int saved = torch::get_num_threads();
+    ~ThreadCount() { torch::set_num_threads(saved); }
+};
+
+TEST(Dropout, KeepsEachElementWithProbabilityOneMinusP) {
+    torch::manual_seed(1);
+    auto x = torch::ones({kElements});
+    for (double p : {0.1, 0.5}) {
+        SCOPED_TRACE(p);
+        auto kept = applyDropout(x, p, true).ne(0).to(torch::kDouble);
+        // Binomial(n, 1 - p): five standard deviations.
+        const double tolerance = 5.0 * std::sqrt(p * (1 - p) / kElements);
+        EXPECT_NEAR(kept.mean().item<double>(), 1.0 - p, tolerance);
+        // Neighbours independent: both kept with probability (1 - p)^2. Catches one random word
+        // deciding two elements. (Overlapping pairs are weakly dependent: six deviations.)
+        const double pairs = (1 - p) * (1 - p);
+        const double pairTolerance = 6.0 * std::sqrt(pairs * (1 - pairs) / kElements);
+        auto both = (kept.slice(0, 0, kElements - 1) * kept.slice(0, 1, kElements)).mean();
+        EXPECT_NEAR(both.item<double>(), pairs, pairTolerance);
+        // Every 2 apart too (the two halves of one 64-bit draw, the next draw's).
+        auto apart = (kept.slice(0, 0, kElements - 2) * kept.slice(0, 2, kElements)).mean();
+        EXPECT_NEAR(apart.item<double>(), pairs, pairTolerance);
+    }
+}
+
+TEST(Dropout, SurvivorsAreScaledAndTheGradientIsTheSameMask) {
+    torch::manual_seed(2);
+    auto x = torch::randn({64, 33}, torch::requires_grad());
+    auto weights = torch::randn({64, 33});
+    auto y = applyDropout(x, 0.25, true);
+    (y * weights).sum().backward();
+    auto kept = y.detach().ne(0);
+    const float scale = static_cast<float>(1.0 / 0.75);
+    EXPECT_TRUE(torch::equal(y.detach(), torch::where(kept, x.detach() * scale, 0.0)));
+    // d/dx sum(w * dropout(x)) = w * mask / (1 - p), computed by hand from the kept set.
+    EXPECT_TRUE(torch::allclose(x.grad(), torch::where(kept, weights * scale, 0.0)));
+}
+
+TEST(Dropout, SeedReproducesTheMaskForAnyThreadCount) {
+    ThreadCount restore;
+    auto x = torch::ones({kElements + 1}); // odd: the last draw serves one element
+    torch::set_num_threads(1);
+    torch::manual_seed(3);
+    auto first = applyDropout(x, 0.3, true);
+    auto second = applyDropout(x, 0.3, true);
+    torch::set_num_threads(2);
+    torch::manual_seed(3);
+    EXPECT_TRUE(torch::equal(applyDropout(x, 0.3, true), first));
+    EXPECT_FALSE(torch::equal(first, second)); // each call draws a new seed
+}
+
+TEST(Dropout, EvaluationAndZeroRateLeaveTheInput) {
+    auto x = torch::randn({5, 7});
+    EXPECT_TRUE(applyDropout(x, 0.5, false).is_same(x));
+    EXPECT_TRUE(applyDropout(x, 0.0, true).is_same(x));
+    EXPECT_TRUE(torch::equal(applyDropout(x, 1.0, true), torch::zeros_like(x)));
+}
+
+} // namespace
+} // namespace relay
