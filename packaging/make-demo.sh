@@ -24,9 +24,19 @@ rm -rf "$next"
 mkdir -p "$next/checkpoints"
 # A consistent copy even if the store has a write-ahead log beside it.
 sqlite3 "$work/runs.db" ".backup '$next/runs.db'"
+# What the views need, within the 15 MB a shipped demo may take: the final checkpoint of every
+# model the viewer or a new fine-tune starts from (Stage I, the vanilla looped model, the AR
+# baseline; the fine-tuned runs keep their evaluations, hit matrices and curves), the training
+# curves at every tenth step (and the last), and a uniform fifth of the Stage II chains (the
+# report keeps the shares measured over all of them).
 sqlite3 "$next/runs.db" <<'SQL'
 DELETE FROM checkpoints
- WHERE step < (SELECT MAX(step) FROM checkpoints AS newest WHERE newest.run = checkpoints.run);
+ WHERE step < (SELECT MAX(step) FROM checkpoints AS newest WHERE newest.run = checkpoints.run)
+    OR run IN (SELECT id FROM runs WHERE kind NOT IN ('looped', 'looped-vanilla', 'ar'));
+DELETE FROM metrics
+ WHERE step % 10 != 0
+   AND step < (SELECT MAX(step) FROM metrics AS newest WHERE newest.run = metrics.run);
+DELETE FROM chains WHERE id % 5 != 0;
 SQL
 sqlite3 -separator ' ' "$next/runs.db" 'SELECT run, path FROM checkpoints' |
     while read -r run path; do

@@ -240,6 +240,10 @@ ExperimentConfig experimentConfigFromJson(const json& given) {
     merged.merge_patch(user);
     if (user.contains("tasks"))
         merged["tasks"] = user["tasks"]; // lists replace, never merge
+    // A section given as a scalar or list (`"model": 7`) would replace the whole section.
+    for (const auto& [section, value] : defaults.items())
+        if (value.is_object() && !merged[section].is_object())
+            fail(section, "expected a JSON object of " + section + ".* keys");
     for (const auto& field : configFields())
         checkField(field, *find(merged, field.key), field.key);
 

@@ -46,7 +46,7 @@ DatasetExample parseJsonlLine(const std::string& line, int lineNumber) {
     Json object;
     try {
         object = Json::parse(line);
-    } catch (const Json::parse_error& error) {
+    } catch (const Json::exception& error) { // a syntax error, or a number out of range
         throw FormatError(std::string("not valid JSON: ") + error.what(), lineNumber);
     }
     if (!object.is_object())

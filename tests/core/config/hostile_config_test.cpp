@@ -67,6 +67,16 @@ TEST(HostileConfig, NullLeafFromSetNamesTheKey) {
     EXPECT_TRUE(mentions(message, "null")) << message;
 }
 
+// Found by fuzz_config: a section given as a scalar replaced the whole section, and reading a
+// key from it escaped as the JSON library's type error.
+TEST(HostileConfig, SectionGivenAsAScalarNamesTheSection) {
+    for (const char* section : {"model", "training", "pipeline"}) {
+        const auto message = resolvedError(json{{section, 7}}, {});
+        EXPECT_TRUE(mentions(message, section)) << message;
+        EXPECT_TRUE(mentions(message, "expected a JSON object")) << message;
+    }
+}
+
 TEST(HostileConfig, NullLeavesAnywhereNameTheirKey) {
     for (const auto& [text, key] : std::vector<std::pair<std::string, std::string>>{
              {R"({"optimizer": {"beta1": null}})", "'optimizer.beta1'"},
