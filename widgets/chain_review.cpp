@@ -1,5 +1,6 @@
 #include "chain_review.h"
 
+#include "config/stored_config.h"
 #include "tasks/task.h"
 #include "tasks/task_lookup.h"
 
@@ -10,22 +11,19 @@
 
 namespace relay {
 
-TaskOptions taskOptionsFromConfig(const std::string& configJson, const std::string& task) {
-    TaskOptions options;
-    const auto config = nlohmann::json::parse(configJson, nullptr, false);
-    if (!config.is_object() || !config.contains("tasks") || !config["tasks"].is_array())
-        return options;
-    for (const auto& entry : config["tasks"]) {
-        if (!entry.is_object() || entry.value("task", std::string()) != task)
-            continue;
-        options.modulus = entry.value("modulus", options.modulus);
-        options.lisValueRange = entry.value("lis_value_range", options.lisValueRange);
-    }
-    return options;
+namespace {
+
+// The stored config's task options, or the defaults when the config cannot be read (the chains
+// are still shown; their truths then use the default modulus).
+ExperimentConfig taskConfigOf(const std::string& configJson) {
+    return tryStoredExperimentConfig(configJson, "the run's config").value_or(ExperimentConfig{});
 }
+
+} // namespace
 
 std::vector<ChainReview> reviewChains(const std::vector<ChainRecord>& chains,
                                       const std::string& configJson) {
+    const ExperimentConfig config = taskConfigOf(configJson);
     std::map<std::string, std::unique_ptr<Task>> tasks;
     std::vector<ChainReview> reviews;
     reviews.reserve(chains.size());
@@ -40,7 +38,7 @@ std::vector<ChainReview> reviewChains(const std::vector<ChainRecord>& chains,
         try {
             auto& task = tasks[chain.task];
             if (!task)
-                task = makeTask(chain.task, taskOptionsFromConfig(configJson, chain.task));
+                task = makeTask(chain.task, config.optionsOf(chain.task));
             review.truth = task->solve(splitTokens(chain.input));
         } catch (const std::exception& error) {
             review.error = error.what();
@@ -92,6 +90,7 @@ std::vector<int> filterChains(const std::vector<ChainReview>& reviews, int lengt
 std::vector<DatasetExample> exportExamples(const std::vector<ChainReview>& reviews,
                                            const std::vector<int>& indices,
                                            const std::string& configJson, int* skipped) {
+    const ExperimentConfig config = taskConfigOf(configJson);
     std::vector<DatasetExample> examples;
     examples.reserve(indices.size());
     if (skipped)
@@ -111,7 +110,7 @@ std::vector<DatasetExample> exportExamples(const std::vector<ChainReview>& revie
         example.problem.input = splitTokens(review.chain.input);
         example.problem.steps = review.steps;
         example.problem.answer = review.chain.answer;
-        example.options = taskOptionsFromConfig(configJson, review.chain.task);
+        example.options = config.optionsOf(review.chain.task);
         examples.push_back(std::move(example));
     }
     return examples;

@@ -31,9 +31,6 @@ struct LengthCorrectness {
 
 enum class ChainFilter { All, Verified, Wrong };
 
-// Task options per task name read from a run's stored config JSON (defaults when absent).
-TaskOptions taskOptionsFromConfig(const std::string& configJson, const std::string& task);
-
 std::vector<ChainReview> reviewChains(const std::vector<ChainRecord>& chains,
                                       const std::string& configJson);
 

@@ -1,7 +1,6 @@
-// RunComparisonView's exports: both charts stacked as PNG or PDF, the drawn data as CSV.
-#include "curve_plot.h"
-#include "run_comparison_view.h"
-#include "run_series.h"
+#include "comparison_export.h"
+
+#include "qcustomplot_include.h"
 
 #include <QFile>
 #include <QImage>
@@ -30,21 +29,22 @@ QString csvField(QString text) {
 
 } // namespace
 
-bool RunComparisonView::exportPng(const QString& path, QString* error) const {
+bool exportChartsPng(QCustomPlot* top, QCustomPlot* bottom, const QColor& background,
+                     const QString& path, QString* error) {
     QImage image(kExportWidth, 2 * kChartHeight, QImage::Format_ARGB32);
-    image.fill(palette().color(QPalette::Base));
+    image.fill(background);
     QPainter painter(&image);
-    painter.drawPixmap(0, 0, m_overlay->toPixmap(kExportWidth, kChartHeight));
-    painter.drawPixmap(0, kChartHeight, m_accuracy->toPixmap(kExportWidth, kChartHeight));
+    painter.drawPixmap(0, 0, top->toPixmap(kExportWidth, kChartHeight));
+    painter.drawPixmap(0, kChartHeight, bottom->toPixmap(kExportWidth, kChartHeight));
     painter.end();
     if (!image.save(path, "PNG")) {
-        setError(error, tr("the PNG could not be written"));
+        setError(error, QObject::tr("the PNG could not be written"));
         return false;
     }
     return true;
 }
 
-bool RunComparisonView::exportPdf(const QString& path, QString* error) const {
+bool exportChartsPdf(QCustomPlot* top, QCustomPlot* bottom, const QString& path, QString* error) {
     QFile probe(path);
     if (!probe.open(QIODevice::WriteOnly)) {
         setError(error, probe.errorString());
@@ -52,14 +52,14 @@ bool RunComparisonView::exportPdf(const QString& path, QString* error) const {
     }
     probe.close();
     QPdfWriter writer(path);
-    writer.setTitle(tr("RELAY run comparison"));
+    writer.setTitle(QObject::tr("RELAY run comparison"));
     writer.setCreator(QStringLiteral("RELAY Workbench"));
     writer.setPageSize(QPageSize(QPageSize::A4));
     writer.setPageOrientation(QPageLayout::Portrait);
     writer.setResolution(96);
     QCPPainter painter(&writer);
     if (!painter.isActive()) {
-        setError(error, tr("the PDF could not be started"));
+        setError(error, QObject::tr("the PDF could not be started"));
         return false;
     }
     // Vector output: QCustomPlot draws straight onto the PDF painter.
@@ -67,15 +67,17 @@ bool RunComparisonView::exportPdf(const QString& path, QString* error) const {
     const int width = page.width();
     const int height = page.height() / 2 - 10;
     painter.save();
-    m_overlay->toPainter(&painter, width, height);
+    top->toPainter(&painter, width, height);
     painter.restore();
     painter.translate(0, height + 20);
-    m_accuracy->toPainter(&painter, width, height);
+    bottom->toPainter(&painter, width, height);
     painter.end();
     return true;
 }
 
-bool RunComparisonView::exportCsv(const QString& path, QString* error) const {
+bool exportComparisonCsv(const QMap<std::int64_t, RunData>& runs, XAxisMode mode,
+                         const QString& metric, const QStringList& preferred, const QString& path,
+                         QString* error) {
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
         setError(error, file.errorString());
@@ -83,11 +85,7 @@ bool RunComparisonView::exportCsv(const QString& path, QString* error) const {
     }
     QTextStream out(&file);
     out << "run,name,chart,x,y\n";
-    const XAxisMode mode = m_xAxis->currentIndex() == 0 ? XAxisMode::Step : XAxisMode::WallTime;
-    const QString metric = m_metric->currentText();
-    const QStringList preferred = {m_stopping->currentData().toString(), QStringLiteral("greedy"),
-                                   QStringLiteral("oracle")};
-    for (auto it = m_data.cbegin(); it != m_data.cend(); ++it) {
+    for (auto it = runs.cbegin(); it != runs.cend(); ++it) {
         const QString name = csvField(QString::fromStdString(it->run.name));
         const XYSeries curve = metricSeries(*it, mode).value(metric);
         for (int i = 0; i < curve.x.size(); ++i)

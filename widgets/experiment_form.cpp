@@ -1,8 +1,7 @@
 #include "experiment_form.h"
 
-#include "config/config_schema.h"
+#include "config/config_keys.h"
 #include "config/experiment_config.h"
-#include "model/model_config.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -143,46 +142,34 @@ ExperimentForm::ExperimentForm(QWidget* parent) : QWidget(parent) {
         return list;
     };
 
-    // Run and task first: what a user changes most.
-    for (const ConfigField& field : configFields()) {
-        const QString key = QString::fromStdString(field.key);
-        if (sectionOf(key) == tr("Run") || sectionOf(key) == tr("Task and lengths"))
-            buildEditor(key, field.defaultValue, QString::fromStdString(field.meaning),
-                        choicesOf(field.choices), content, formFor(key));
+    // Run and task first (what a user changes most), then the model, then the rest; every
+    // editor, choice list and tooltip comes from the config key table.
+    auto isFirst = [](const QString& key) {
+        return sectionOf(key) == tr("Run") || sectionOf(key) == tr("Task and lengths");
+    };
+    auto isModel = [](const QString& key) { return key.startsWith(QLatin1String("model.")); };
+    auto buildKey = [&](const ConfigKey& entry) {
+        const QString key = QString::fromStdString(entry.key);
+        buildEditor(key, entry.defaultValue, QString::fromStdString(entry.meaning),
+                    choicesOf(entry.choices), content, formFor(key));
         if (key == QLatin1String("name"))
-            for (const ConfigField& task : taskFields()) {
+            for (const TaskKey& task : taskKeys()) {
                 const QString taskKey =
                     QStringLiteral("tasks.0.") + QString::fromStdString(task.key);
                 buildEditor(taskKey, task.defaultValue, QString::fromStdString(task.meaning),
                             choicesOf(task.choices), content, formFor(taskKey));
             }
-    }
-    const json model = modelConfigToJson(ModelConfig());
-    for (const auto& [name, value] : model.items()) {
-        if (name == "vocabulary_size")
-            continue; // set by the task, not by the user
-        QStringList choices;
-        if (name == "ar_position_encoding")
-            choices.append(QString()); // empty: the same as position_encoding
-        if (name == "position_encoding" || name == "ar_position_encoding")
-            for (auto encoding : {PositionEncoding::Rope, PositionEncoding::RopeRandomized,
-                                  PositionEncoding::NoneDirectional})
-                choices.append(QString::fromStdString(positionEncodingName(encoding)));
-        if (name == "input_injection")
-            for (auto injection : {InputInjection::None, InputInjection::Add})
-                choices.append(QString::fromStdString(inputInjectionName(injection)));
-        if (name == "initialization")
-            for (auto initialization : {Initialization::Small, Initialization::TorchDefault})
-                choices.append(QString::fromStdString(initializationName(initialization)));
-        const QString key = QStringLiteral("model.") + QString::fromStdString(name);
-        const QString meaning = QString::fromStdString(modelKeyMeaning(name));
-        buildEditor(key, value, meaning, choices, content, formFor(key));
-    }
-    for (const ConfigField& field : configFields()) {
-        const QString key = QString::fromStdString(field.key);
-        if (sectionOf(key) != tr("Run") && sectionOf(key) != tr("Task and lengths"))
-            buildEditor(key, field.defaultValue, QString::fromStdString(field.meaning),
-                        choicesOf(field.choices), content, formFor(key));
+    };
+    for (const ConfigKey& entry : configKeys())
+        if (isFirst(QString::fromStdString(entry.key)))
+            buildKey(entry);
+    for (const ConfigKey& entry : configKeys())
+        if (isModel(QString::fromStdString(entry.key)))
+            buildKey(entry);
+    for (const ConfigKey& entry : configKeys()) {
+        const QString key = QString::fromStdString(entry.key);
+        if (!isFirst(key) && !isModel(key))
+            buildKey(entry);
     }
     // Two columns of sections, balanced by their number of fields.
     QVBoxLayout* column[2] = {new QVBoxLayout, new QVBoxLayout};

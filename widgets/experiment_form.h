@@ -1,7 +1,7 @@
-// A form over the whole experiment config, built from the engine's own schema (config_schema,
-// the task fields and the model defaults), so every key the engine knows has an editor with
-// its meaning as tooltip. Every edit is validated by the engine's experimentConfigFromJson and
-// the message appears under the field it names: the GUI and `relay train` always agree.
+// A form over the whole experiment config, built from the engine's own key table
+// (config_keys.h), so every key the engine knows has an editor with its meaning as tooltip and
+// every closed set its choices. Every edit is validated by the engine's experimentConfigFromJson
+// and the message appears under the field it names: the GUI and `relay train` always agree.
 #pragma once
 
 #include <nlohmann/json.hpp>

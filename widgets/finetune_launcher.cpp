@@ -1,5 +1,7 @@
 #include "finetune_launcher.h"
 
+#include "config/stored_config.h"
+
 #include "run_chooser.h"
 #include "store_access.h"
 
@@ -16,22 +18,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
-#include <nlohmann/json.hpp>
-
 namespace relay {
-
-namespace {
-
-// A key of a stored config ("a.b"), or `fallback`.
-template <typename Value>
-Value configValue(const QString& configJson, const char* section, const char* key, Value fallback) {
-    const auto config = nlohmann::json::parse(configJson.toStdString(), nullptr, false);
-    if (!config.is_object() || !config.contains(section) || !config[section].is_object())
-        return fallback;
-    return config[section].value(key, fallback);
-}
-
-} // namespace
 
 QStringList FineTuneRequest::overrides() const {
     QStringList list;
@@ -196,14 +183,17 @@ void FineTuneLauncher::updateGeneratorDefaults() {
     for (const auto& [id, json] : m_configs)
         if (id == run)
             config = json;
-    // The generator's stage2 settings are the defaults (paper Table 3 proportions).
-    const int lengthsMax = configValue(config, "stage2", "lengths_max", 0);
-    m_lengths->setValue(lengthsMax > 0 ? lengthsMax
-                                       : configValue(config, "test_lengths", "max", 8));
-    m_samples->setValue(configValue(config, "stage2", "generated_samples", 2000));
-    m_steps->setValue(configValue(config, "stage2", "steps", 2000));
-    m_learningRate->setValue(configValue(config, "stage2", "learning_rate", 1e-4));
-    m_verifiedOnly->setChecked(configValue(config, "stage2", "verified_only", false));
+    // The generator's stage2 settings are the defaults (paper Table 3 proportions); a config
+    // that cannot be read leaves the config defaults.
+    const ExperimentConfig generator =
+        tryStoredExperimentConfig(config.toStdString(),
+                                  QStringLiteral("run %1").arg(run).toStdString())
+            .value_or(ExperimentConfig{});
+    m_lengths->setValue(generator.stageTwoLengthsMax());
+    m_samples->setValue(generator.stage2.generatedSamples);
+    m_steps->setValue(generator.stage2.steps);
+    m_learningRate->setValue(generator.stage2.learningRate);
+    m_verifiedOnly->setChecked(generator.stage2.verifiedOnly);
 }
 
 FineTuneRequest FineTuneLauncher::request() const {

@@ -1,5 +1,7 @@
 #include "run_comparison_view.h"
 
+#include "comparison_export.h"
+#include "config/stored_config.h"
 #include "config_diff.h"
 #include "curve_plot.h"
 #include "run_series.h"
@@ -257,15 +259,10 @@ void RunComparisonView::drawAccuracy() {
         if (!series.x.isEmpty())
             longest = std::max(longest, static_cast<int>(series.x.last()));
         if (trainingMax == 0) {
-            trainingMax = trainingLengthOf(it->run);
-            try {
-                trainingMin = nlohmann::json::parse(it->run.configJson)
-                                  .at("train_lengths")
-                                  .at("min")
-                                  .get<int>();
-            } catch (const nlohmann::json::exception&) {
-                trainingMin = 1;
-            }
+            const auto config =
+                tryStoredExperimentConfig(it->run.configJson, "run " + std::to_string(it.key()));
+            trainingMin = config ? config->trainLengths.min : 1;
+            trainingMax = config ? config->trainLengths.max : 0;
         }
     }
     if (trainingMax > 0) {
@@ -296,12 +293,10 @@ void RunComparisonView::drawDiff() {
     std::vector<nlohmann::json> configs;
     QStringList headers = {tr("config key")};
     for (auto it = m_data.cbegin(); it != m_data.cend(); ++it) {
-        nlohmann::json config;
-        try {
-            config = nlohmann::json::parse(it->run.configJson);
-        } catch (const nlohmann::json::exception&) {
-            config = nlohmann::json::object();
-        }
+        // Every key as this version writes it, so runs stored by different versions line up.
+        const auto stored =
+            tryStoredExperimentConfig(it->run.configJson, "run " + std::to_string(it.key()));
+        nlohmann::json config = stored ? experimentConfigToJson(*stored) : nlohmann::json::object();
         config["(kind)"] = it->run.kind; // the kind is not in the config but differs too
         configs.push_back(std::move(config));
         headers.append(runLabel(it.key()));
@@ -329,6 +324,21 @@ void RunComparisonView::drawDiff() {
         }
     }
     m_diff->resizeColumnsToContents();
+}
+
+bool RunComparisonView::exportPng(const QString& path, QString* error) const {
+    return exportChartsPng(m_overlay, m_accuracy, palette().color(QPalette::Base), path, error);
+}
+
+bool RunComparisonView::exportPdf(const QString& path, QString* error) const {
+    return exportChartsPdf(m_overlay, m_accuracy, path, error);
+}
+
+bool RunComparisonView::exportCsv(const QString& path, QString* error) const {
+    const XAxisMode mode = m_xAxis->currentIndex() == 0 ? XAxisMode::Step : XAxisMode::WallTime;
+    const QStringList preferred = {m_stopping->currentData().toString(), QStringLiteral("greedy"),
+                                   QStringLiteral("oracle")};
+    return exportComparisonCsv(m_data, mode, m_metric->currentText(), preferred, path, error);
 }
 
 void RunComparisonView::askExport(const QString& format) {

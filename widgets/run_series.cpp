@@ -1,6 +1,6 @@
 #include "run_series.h"
 
-#include <nlohmann/json.hpp>
+#include "config/stored_config.h"
 
 #include <algorithm>
 #include <map>
@@ -110,19 +110,8 @@ XYSeries accuracyByLengthAtEnd(const RunData& data, const QStringList& preferred
 }
 
 std::int64_t totalStepsOf(const RunRecord& run) {
-    try {
-        const auto config = nlohmann::json::parse(run.configJson);
-        const auto& training = config.at("training");
-        const std::int64_t epochs = training.value("epochs", 0);
-        if (epochs > 0) {
-            const std::int64_t samples = config.at("data").value("train_samples", 0);
-            const std::int64_t batch = std::max<std::int64_t>(1, training.value("batch_size", 1));
-            return std::max<std::int64_t>(1, (samples + batch - 1) / batch * epochs);
-        }
-        return training.value("steps", 0);
-    } catch (const nlohmann::json::exception&) {
-        return 0;
-    }
+    const auto config = tryStoredExperimentConfig(run.configJson, "run " + std::to_string(run.id));
+    return config ? config->totalSteps() : 0;
 }
 
 } // namespace relay

@@ -1,5 +1,6 @@
 // `relay bench`: the engine's speed on this machine (see core/train/engine_bench.h).
 #include "bench_training.h"
+#include "closed_set_option.h"
 #include "commands.h"
 
 #include "model/autocast.h"
@@ -51,10 +52,8 @@ void addBenchCommands(CLI::App& app) {
     bench->add_option("--threads", options->threads, "CPU threads (0: all cores)");
     bench->add_option("--device", options->device,
                       "cpu (default), cuda or cuda:N: where GEMM, training and evaluation run");
-    bench
-        ->add_option("--precision", options->precision,
-                     "Training forward passes on CUDA: bf16-autocast (default) or fp32")
-        ->check(CLI::IsMember({kPrecisionFp32, kPrecisionBf16Autocast}));
+    addClosedSetOption(bench, "--precision", options->precision,
+                       "Training forward passes on CUDA (default bf16-autocast)");
     bench->add_flag("--json", *json, "One JSON object per result");
     bench->add_option("--nproc", *processes,
                       "Only the trainer on the cpu-quick-ari preset with this many data-parallel "

@@ -2,7 +2,7 @@
 // prints the accuracy-by-length table; --hit-matrix LENGTH also stores and prints that matrix.
 #include "commands.h"
 
-#include "config/config_schema.h"
+#include "config/config_keys.h"
 
 #include "store/run_store.h"
 #include "tasks/length_list.h"
@@ -58,18 +58,18 @@ void runEval(const EvalArguments& arguments) {
                               arguments.device);
     auto config = model.config;
     if (arguments.samples > 0)
-        config.testSamplesPerLength = arguments.samples;
+        config.data.testSamplesPerLength = arguments.samples;
     std::vector<int> lengths;
     if (!arguments.lengths.empty())
         lengths = parseLengthList(arguments.lengths);
     if (arguments.hitMatrixLength > 0)
         lengths.push_back(arguments.hitMatrixLength);
     if (lengths.empty())
-        for (int length = config.testLengthMin; length <= config.testLengthMax; ++length)
+        for (int length = config.testLengths.min; length <= config.testLengths.max; ++length)
             lengths.push_back(length);
     std::sort(lengths.begin(), lengths.end());
     lengths.erase(std::unique(lengths.begin(), lengths.end()), lengths.end());
-    const int longestAllowed = static_cast<int>(configField("test_lengths.max").maximum);
+    const int longestAllowed = static_cast<int>(configKey("test_lengths.max").maximum);
     if (lengths.back() > longestAllowed)
         throw std::invalid_argument("--lengths: " + std::to_string(lengths.back()) +
                                     " is longer than " + std::to_string(longestAllowed) +
@@ -111,13 +111,13 @@ void runEval(const EvalArguments& arguments) {
     }
     std::printf("run %lld at step %lld (%s); training lengths %d-%d\n",
                 static_cast<long long>(model.run), static_cast<long long>(model.step),
-                model.checkpointPath.c_str(), config.trainLengthMin, config.trainLengthMax);
+                model.checkpointPath.c_str(), config.trainLengths.min, config.trainLengths.max);
     std::printf("%-5s %6s %-9s %7s %8s %8s %8s\n", "task", "length", "stopping", "samples",
                 "answer", "chain", "token");
     for (const auto& eval : report.evals)
         std::printf("%-5s %6d %-9s %7d %8.3f %8.3f %8.3f%s\n", eval.task.c_str(), eval.length,
                     eval.stopping.c_str(), eval.samples, eval.answerAccuracy, eval.chainAccuracy,
-                    eval.tokenAccuracy, eval.length > config.trainLengthMax ? "  (longer)" : "");
+                    eval.tokenAccuracy, eval.length > config.trainLengths.max ? "  (longer)" : "");
     for (const auto& matrix : report.hitMatrices)
         printHitMatrix(matrix);
 }
@@ -135,11 +135,10 @@ void addEvalCommands(CLI::App& app) {
     // The bounds a config has for test lengths and test-set size.
     eval->add_option("--hit-matrix", arguments->hitMatrixLength,
                      "Also compute the hit matrix of this length")
-        ->check(CLI::Range(1, static_cast<int>(configField("test_lengths.max").maximum)));
+        ->check(CLI::Range(1, static_cast<int>(configKey("test_lengths.max").maximum)));
     eval->add_option("--step", arguments->checkpointStep, "Checkpoint step (default: the newest)");
     eval->add_option("--samples", arguments->samples, "Test problems per length")
-        ->check(
-            CLI::Range(1, static_cast<int>(configField("data.test_samples_per_length").maximum)));
+        ->check(CLI::Range(1, static_cast<int>(configKey("data.test_samples_per_length").maximum)));
     eval->add_option("--device", arguments->device, "cpu, cuda, cuda:N or auto");
     eval->add_flag("--json", arguments->json, "Print JSON");
     eval->callback([arguments] { runEval(*arguments); });

@@ -2,7 +2,7 @@
 // run's test set at any length) decoded at every iteration, each read-out above the true step.
 #include "commands.h"
 
-#include "config/config_schema.h"
+#include "config/config_keys.h"
 
 #include "store/run_store.h"
 #include "tasks/task.h"
@@ -150,16 +150,16 @@ void addInspectCommands(CLI::App& app) {
     command->add_option("--task", arguments->task, "ari | ed | lis (default: the run's first)");
     // The bounds a config has for test lengths, test-set size and iterations.
     command->add_option("--length", arguments->length, "Take a test problem of this length")
-        ->check(CLI::Range(1, static_cast<int>(configField("test_lengths.max").maximum)));
+        ->check(CLI::Range(1, static_cast<int>(configKey("test_lengths.max").maximum)));
     command->add_option("--index", arguments->index, "Which problem of that test set (0-based)")
-        ->check(CLI::Range(
-            0, static_cast<int>(configField("data.test_samples_per_length").maximum) - 1));
+        ->check(
+            CLI::Range(0, static_cast<int>(configKey("data.test_samples_per_length").maximum) - 1));
     command->add_option("--rule", arguments->rule, "oracle | fixed | adaptive")
         ->check(CLI::IsMember({"oracle", "fixed", "adaptive"}));
     command
         ->add_option("--iterations", arguments->iterations,
                      "fixed: N; oracle/adaptive: iterations to run and show (past T too)")
-        ->check(CLI::Range(0, static_cast<int>(configField("iterations.maximum").maximum)));
+        ->check(CLI::Range(0, static_cast<int>(configKey("iterations.maximum").maximum)));
     command->add_option("--db", arguments->database, "Run store");
     command->add_flag("--json", arguments->json, "One JSON object");
     command->callback([arguments] { runInspect(*arguments); });

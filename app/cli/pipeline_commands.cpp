@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "worker_launcher.h"
 
+#include "config/stored_config.h"
 #include "event_printers.h"
 #include "store/run_store.h"
 #include "tasks/atomic_file.h"
@@ -85,8 +86,8 @@ StageTwoResult generateInto(RunStore& store, std::int64_t run, const std::string
 std::vector<std::string> stageTwoKeysOf(const std::vector<std::string>& overrides) {
     std::vector<std::string> keys;
     for (const auto& assignment : overrides)
-        if (assignment.rfind("stage2.", 0) == 0)
-            keys.push_back(assignment);
+        if (assignment.rfind("stage2.", 0) == 0 || assignment.rfind("iterations.", 0) == 0)
+            keys.push_back(assignment); // what Stage II writes, and the loop count it uses
     return keys;
 }
 
@@ -153,11 +154,11 @@ void runFinetune(const FinetuneArguments& arguments) {
     if (!arguments.json)
         printCorrectness(result);
 
-    nlohmann::json config = parseConfigJson(
-        baseline.configJson, "run " + std::to_string(baseline.id) + "'s stored config");
+    nlohmann::json config = experimentConfigToJson(storedExperimentConfig(
+        baseline.configJson, "run " + std::to_string(baseline.id) + "'s stored config"));
     config["data"]["train_file"] =
         arguments.verifiedOnly ? result.verifiedChainsFile : result.allChainsFile;
-    auto stageTwo = experimentConfigFromJson(config).stageTwo;
+    auto stageTwo = experimentConfigFromJson(config).stage2;
     config["optimizer"]["learning_rate"] = stageTwo.learningRate;
     config["training"]["steps"] = stageTwo.steps;
     config["training"]["epochs"] = 0;

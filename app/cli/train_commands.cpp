@@ -1,7 +1,9 @@
 // `relay train`: one run of one kind from a config or preset, or `--resume RUN`.
+#include "closed_set_option.h"
 #include "commands.h"
 
 #include "config/experiment_config.h"
+#include "config/stored_config.h"
 #include "event_printers.h"
 #include "store/run_store.h"
 #include "train/trainer.h"
@@ -19,7 +21,7 @@ struct TrainArguments {
     std::string config;
     std::string preset;
     std::vector<std::string> overrides;
-    std::string kind = "looped";
+    RunKind kind = RunKind::Looped;
     std::string name;
     std::string database;
     bool json = false;
@@ -38,14 +40,14 @@ TrainingOutcome startOrResume(RunStore& store, const TrainArguments& arguments,
         return resumeRun(store, arguments.resume, events, cancel);
     TrainingRequest request;
     request.config = resolveConfig(arguments.config, arguments.preset, arguments.overrides);
-    request.kind = runKindFromName(arguments.kind);
+    request.kind = arguments.kind;
     request.name = arguments.name;
     if (arguments.parent > 0)
         request.parentRun = arguments.parent;
     if (arguments.generator > 0)
         request.generatorRun = arguments.generator;
     if ((request.kind == RunKind::ArRelay || request.kind == RunKind::ArSelf) && !request.parentRun)
-        throw std::invalid_argument("--kind " + arguments.kind +
+        throw std::invalid_argument("--kind " + textOf(arguments.kind) +
                                     " fine-tunes an AR run: give --parent RUN");
     return trainNewRun(store, request, events, cancel);
 }
@@ -105,11 +107,9 @@ void addTrainCommands(CLI::App& app) {
     train->add_option("--set", arguments->overrides,
                       "Override a config key, e.g. --set optimizer.learning_rate=1e-3 "
                       "(repeatable)");
-    train
-        ->add_option("--kind", arguments->kind,
-                     "looped | looped-vanilla | ar | ar-relay | ar-self (the last two need "
-                     "--parent and a data.train_file; `relay finetune` sets both up)")
-        ->check(CLI::IsMember({"looped", "looped-vanilla", "ar", "ar-relay", "ar-self"}));
+    addClosedSetOption(train, "--kind", arguments->kind,
+                       "The run kind; ar-relay and ar-self need --parent and a data.train_file "
+                       "(`relay finetune` sets both up)");
     train->add_option("--parent", arguments->parent,
                       "Start from this run's newest weights (fine-tuning)");
     train->add_option("--generator", arguments->generator,
@@ -130,7 +130,10 @@ void addTrainCommands(CLI::App& app) {
                     return resolveConfig(arguments->config, arguments->preset, arguments->overrides)
                         .processes;
                 auto stored = RunStore(storePath(arguments->database)).run(arguments->resume);
-                return nlohmann::json::parse(stored.configJson).value("processes", 0);
+                return storedExperimentConfig(stored.configJson, "run " +
+                                                                     std::to_string(stored.id) +
+                                                                     "'s stored config")
+                    .processes;
             },
             [&] { runTrain(*arguments); });
     });

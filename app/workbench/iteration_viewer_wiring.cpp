@@ -1,11 +1,10 @@
 #include "iteration_viewer_wiring.h"
 
+#include "config/stored_config.h"
 #include "inspection_worker.h"
 #include "iteration_viewer.h"
 #include "store/run_store.h"
 #include "store_query.h"
-
-#include <nlohmann/json.hpp>
 
 namespace relay {
 
@@ -13,20 +12,18 @@ namespace {
 
 constexpr int kProblemsPerLength = 20;
 
-// Tasks and lengths straight from the stored config JSON: older configs that the current
-// validator would reject still open.
+// Tasks and lengths from the stored config (migrated from the version that wrote it); a run
+// whose config cannot be read still opens with the task its row names.
 IterationRunInfo readRunInfo(RunStore& store, qint64 run) {
     IterationRunInfo info;
     info.run = run;
     const RunRecord record = store.run(run);
-    const auto config = nlohmann::json::parse(record.configJson, nullptr, false);
-    if (config.is_object()) {
-        for (const auto& entry : config.value("tasks", nlohmann::json::array()))
-            if (entry.is_object() && entry.contains("task"))
-                info.tasks.push_back(entry["task"].get<std::string>());
-        info.trainLengthMax =
-            config.value("train_lengths", nlohmann::json::object()).value("max", 0);
-        info.testLengthMax = config.value("test_lengths", nlohmann::json::object()).value("max", 0);
+    if (const auto config =
+            tryStoredExperimentConfig(record.configJson, "run " + std::to_string(run))) {
+        for (const auto& entry : config->tasks)
+            info.tasks.push_back(entry.task);
+        info.trainLengthMax = config->trainLengths.max;
+        info.testLengthMax = config->testLengths.max;
     }
     if (info.tasks.empty())
         info.tasks.push_back(record.task.substr(0, record.task.find(',')));

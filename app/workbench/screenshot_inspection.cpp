@@ -14,7 +14,7 @@
 #include <QLabel>
 #include <QSlider>
 
-#include <nlohmann/json.hpp>
+#include "config/stored_config.h"
 
 #include <cstdio>
 
@@ -37,10 +37,9 @@ const RunRow* viewerRun(const QVector<RunRow>& rows) {
 }
 
 int trainLengthMax(const RunRow& row) {
-    const auto config = nlohmann::json::parse(row.run.configJson, nullptr, false);
-    if (!config.is_object() || !config.contains("train_lengths"))
-        return 4;
-    return config["train_lengths"].value("max", 4);
+    return tryStoredExperimentConfig(row.run.configJson, "run " + std::to_string(row.run.id))
+        .value_or(ExperimentConfig{})
+        .trainLengths.max;
 }
 
 bool waitInspected(IterationViewer* viewer, int count) {

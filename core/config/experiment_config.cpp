@@ -1,6 +1,7 @@
 #include "config/experiment_config.h"
 
-#include "config/config_schema.h"
+#include "config/config_keys.h"
+#include "config/stored_config.h"
 #include "tasks/vocabulary.h"
 
 #include <algorithm>
@@ -65,6 +66,15 @@ void checkLeaves(const json& value, const std::string& key, int depth) {
                         depth + 1);
 }
 
+// A key this version does not have: one an earlier version dropped says why.
+[[noreturn]] void failUnknownKey(const std::string& key) {
+    for (const auto& [path, why] : droppedConfigKeys())
+        if (path == key)
+            fail(key,
+                 "was removed in config version " + std::to_string(kConfigVersion) + ": " + why);
+    fail(key, "unknown key");
+}
+
 bool isIndex(const std::string& text) {
     return !text.empty() && text.size() < 10 &&
            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -89,35 +99,6 @@ json* find(json& root, const std::string& key) {
     return node;
 }
 
-// Type and range of one leaf against its field.
-void checkField(const ConfigField& field, const json& value, const std::string& key) {
-    const json& model = field.defaultValue;
-    if (model.is_boolean() && !value.is_boolean())
-        fail(key, "expected true or false, got " + quoted(value));
-    if (model.is_string() && !value.is_string())
-        fail(key, "expected a string, got " + quoted(value));
-    if (model.is_number_integer() &&
-        !(value.is_number_integer() ||
-          (value.is_number_float() && std::floor(value.get<double>()) == value.get<double>())))
-        fail(key, "expected an integer, got " + quoted(value));
-    if (model.is_number_float() && !value.is_number())
-        fail(key, "expected a number, got " + quoted(value));
-    if (value.is_number()) {
-        double number = value.get<double>();
-        if (number < field.minimum || number > field.maximum)
-            fail(key, quoted(value) + " is outside [" + json(field.minimum).dump() + ", " +
-                          json(field.maximum).dump() + "]");
-    }
-    if (value.is_string() && !field.choices.empty() &&
-        std::find(field.choices.begin(), field.choices.end(), value.get<std::string>()) ==
-            field.choices.end()) {
-        std::string list;
-        for (const auto& choice : field.choices)
-            list += (list.empty() ? "" : ", ") + choice;
-        fail(key, "'" + value.get<std::string>() + "' is not one of " + list);
-    }
-}
-
 void setPath(json& root, const std::string& key, const json& value) {
     json* node = &root;
     for (const auto& part : splitPath(key))
@@ -127,15 +108,9 @@ void setPath(json& root, const std::string& key, const json& value) {
 
 json defaultTaskJson() {
     json task = json::object();
-    for (const auto& field : taskFields())
-        task[field.key] = field.defaultValue;
+    for (const auto& entry : taskKeys())
+        task[entry.key] = entry.defaultValue;
     return task;
-}
-
-json modelDefaults() {
-    json model = modelConfigToJson(ModelConfig{});
-    model.erase("vocabulary_size"); // derived from the tasks, never set by hand
-    return model;
 }
 
 // Unknown keys anywhere outside model/tasks (those two check their own).
@@ -146,8 +121,8 @@ void rejectUnknownKeys(const json& user, const json& defaults, const std::string
     for (const auto& [key, value] : user.items()) {
         std::string path = prefix.empty() ? key : prefix + "." + key;
         if (!defaults.contains(key))
-            fail(path, "unknown key");
-        if (path == "model" || path == "tasks")
+            failUnknownKey(path);
+        if (path == "tasks")
             continue;
         if (defaults[key].is_object())
             rejectUnknownKeys(value, defaults[key], path);
@@ -173,15 +148,14 @@ std::vector<TaskEntry> readTasks(const json& tasks) {
                 task[key] = value;
             }
         }
-        for (const auto& field : taskFields())
-            checkField(field, task[field.key], prefix + "." + field.key);
         TaskEntry entry;
-        entry.task = task["task"].get<std::string>();
-        entry.weight = task["weight"].get<double>();
-        entry.options.modulus = task["modulus"].get<int>();
-        entry.options.lisValueRange = task["lis_value_range"].get<int>();
+        for (const auto& key : taskKeys()) {
+            checkConfigValue(key.defaultValue, key.minimum, key.maximum, key.choices, task[key.key],
+                             prefix + "." + key.key);
+            key.write(entry, task[key.key]);
+        }
         try {
-            makeTask(entry.task, entry.options); // checks e.g. that the modulus is prime
+            makeTask(entry.task, entry.options); // checks the name, and that the modulus is prime
         } catch (const std::exception& error) {
             fail(prefix, error.what());
         }
@@ -193,22 +167,55 @@ std::vector<TaskEntry> readTasks(const json& tasks) {
     return entries;
 }
 
+// Rules between keys, after each key passed its own check.
+void checkAcrossKeys(const ExperimentConfig& config) {
+    if (config.trainLengths.min > config.trainLengths.max)
+        fail("train_lengths.min", "is larger than train_lengths.max");
+    if (config.testLengths.min > config.testLengths.max)
+        fail("test_lengths.min", "is larger than test_lengths.max");
+    if (config.iterations.rule == StoppingRule::Fixed && config.iterations.fixed < 1)
+        fail("iterations.fixed", "must be at least 1 with the fixed rule");
+    if (config.stage2.lengthsMax > 0 && config.stage2.lengthsMax <= config.trainLengths.max)
+        fail("stage2.lengths_max", "must be above train_lengths.max (Stage II writes chains for "
+                                   "longer problems)");
+}
+
+// The vocabulary covers every number the longest problem of any task can hold.
+std::int64_t vocabularySizeFor(const ExperimentConfig& config) {
+    const int longest =
+        std::max({config.trainLengths.max, config.testLengths.max, config.stageTwoLengthsMax()});
+    int largestNumber = 0;
+    for (const auto& entry : config.tasks)
+        largestNumber =
+            std::max(largestNumber, makeTask(entry.task, entry.options)->largestNumber(longest));
+    return Vocabulary::forLargestNumber(largestNumber).size();
+}
+
 } // namespace
 
+TaskOptions ExperimentConfig::optionsOf(const std::string& task) const {
+    for (const auto& entry : tasks)
+        if (entry.task == task)
+            return entry.options;
+    return {};
+}
+
 std::int64_t ExperimentConfig::totalSteps() const {
-    if (epochs <= 0)
-        return steps;
-    std::int64_t perEpoch = (static_cast<std::int64_t>(trainSamples) + batchSize - 1) / batchSize;
-    return std::max<std::int64_t>(1, perEpoch * epochs);
+    if (training.epochs <= 0)
+        return training.steps;
+    const std::int64_t perEpoch =
+        (static_cast<std::int64_t>(data.trainSamples) + training.batchSize - 1) /
+        training.batchSize;
+    return std::max<std::int64_t>(1, perEpoch * training.epochs);
 }
 
 const json& defaultConfigJson() {
     static const json defaults = [] {
+        const ExperimentConfig config;
         json root = json::object();
-        for (const auto& field : configFields())
-            setPath(root, field.key, field.defaultValue);
+        for (const auto& entry : configKeys())
+            setPath(root, entry.key, entry.read(config));
         root["tasks"] = json::array({defaultTaskJson()});
-        root["model"] = modelDefaults();
         return root;
     }();
     return defaults;
@@ -216,25 +223,32 @@ const json& defaultConfigJson() {
 
 std::vector<std::pair<std::string, std::string>> describeConfig() {
     std::vector<std::pair<std::string, std::string>> lines;
-    for (const auto& field : configFields())
-        lines.emplace_back(field.key, field.defaultValue.dump() + "  " + field.meaning);
-    for (const auto& field : taskFields())
-        lines.emplace_back("tasks[]." + field.key,
-                           field.defaultValue.dump() + "  " + field.meaning);
-    const json model = modelDefaults(); // items() must not outlive what it iterates
-    for (const auto& [key, value] : model.items())
-        lines.emplace_back("model." + key, value.dump() + "  " + modelKeyMeaning(key));
+    for (const auto& entry : configKeys())
+        lines.emplace_back(entry.key, entry.defaultValue.dump() + "  " + entry.meaning);
+    for (const auto& entry : taskKeys())
+        lines.emplace_back("tasks[]." + entry.key,
+                           entry.defaultValue.dump() + "  " + entry.meaning);
     return lines;
 }
 
 ExperimentConfig experimentConfigFromJson(const json& given) {
     const json& defaults = defaultConfigJson();
     checkLeaves(given, "", 0);
-    // Keys an earlier version wrote into stored run configs and this one no longer has: dropped,
-    // so old runs stay loadable.
     json user = given;
-    if (user.is_object() && user.contains("training") && user["training"].is_object())
-        user["training"].erase("ema_decay");
+    if (user.is_object() && user.contains(kConfigVersionKey)) {
+        const json& version = user[kConfigVersionKey];
+        if (!version.is_number_integer() || version.get<long long>() != kConfigVersion)
+            fail(kConfigVersionKey,
+                 quoted(version) + " is not this version's " + std::to_string(kConfigVersion) +
+                     (version.is_number_integer() && version.get<long long>() < kConfigVersion
+                          ? " (a stored run's config is migrated when the run is opened; "
+                            "a config file must be brought up to date by hand)"
+                          : ""));
+        user.erase(kConfigVersionKey);
+    }
+    if (user.is_object() && user.contains("model") && user["model"].is_object() &&
+        user["model"].contains("vocabulary_size"))
+        fail("model.vocabulary_size", "is derived from the tasks; do not set it");
     rejectUnknownKeys(user, defaults, "");
     json merged = defaults;
     merged.merge_patch(user);
@@ -244,86 +258,19 @@ ExperimentConfig experimentConfigFromJson(const json& given) {
     for (const auto& [section, value] : defaults.items())
         if (value.is_object() && !merged[section].is_object())
             fail(section, "expected a JSON object of " + section + ".* keys");
-    for (const auto& field : configFields())
-        checkField(field, *find(merged, field.key), field.key);
 
     ExperimentConfig config;
-    config.name = merged["name"];
+    for (const auto& entry : configKeys()) {
+        const json& value = *find(merged, entry.key);
+        checkConfigValue(entry.defaultValue, entry.minimum, entry.maximum, entry.choices, value,
+                         entry.key);
+        entry.write(config, value);
+    }
     config.tasks = readTasks(merged["tasks"]);
-    config.trainLengthMin = merged["train_lengths"]["min"];
-    config.trainLengthMax = merged["train_lengths"]["max"];
-    config.testLengthMin = merged["test_lengths"]["min"];
-    config.testLengthMax = merged["test_lengths"]["max"];
-    if (config.trainLengthMin > config.trainLengthMax)
-        fail("train_lengths.min", "is larger than train_lengths.max");
-    if (config.testLengthMin > config.testLengthMax)
-        fail("test_lengths.min", "is larger than test_lengths.max");
-    config.trainSamples = merged["data"]["train_samples"];
-    config.testSamplesPerLength = merged["data"]["test_samples_per_length"];
-    config.probeCount = merged["data"]["probe_count"];
-    config.trainFile = merged["data"]["train_file"];
-    config.iterationsRule = merged["iterations"]["rule"];
-    config.fixedIterations = merged["iterations"]["fixed"];
-    config.maximumIterations = merged["iterations"]["maximum"];
-    if (config.iterationsRule == "fixed" && config.fixedIterations < 1)
-        fail("iterations.fixed", "must be at least 1 with the fixed rule");
-    config.objective = merged["objective"]["kind"];
-    config.lambda = merged["objective"]["lambda"];
-    config.padTargets = merged["objective"]["pad_targets"];
-    config.optimizer.learningRate = merged["optimizer"]["learning_rate"];
-    config.optimizer.weightDecay = merged["optimizer"]["weight_decay"];
-    config.optimizer.beta1 = merged["optimizer"]["beta1"];
-    config.optimizer.beta2 = merged["optimizer"]["beta2"];
-    config.optimizer.epsilon = merged["optimizer"]["epsilon"];
-    config.warmupRatio = merged["schedule"]["warmup_ratio"];
-    config.warmupSteps = merged["schedule"]["warmup_steps"];
-    config.batchSize = merged["training"]["batch_size"];
-    config.steps = merged["training"]["steps"];
-    config.epochs = merged["training"]["epochs"];
-    config.gradientClip = merged["training"]["gradient_clip"];
-    config.curriculum = merged["training"]["curriculum"];
-    config.curriculumStartLength = merged["training"]["curriculum_start"];
-    config.curriculumGrowEvery = merged["training"]["curriculum_grow_every"];
-    config.evalEvery = merged["eval"]["every"];
-    config.checkpointEvery = merged["checkpoint"]["every"];
-    const json& stageTwo = merged["stage2"];
-    config.stageTwo.lengthsMax = stageTwo["lengths_max"];
-    config.stageTwo.generatedSamples = stageTwo["generated_samples"];
-    config.stageTwo.originalSamples = stageTwo["original_samples"];
-    config.stageTwo.verifiedOnly = stageTwo["verified_only"];
-    config.stageTwo.learningRate = stageTwo["learning_rate"];
-    config.stageTwo.steps = stageTwo["steps"];
-    config.stageTwo.selfChainPhases = stageTwo["self_chain_phases"];
-    config.stageTwo.selfChainFilter = stageTwo["self_chain_filter"];
-    if (config.stageTwo.lengthsMax > 0 && config.stageTwo.lengthsMax <= config.trainLengthMax)
-        fail("stage2.lengths_max", "must be above train_lengths.max (Stage II writes chains for "
-                                   "longer problems)");
-    config.pipeline.selfChain = merged["pipeline"]["self_chain"];
-    config.pipeline.verifiedOnlyAblation = merged["pipeline"]["verified_only_ablation"];
-    config.pipeline.parallelStages = merged["pipeline"]["parallel_stages"];
-    config.pipeline.vanillaSteps = merged["pipeline"]["vanilla_steps"];
-    config.pipeline.arSteps = merged["pipeline"]["ar_steps"];
-    config.pipeline.vanillaCurriculumGrowEvery =
-        merged["pipeline"]["vanilla_curriculum_grow_every"];
-    config.pipeline.arCurriculumGrowEvery = merged["pipeline"]["ar_curriculum_grow_every"];
-    config.device = merged["device"];
-    config.precision = merged["precision"];
-    config.threads = merged["threads"];
-    config.processes = merged["processes"];
-    config.seed = merged["seed"].get<std::uint64_t>();
-
-    int longest =
-        std::max({config.trainLengthMax, config.testLengthMax, config.stageTwoLengthsMax()});
-    int largestNumber = 0;
-    for (const auto& entry : config.tasks)
-        largestNumber =
-            std::max(largestNumber, makeTask(entry.task, entry.options)->largestNumber(longest));
-    json model = merged["model"];
-    if (model.contains("vocabulary_size"))
-        fail("model.vocabulary_size", "is derived from the tasks; do not set it");
-    model["vocabulary_size"] = Vocabulary::forLargestNumber(largestNumber).size();
+    checkAcrossKeys(config);
+    config.model.vocabularySize = vocabularySizeFor(config);
     try {
-        config.model = modelConfigFromJson(model);
+        config.model.validate();
     } catch (const std::invalid_argument& error) {
         throw std::invalid_argument(std::string("config key ") + error.what());
     }
@@ -331,64 +278,17 @@ ExperimentConfig experimentConfigFromJson(const json& given) {
 }
 
 json experimentConfigToJson(const ExperimentConfig& config) {
-    json root = defaultConfigJson();
-    root["name"] = config.name;
+    json root = json::object();
+    root[kConfigVersionKey] = kConfigVersion;
+    for (const auto& entry : configKeys())
+        setPath(root, entry.key, entry.read(config));
     root["tasks"] = json::array();
-    for (const auto& entry : config.tasks)
-        root["tasks"].push_back({{"task", entry.task},
-                                 {"weight", entry.weight},
-                                 {"modulus", entry.options.modulus},
-                                 {"lis_value_range", entry.options.lisValueRange}});
-    root["train_lengths"] = {{"min", config.trainLengthMin}, {"max", config.trainLengthMax}};
-    root["test_lengths"] = {{"min", config.testLengthMin}, {"max", config.testLengthMax}};
-    root["data"] = {{"train_samples", config.trainSamples},
-                    {"test_samples_per_length", config.testSamplesPerLength},
-                    {"probe_count", config.probeCount},
-                    {"train_file", config.trainFile}};
-    root["iterations"] = {{"rule", config.iterationsRule},
-                          {"fixed", config.fixedIterations},
-                          {"maximum", config.maximumIterations}};
-    root["objective"] = {
-        {"kind", config.objective}, {"lambda", config.lambda}, {"pad_targets", config.padTargets}};
-    root["optimizer"] = {{"learning_rate", config.optimizer.learningRate},
-                         {"weight_decay", config.optimizer.weightDecay},
-                         {"beta1", config.optimizer.beta1},
-                         {"beta2", config.optimizer.beta2},
-                         {"epsilon", config.optimizer.epsilon}};
-    root["schedule"] = {{"warmup_ratio", config.warmupRatio}, {"warmup_steps", config.warmupSteps}};
-    root["training"] = {{"batch_size", config.batchSize},
-                        {"steps", config.steps},
-                        {"epochs", config.epochs},
-                        {"gradient_clip", config.gradientClip},
-                        {"curriculum", config.curriculum},
-                        {"curriculum_start", config.curriculumStartLength},
-                        {"curriculum_grow_every", config.curriculumGrowEvery}};
-    root["eval"] = {{"every", config.evalEvery}};
-    root["checkpoint"] = {{"every", config.checkpointEvery}};
-    root["stage2"] = {{"lengths_max", config.stageTwo.lengthsMax},
-                      {"generated_samples", config.stageTwo.generatedSamples},
-                      {"original_samples", config.stageTwo.originalSamples},
-                      {"verified_only", config.stageTwo.verifiedOnly},
-                      {"learning_rate", config.stageTwo.learningRate},
-                      {"steps", config.stageTwo.steps},
-                      {"self_chain_phases", config.stageTwo.selfChainPhases},
-                      {"self_chain_filter", config.stageTwo.selfChainFilter}};
-    root["pipeline"] = {
-        {"self_chain", config.pipeline.selfChain},
-        {"verified_only_ablation", config.pipeline.verifiedOnlyAblation},
-        {"parallel_stages", config.pipeline.parallelStages},
-        {"vanilla_steps", config.pipeline.vanillaSteps},
-        {"ar_steps", config.pipeline.arSteps},
-        {"vanilla_curriculum_grow_every", config.pipeline.vanillaCurriculumGrowEvery},
-        {"ar_curriculum_grow_every", config.pipeline.arCurriculumGrowEvery}};
-    root["device"] = config.device;
-    root["precision"] = config.precision;
-    root["threads"] = config.threads;
-    root["processes"] = config.processes;
-    root["seed"] = config.seed;
-    json model = modelConfigToJson(config.model);
-    model.erase("vocabulary_size");
-    root["model"] = model;
+    for (const auto& task : config.tasks) {
+        json item = json::object();
+        for (const auto& entry : taskKeys())
+            item[entry.key] = entry.read(task);
+        root["tasks"].push_back(item);
+    }
     return root;
 }
 
@@ -455,7 +355,7 @@ void applyOverride(json& config, const std::string& assignment) {
         else if (shape->is_object() && shape->contains(part))
             shape = &(*shape)[part];
         else
-            fail(key, "unknown key");
+            failUnknownKey(key);
     }
     json* node = &config;
     std::string reached;

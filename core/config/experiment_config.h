@@ -1,10 +1,14 @@
 // The experiment config: everything a run needs, as one JSON document (docs/architecture.md).
-// Defaults and their meaning live in one place (config_schema.cpp); a user's file and
-// `--set a.b=value` overrides are merged over them; unknown keys, wrong types and values out of
+// Each key is declared once: a member below (its type and default) and its row in
+// config_keys.cpp (name, range, meaning). A user's file and `--set a.b=value` overrides are
+// merged over the defaults; unknown keys, wrong types and values out of
 // range are errors that name the key. No LibTorch: the GUI validates with the same code.
 #pragma once
 
+#include "closed_set.h"
+#include "model/autocast.h"
 #include "model/model_config.h"
+#include "model/stopping_rule.h"
 #include "tasks/task.h"
 
 #include <nlohmann/json.hpp>
@@ -16,9 +20,57 @@
 namespace relay {
 
 struct TaskEntry {
-    std::string task; // ari | ed | lis
+    std::string task = "ari"; // ari | ed | lis (the task registry's names)
     double weight = 1.0;
     TaskOptions options;
+};
+
+// Which <pad> left of a right-aligned step L_iter scores (docs/method.md §2.2).
+enum class PadTargets {
+    Marker, // only the one just before the step (Eq. 6)
+    All     // every one, so the latent row must also clear what the step no longer holds
+};
+template <> struct ClosedSet<PadTargets> {
+    static constexpr const char* what = "objective.pad_targets";
+    static constexpr std::array<std::pair<PadTargets, const char*>, 2> names{
+        {{PadTargets::Marker, "marker"}, {PadTargets::All, "all"}}};
+};
+
+// Which chains the ar-self baseline keeps (docs/method.md §3).
+enum class SelfChainFilter { LoopedVanilla, TrueAnswer };
+template <> struct ClosedSet<SelfChainFilter> {
+    static constexpr const char* what = "stage2.self_chain_filter";
+    static constexpr std::array<std::pair<SelfChainFilter, const char*>, 2> names{
+        {{SelfChainFilter::LoopedVanilla, "looped-vanilla"},
+         {SelfChainFilter::TrueAnswer, "true-answer"}}};
+};
+
+// The sections below mirror the config's JSON sections one to one. Every member's default is
+// the key's default; config_keys.cpp binds each member to its key, range and meaning.
+
+struct LengthRange {
+    int min = 1;
+    int max = 4;
+};
+
+struct DataConfig {
+    int trainSamples = 20000;
+    int testSamplesPerLength = 200;
+    int probeCount = 6;
+    std::string trainFile; // train on this dataset file instead of generated problems
+};
+
+// How many loop iterations a looped model runs when Stage II writes its chains (evaluation
+// always reports oracle and adaptive; the viewer offers every rule).
+struct IterationsConfig {
+    StoppingRule rule = StoppingRule::Oracle;
+    int fixed = 0;   // N for the fixed rule
+    int maximum = 0; // adaptive: run up to this many (0: T + max(2, T/2))
+};
+
+struct ObjectiveConfig {
+    double lambda = 1.0;
+    PadTargets padTargets = PadTargets::Marker;
 };
 
 struct OptimizerConfig {
@@ -27,6 +79,32 @@ struct OptimizerConfig {
     double beta1 = 0.9;
     double beta2 = 0.98;
     double epsilon = 1e-8;
+};
+
+struct ScheduleConfig {
+    double warmupRatio = 0.01;
+    int warmupSteps = 0; // > 0 overrides warmupRatio
+};
+
+struct TrainingConfig {
+    int batchSize = 64;
+    int steps = 10000;
+    int epochs = 0; // > 0 overrides steps: steps = epochs * trainSamples / batchSize
+    double gradientClip = 1.0;
+    bool curriculum = false;
+    int curriculumStart = 1;
+    int curriculumGrowEvery = 500;
+    // Evaluation, probes and Stage II use an exponential moving average of the weights with
+    // this decay (0: the weights themselves); docs/method.md §6.
+    double emaDecay = 0.0;
+};
+
+struct EvalConfig {
+    int every = 500;
+};
+
+struct CheckpointConfig {
+    int every = 1000;
 };
 
 // Stage II (docs/method.md §3): chains for longer problems and the AR fine-tune on them.
@@ -38,7 +116,7 @@ struct StageTwoConfig {
     double learningRate = 1e-4;
     int steps = 2000;
     int selfChainPhases = 5;
-    std::string selfChainFilter = "looped-vanilla"; // looped-vanilla | true-answer
+    SelfChainFilter selfChainFilter = SelfChainFilter::LoopedVanilla;
 };
 
 struct PipelineConfig {
@@ -56,43 +134,31 @@ struct PipelineConfig {
 struct ExperimentConfig {
     std::string name;
     std::vector<TaskEntry> tasks;
-    int trainLengthMin = 1, trainLengthMax = 4;
-    int testLengthMin = 1, testLengthMax = 8;
-    int trainSamples = 20000;
-    int testSamplesPerLength = 200;
-    int probeCount = 6;
-    std::string trainFile; // train on this dataset file instead of generated problems
+    LengthRange trainLengths{1, 4};
+    LengthRange testLengths{1, 8};
+    DataConfig data;
     ModelConfig model;
-    std::string iterationsRule = "oracle"; // oracle | fixed | adaptive
-    int fixedIterations = 0;
-    int maximumIterations = 0;       // adaptive: run up to this many (0: 2 x the longest T)
-    std::string objective = "relay"; // relay | vanilla
-    double lambda = 1.0;
-    std::string padTargets = "marker"; // marker (Eq. 6) | all: which left pads L_iter scores
+    IterationsConfig iterations;
+    ObjectiveConfig objective;
     OptimizerConfig optimizer;
-    double warmupRatio = 0.01;
-    int warmupSteps = 0; // > 0 overrides warmupRatio
-    int batchSize = 64;
-    int steps = 10000;
-    int epochs = 0; // > 0 overrides steps: steps = epochs * trainSamples / batchSize
-    double gradientClip = 1.0;
-    int evalEvery = 500;
-    int checkpointEvery = 1000;
-    bool curriculum = false;
-    int curriculumStartLength = 1;
-    int curriculumGrowEvery = 500;
-    StageTwoConfig stageTwo;
+    ScheduleConfig schedule;
+    TrainingConfig training;
+    EvalConfig eval;
+    CheckpointConfig checkpoint;
+    StageTwoConfig stage2;
     PipelineConfig pipeline;
-    std::string device = "auto";
-    std::string precision = "bf16-autocast"; // fp32 | bf16-autocast (CUDA only)
-    int threads = 0;                         // 0: all cores (shared out among the worker processes)
+    std::string device = "auto"; // cpu, cuda, cuda:N or auto
+    Precision precision = Precision::Bf16Autocast;
+    int threads = 0;   // 0: all cores (shared out among the worker processes)
     int processes = 0; // data-parallel worker processes; 0: defaultWorkerProcesses()
     std::uint64_t seed = 1;
 
     bool multitask() const { return tasks.size() > 1; }
+    // The options of the listed task named `task` (defaults when it is not listed).
+    TaskOptions optionsOf(const std::string& task) const;
     // The longest length Stage II writes chains for.
     int stageTwoLengthsMax() const {
-        return stageTwo.lengthsMax > 0 ? stageTwo.lengthsMax : testLengthMax;
+        return stage2.lengthsMax > 0 ? stage2.lengthsMax : testLengths.max;
     }
     // Optimizer steps the run takes (epochs converted when set).
     std::int64_t totalSteps() const;
@@ -105,8 +171,11 @@ const nlohmann::json& defaultConfigJson();
 // tooltips).
 std::vector<std::pair<std::string, std::string>> describeConfig();
 
-// Merges `user` over the defaults and validates; throws std::invalid_argument naming the key.
+// Merges a config of the current version over the defaults and validates; throws
+// std::invalid_argument naming the key. A key an earlier version had and this one dropped is
+// named as such (stored runs' configs go through storedExperimentConfig instead).
 ExperimentConfig experimentConfigFromJson(const nlohmann::json& given);
+// Every key, with "config_version" set to the current version (what a run stores).
 nlohmann::json experimentConfigToJson(const ExperimentConfig& config);
 
 // Parses config JSON from `origin` (a file, "--set key", a stored run): syntax errors, numbers

@@ -42,8 +42,9 @@ void setCudaAutocast(bool enabled, at::ScalarType dtype) {
 
 } // namespace
 
-std::string effectivePrecision(const std::string& precision, bool onCuda) {
-    return onCuda && precision == kPrecisionBf16Autocast ? kPrecisionBf16Autocast : kPrecisionFp32;
+Precision effectivePrecision(Precision precision, bool onCuda) {
+    return onCuda && precision == Precision::Bf16Autocast ? Precision::Bf16Autocast
+                                                          : Precision::Fp32;
 }
 
 bool cudaAutocastActive() {

@@ -2,17 +2,22 @@
 // header.
 #pragma once
 
-#include <string>
+#include "closed_set.h"
 
 namespace relay {
 
-inline constexpr const char* kPrecisionFp32 = "fp32";
-inline constexpr const char* kPrecisionBf16Autocast = "bf16-autocast";
+// The arithmetic of a training step on CUDA (the config key `precision`).
+enum class Precision { Fp32, Bf16Autocast };
+template <> struct ClosedSet<Precision> {
+    static constexpr const char* what = "precision";
+    static constexpr std::array<std::pair<Precision, const char*>, 2> names{
+        {{Precision::Fp32, "fp32"}, {Precision::Bf16Autocast, "bf16-autocast"}}};
+};
 
-// What a run with the config's `precision` ("fp32" | "bf16-autocast") computes in on a device:
-// bf16-autocast only on CUDA, since LibTorch's CPU matmuls gain nothing from it; fp32
-// otherwise. This is what the run records (the "started" event).
-std::string effectivePrecision(const std::string& precision, bool onCuda);
+// What a run with the config's `precision` computes in on a device: bf16-autocast only on
+// CUDA, since LibTorch's CPU matmuls gain nothing from it; fp32 otherwise. This is what the
+// run records (the "started" event).
+Precision effectivePrecision(Precision precision, bool onCuda);
 
 // While alive, CUDA operations run under bf16 autocast (matmuls in bf16, reductions and
 // softmax in fp32), when `enabled` is true and CUDA is available; otherwise it does nothing.

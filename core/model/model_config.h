@@ -2,7 +2,7 @@
 // No LibTorch here: the experiment config and the GUI read and write it.
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
+#include "closed_set.h"
 
 #include <cstdint>
 #include <optional>
@@ -16,14 +16,31 @@ enum class PositionEncoding {
     RopeRandomized, // rotary embedding of a sorted random subset of [0, maximumPositions)
     NoneDirectional // no positions; half the heads causal, half anti-causal
 };
+template <> struct ClosedSet<PositionEncoding> {
+    static constexpr const char* what = "model.position_encoding";
+    static constexpr std::array<std::pair<PositionEncoding, const char*>, 3> names{
+        {{PositionEncoding::Rope, "rope"},
+         {PositionEncoding::RopeRandomized, "rope-randomized"},
+         {PositionEncoding::NoneDirectional, "none-directional"}}};
+};
 
 // Whether each loop iteration sees the input embedding again: e_t = Block(e_{t-1} + e_0).
 enum class InputInjection { None, Add };
+template <> struct ClosedSet<InputInjection> {
+    static constexpr const char* what = "model.input_injection";
+    static constexpr std::array<std::pair<InputInjection, const char*>, 2> names{
+        {{InputInjection::None, "none"}, {InputInjection::Add, "add"}}};
+};
 
 // Starting weights. Small: N(0, 0.02) for every linear and embedding weight, zero biases (GPT-2
 // style). TorchDefault: LibTorch's own (Kaiming-uniform linears, N(0, 1) embeddings), what a
 // PyTorch model that never re-initialises starts from; the two train very differently.
 enum class Initialization { Small, TorchDefault };
+template <> struct ClosedSet<Initialization> {
+    static constexpr const char* what = "model.initialization";
+    static constexpr std::array<std::pair<Initialization, const char*>, 2> names{
+        {{Initialization::Small, "small"}, {Initialization::TorchDefault, "torch-default"}}};
+};
 
 struct ModelConfig {
     std::int64_t vocabularySize = 0;
@@ -62,18 +79,5 @@ struct ModelConfig {
     // Throws std::invalid_argument naming the offending field.
     void validate() const;
 };
-
-std::string positionEncodingName(PositionEncoding encoding); // "rope", ...
-PositionEncoding positionEncodingFromName(const std::string& name);
-std::string inputInjectionName(InputInjection injection); // "none" | "add"
-InputInjection inputInjectionFromName(const std::string& name);
-std::string initializationName(Initialization initialization); // "small" | "torch-default"
-Initialization initializationFromName(const std::string& name);
-
-// JSON keys are snake_case ("hidden_size", "position_encoding": "rope-randomized", ...).
-// fromJson takes defaults for missing keys, rejects unknown keys and wrong types with an
-// std::invalid_argument naming the key, and validates the result.
-nlohmann::json modelConfigToJson(const ModelConfig& config);
-ModelConfig modelConfigFromJson(const nlohmann::json& json);
 
 } // namespace relay

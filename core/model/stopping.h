@@ -5,12 +5,11 @@
 #pragma once
 
 #include "model/looped_transformer.h"
+#include "model/stopping_rule.h"
 
 #include <torch/torch.h>
 
 namespace relay {
-
-enum class StoppingRule { Oracle, Fixed, Adaptive };
 
 struct StoppingOptions {
     StoppingRule rule = StoppingRule::Oracle;

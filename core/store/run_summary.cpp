@@ -1,6 +1,6 @@
 #include "store/run_summary.h"
 
-#include <nlohmann/json.hpp>
+#include "config/stored_config.h"
 
 #include <algorithm>
 #include <map>
@@ -9,12 +9,8 @@
 namespace relay {
 
 int trainingLengthOf(const RunRecord& run) {
-    try {
-        auto config = nlohmann::json::parse(run.configJson);
-        return config.at("train_lengths").at("max").get<int>();
-    } catch (const nlohmann::json::exception&) {
-        return 0;
-    }
+    const auto config = tryStoredExperimentConfig(run.configJson, "run " + std::to_string(run.id));
+    return config ? config->trainLengths.max : 0;
 }
 
 RunSummary summarizeRun(const RunRecord& run, const std::vector<EvalRecord>& evals, double now) {

@@ -21,7 +21,7 @@ struct RunSummary {
 // from the run's config (train_lengths.max).
 RunSummary summarizeRun(const RunRecord& run, const std::vector<EvalRecord>& evals, double now);
 
-// train_lengths.max of a stored config, or 0 when it is missing.
+// train_lengths.max of the run's stored config, or 0 when that cannot be read.
 int trainingLengthOf(const RunRecord& run);
 
 } // namespace relay

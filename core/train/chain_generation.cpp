@@ -67,7 +67,7 @@ std::vector<DatasetExample> stageTwoProblems(const ExperimentConfig& config, int
                                              const std::vector<int>& counts) {
     std::vector<DatasetExample> problems;
     const int lengthMax = lengthMin + static_cast<int>(counts.size()) - 1;
-    auto testSets = runTestSets(config, config.testLengthMin, config.testLengthMax);
+    auto testSets = runTestSets(config, config.testLengths.min, config.testLengths.max);
     for (const auto& entry : config.tasks) {
         auto task = makeTask(entry.task, entry.options);
         InputSet testInputs;
@@ -92,6 +92,7 @@ std::vector<DatasetExample> stageTwoProblems(const ExperimentConfig& config, int
 std::vector<GeneratedChain> writeLoopedChains(LoopedTransformer& model,
                                               const Vocabulary& vocabulary,
                                               const std::vector<DatasetExample>& problems,
+                                              const IterationsConfig& iterations,
                                               bool prependTaskToken, std::int64_t batchSize) {
     // Only inputs go in: the model must not see the true chain it is about to write.
     std::vector<Problem> inputs;
@@ -101,7 +102,17 @@ std::vector<GeneratedChain> writeLoopedChains(LoopedTransformer& model,
         input.answer.clear();
         inputs.push_back(std::move(input));
     }
-    StoppingOptions stopping; // oracle T from the input's complexity (the paper)
+    StoppingOptions stopping;
+    stopping.rule = iterations.rule;
+    stopping.fixedIterations = iterations.fixed;
+    if (iterations.rule == StoppingRule::Adaptive) {
+        std::int64_t longest = 1;
+        for (const auto& example : problems)
+            longest = std::max<std::int64_t>(longest, example.problem.iterations());
+        stopping.maximumIterations = iterations.maximum > 0
+                                         ? iterations.maximum
+                                         : longest + std::max<std::int64_t>(2, longest / 2);
+    }
     auto decodings = decodeLooped(model, vocabulary, inputs, stopping, prependTaskToken, batchSize);
     std::vector<GeneratedChain> chains;
     chains.reserve(problems.size());

@@ -43,11 +43,14 @@ struct GeneratedChain {
 GeneratedChain checkWrittenChain(const DatasetExample& truth, std::vector<Tokens> steps,
                                  std::string answer);
 
-// The looped model's chains with the oracle T: each iteration's read-out, left pads stripped,
-// is one step; the answer head gives the answer (docs/method.md §3 step 2).
+// The looped model's chains: each iteration's read-out, left pads stripped, is one step; the
+// answer head gives the answer (docs/method.md §3 step 2). The config's iterations rule
+// chooses how many iterations each problem gets: the oracle T (the paper), a fixed N, or
+// adaptive (the most confident of up to `maximum`, or T + max(2, T/2) of the longest problem).
 std::vector<GeneratedChain> writeLoopedChains(LoopedTransformer& model,
                                               const Vocabulary& vocabulary,
                                               const std::vector<DatasetExample>& problems,
+                                              const IterationsConfig& iterations,
                                               bool prependTaskToken, std::int64_t batchSize);
 
 // The AR model's own greedy chains (the self-chain baseline).

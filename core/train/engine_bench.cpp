@@ -191,8 +191,8 @@ BenchResult chainGeneration(double seconds, const torch::Device& device) {
     }
     LoopedTransformer model(benchConfig(modelOfWidth(64), vocabulary));
     model->to(device);
-    double perCall = timeIt(seconds, device,
-                            [&] { writeLoopedChains(model, vocabulary, problems, false, 256); });
+    double perCall = timeIt(
+        seconds, device, [&] { writeLoopedChains(model, vocabulary, problems, {}, false, 256); });
     return {"Stage II chains looped d=64 ARI k=6 (write + verify)", "problems", 256 / perCall, 0,
             perCall};
 }
@@ -231,7 +231,7 @@ std::vector<BenchResult> runEngineBench(const BenchOptions& options,
     // A device this machine lacks is a DeviceError that says so, before any case runs.
     BenchDevice on;
     on.device = selectDevice(options.device);
-    on.bf16 = effectivePrecision(options.precision, on.device.is_cuda()) == kPrecisionBf16Autocast;
+    on.bf16 = effectivePrecision(options.precision, on.device.is_cuda()) == Precision::Bf16Autocast;
     torch::manual_seed(0);
     std::vector<BenchResult> results;
     auto record = [&](BenchResult result) {

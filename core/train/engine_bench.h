@@ -4,6 +4,8 @@
 // Or one training case of any size, read against the same process's GEMM rate.
 #pragma once
 
+#include "model/autocast.h"
+
 #include <nlohmann/json.hpp>
 
 #include <functional>
@@ -25,11 +27,11 @@ struct BenchCase {
 };
 
 struct BenchOptions {
-    bool paperSize = true;                   // also the paper-size models (slow on a CPU)
-    double secondsPerCase = 3;               // measure each case for at least this long
-    int threads = 0;                         // 0: all cores
-    std::string device = "cpu";              // where the GEMM, training and evaluation cases run
-    std::string precision = "bf16-autocast"; // training forward passes on CUDA (as a run's)
+    bool paperSize = true;      // also the paper-size models (slow on a CPU)
+    double secondsPerCase = 3;  // measure each case for at least this long
+    int threads = 0;            // 0: all cores
+    std::string device = "cpu"; // where the GEMM, training and evaluation cases run
+    Precision precision = Precision::Bf16Autocast; // training forward passes on CUDA (as a run's)
     std::string scratchFolder; // for the store benchmark; empty: the system temp folder
     // When set, the GEMM rate and this training case only, instead of the standard cases.
     std::optional<BenchCase> custom;

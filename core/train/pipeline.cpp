@@ -188,11 +188,11 @@ void fillTable(RunStore& store, const ExperimentConfig& config, PipelineReport& 
         }
     }
     for (const auto& entry : config.tasks)
-        for (int length = config.testLengthMin; length <= config.testLengthMax; ++length) {
+        for (int length = config.testLengths.min; length <= config.testLengths.max; ++length) {
             PipelineRow row;
             row.task = entry.task;
             row.length = length;
-            row.inDistribution = length <= config.trainLengthMax;
+            row.inDistribution = length <= config.trainLengths.max;
             for (const auto& column : values) {
                 auto found = column.find({entry.task, length});
                 row.values.push_back(found == column.end() ? std::nullopt
@@ -228,125 +228,165 @@ std::string defaultPipelineFolder(const std::string& storePath, const std::strin
     return (fs::path(storePath).parent_path() / "pipelines" / folder).string();
 }
 
-PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
-                           TrainingEvents& outerEvents, const std::atomic<bool>& cancel) {
-    auto started = std::chrono::steady_clock::now();
-    LockedEvents events(outerEvents);
-    ExperimentConfig config = request.config;
-    // On CUDA, stages side by side would share the device's one default generator and stream:
-    // their random draws would interleave by timing, and the GPU is busy with one already.
-    const bool onCuda = resolveDevice(config.device).kind == DeviceKind::Cuda;
-    const bool parallel = config.pipeline.parallelStages && !onCuda;
-    if (parallel)
-        config.threads = 1; // one core per stage; LibTorch's thread count is process-wide
-    const std::string name = !request.name.empty()  ? request.name
-                             : !config.name.empty() ? config.name
-                                                    : "pipeline";
-    PipelineReport report;
-    report.key = pipelineKey(config, name);
-    const std::string folder =
-        !request.folder.empty() ? request.folder : defaultPipelineFolder(store.path(), report.key);
-    StageContext context{report.key, name, &events, &cancel};
-    std::mutex reportMutex;
-    bool stopped = false;
-    auto record = [&](const std::string& stage, std::pair<std::int64_t, std::string> outcome) {
-        std::lock_guard<std::mutex> lock(reportMutex);
-        report.runs[stage] = outcome.first;
-        if (outcome.second != "finished") {
-            stopped = true;
-            report.status = outcome.second;
-            report.message = "stage " + stage + " ended " + outcome.second;
-        }
-    };
-    auto trainKind = [&](const std::string& stage, RunKind kind) {
-        return [&, stage, kind](RunStore& own) {
-            record(stage, runTrainingStage(own, context, stage, [&](RunStore&) {
-                       TrainingRequest training;
-                       training.config = config;
-                       training.kind = kind;
-                       // A baseline may train fewer steps than Stage I, with its own
-                       // curriculum interval (0: Stage I's).
-                       const bool vanilla = kind == RunKind::LoopedVanilla;
-                       const bool ar = kind == RunKind::Ar;
-                       const auto& pipeline = config.pipeline;
-                       int steps = vanilla ? pipeline.vanillaSteps : ar ? pipeline.arSteps : 0;
-                       int growEvery = vanilla ? pipeline.vanillaCurriculumGrowEvery
-                                       : ar    ? pipeline.arCurriculumGrowEvery
-                                               : 0;
-                       if (steps > 0) {
-                           training.config.steps = steps;
-                           training.config.epochs = 0;
-                       }
-                       if (growEvery > 0)
-                           training.config.curriculumGrowEvery = growEvery;
-                       return training;
-                   }));
-        };
-    };
-    emitStage(context, "pipeline", "started", std::nullopt, {{"folder", folder}});
+namespace {
 
-    // Stage I and the two baselines are independent of each other.
-    runJobs(store.path(), store,
-            {trainKind("looped", RunKind::Looped),
-             [&](RunStore& own) {
-                 trainKind("looped-vanilla", RunKind::LoopedVanilla)(own);
-                 if (!cancel.load())
-                     trainKind("ar", RunKind::Ar)(own);
-             }},
-            parallel);
+// One pipeline from its first stage to its report, one member function per stage of the method;
+// each stage records its run and stops the ones after it when it does not finish.
+class PipelineJob {
+public:
+    PipelineJob(RunStore& store, const PipelineRequest& request, TrainingEvents& outerEvents,
+                const std::atomic<bool>& cancel)
+        : m_store(store), m_events(outerEvents), m_cancel(cancel), m_config(request.config) {
+        // On CUDA, stages side by side would share the device's one default generator and
+        // stream: their random draws would interleave by timing, and the GPU is busy with one.
+        const bool onCuda = resolveDevice(m_config.device).kind == DeviceKind::Cuda;
+        m_parallel = m_config.pipeline.parallelStages && !onCuda;
+        if (m_parallel)
+            m_config.threads = 1; // one core per stage; LibTorch's thread count is process-wide
+        const std::string name = !request.name.empty()    ? request.name
+                                 : !m_config.name.empty() ? m_config.name
+                                                          : "pipeline";
+        m_report.key = pipelineKey(m_config, name);
+        m_folder = !request.folder.empty() ? request.folder
+                                           : defaultPipelineFolder(store.path(), m_report.key);
+        m_context = {m_report.key, name, &m_events, &m_cancel};
+    }
+
+    PipelineReport run() {
+        const auto started = std::chrono::steady_clock::now();
+        emitStage(m_context, "pipeline", "started", std::nullopt, {{"folder", m_folder}});
+        trainStageOneAndBaselines();
+        if (goingOn())
+            generateChains();
+        if (goingOn())
+            fineTuneOnChains();
+        if (m_config.pipeline.selfChain && goingOn())
+            trainSelfChainBaseline();
+        if (m_cancel.load() && m_report.status == "finished") {
+            m_report.status = "cancelled";
+            m_report.message = "cancelled between stages";
+        }
+        fillTable(m_store, m_config, m_report);
+        m_report.wallSeconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        writeReport();
+        return m_report;
+    }
+
+private:
+    bool goingOn() const { return !m_stopped && !m_cancel.load(); }
+
+    // The run a finished stage recorded; a stage that is asked for before it ran is a bug here.
+    std::int64_t runOf(const std::string& stage) const {
+        const auto found = m_report.runs.find(stage);
+        if (found == m_report.runs.end())
+            throw std::logic_error("pipeline: stage " + stage + " has no run yet");
+        return found->second;
+    }
+
+    void record(const std::string& stage, std::pair<std::int64_t, std::string> outcome) {
+        std::lock_guard<std::mutex> lock(m_reportMutex);
+        m_report.runs[stage] = outcome.first;
+        if (outcome.second != "finished") {
+            m_stopped = true;
+            m_report.status = outcome.second;
+            m_report.message = "stage " + stage + " ended " + outcome.second;
+        }
+    }
+
+    // Stage I (looped), the vanilla looped model and the AR baseline; a baseline may train
+    // fewer steps than Stage I, with its own curriculum interval (0: Stage I's).
+    std::function<void(RunStore&)> trainKind(const std::string& stage, RunKind kind) {
+        return [this, stage, kind](RunStore& own) {
+            record(
+                stage, runTrainingStage(own, m_context, stage, [&](RunStore&) {
+                    TrainingRequest training;
+                    training.config = m_config;
+                    training.kind = kind;
+                    const bool vanilla = kind == RunKind::LoopedVanilla;
+                    const bool ar = kind == RunKind::Ar;
+                    const auto& pipeline = m_config.pipeline;
+                    const int steps = vanilla ? pipeline.vanillaSteps : ar ? pipeline.arSteps : 0;
+                    const int growEvery = vanilla ? pipeline.vanillaCurriculumGrowEvery
+                                          : ar    ? pipeline.arCurriculumGrowEvery
+                                                  : 0;
+                    if (steps > 0) {
+                        training.config.training.steps = steps;
+                        training.config.training.epochs = 0;
+                    }
+                    if (growEvery > 0)
+                        training.config.training.curriculumGrowEvery = growEvery;
+                    return training;
+                }));
+        };
+    }
+
+    // Independent of each other: side by side when pipeline.parallel_stages.
+    void trainStageOneAndBaselines() {
+        runJobs(m_store.path(), m_store,
+                {trainKind("looped", RunKind::Looped),
+                 [this](RunStore& own) {
+                     trainKind("looped-vanilla", RunKind::LoopedVanilla)(own);
+                     if (!m_cancel.load())
+                         trainKind("ar", RunKind::Ar)(own);
+                 }},
+                m_parallel);
+    }
 
     // Stage II generation: done once; its result file marks it finished.
-    const auto resultFile = (fs::path(folder) / "stage2.json").string();
-    if (!stopped) {
+    void generateChains() {
+        const auto resultFile = (fs::path(m_folder) / "stage2.json").string();
         if (fs::exists(resultFile)) {
-            report.stageTwo = readStageTwoResult(resultFile);
-            emitStage(context, "generate", "skipped", report.runs["looped"],
+            m_report.stageTwo = readStageTwoResult(resultFile);
+            emitStage(m_context, "generate", "skipped", runOf("looped"),
                       {{"reason", "already generated"}});
-        } else {
-            report.stageTwo = generateStageTwo(store, report.runs["looped"], folder, events);
-            writeFileAtomically(resultFile, stageTwoResultToJson(*report.stageTwo).dump(2));
+            return;
         }
+        m_report.stageTwo = generateStageTwo(m_store, runOf("looped"), m_folder, m_events);
+        writeFileAtomically(resultFile, stageTwoResultToJson(*m_report.stageTwo).dump(2));
     }
 
     // The AR fine-tunes on the generated chains start from the AR baseline.
-    auto fineTune = [&](const std::string& stage, const std::string& file) {
-        return [&, stage, file](RunStore& own) {
-            record(stage, runTrainingStage(own, context, stage, [&](RunStore&) {
+    std::function<void(RunStore&)> fineTune(const std::string& stage, const std::string& file) {
+        return [this, stage, file](RunStore& own) {
+            record(stage, runTrainingStage(own, m_context, stage, [&](RunStore&) {
                        TrainingRequest training;
-                       training.config = config;
-                       training.config.trainFile = file;
-                       training.config.optimizer.learningRate = config.stageTwo.learningRate;
-                       training.config.steps = config.stageTwo.steps;
-                       training.config.epochs = 0;
-                       training.config.curriculum = false;
+                       training.config = m_config;
+                       training.config.data.trainFile = file;
+                       training.config.optimizer.learningRate = m_config.stage2.learningRate;
+                       training.config.training.steps = m_config.stage2.steps;
+                       training.config.training.epochs = 0;
+                       training.config.training.curriculum = false;
                        training.kind = RunKind::ArRelay;
-                       training.parentRun = report.runs["ar"];
-                       training.generatorRun = report.runs["looped"];
+                       training.parentRun = runOf("ar");
+                       training.generatorRun = runOf("looped");
                        return training;
                    }));
         };
-    };
-    if (!stopped && !cancel.load()) {
+    }
+
+    void fineTuneOnChains() {
+        const StageTwoResult& chains = *m_report.stageTwo;
         std::vector<std::function<void(RunStore&)>> jobs = {
-            fineTune("ar-relay", config.stageTwo.verifiedOnly ? report.stageTwo->verifiedChainsFile
-                                                              : report.stageTwo->allChainsFile)};
-        if (config.pipeline.verifiedOnlyAblation && !config.stageTwo.verifiedOnly)
-            jobs.push_back(fineTune("ar-relay-verified", report.stageTwo->verifiedChainsFile));
-        runJobs(store.path(), store, jobs, parallel);
+            fineTune("ar-relay", m_config.stage2.verifiedOnly ? chains.verifiedChainsFile
+                                                              : chains.allChainsFile)};
+        if (m_config.pipeline.verifiedOnlyAblation && !m_config.stage2.verifiedOnly)
+            jobs.push_back(fineTune("ar-relay-verified", chains.verifiedChainsFile));
+        runJobs(m_store.path(), m_store, jobs, m_parallel);
     }
 
     // The self-chain baseline: phases one after another, each from the previous phase's model.
-    if (config.pipeline.selfChain && !stopped && !cancel.load()) {
-        std::int64_t writer = report.runs["ar"];
-        const int phases = static_cast<int>(selfChainPhaseLengths(config).size());
-        for (int phase = 1; phase <= phases && !stopped && !cancel.load(); ++phase) {
-            SelfChainPhase plan{phase, writer, report.runs["looped-vanilla"], folder};
+    void trainSelfChainBaseline() {
+        std::int64_t writer = runOf("ar");
+        const int phases = static_cast<int>(selfChainPhaseLengths(m_config).size());
+        for (int phase = 1; phase <= phases && goingOn(); ++phase) {
+            SelfChainPhase plan{phase, writer, runOf("looped-vanilla"), m_folder};
             std::vector<ChainRecord> chains;
-            auto stage = "ar-self-" + std::to_string(phase);
-            auto outcome = runTrainingStage(
-                store, context, stage,
+            const auto stage = "ar-self-" + std::to_string(phase);
+            const auto outcome = runTrainingStage(
+                m_store, m_context, stage,
                 [&](RunStore& own) {
-                    auto preparation = prepareSelfChainPhase(own, config, plan);
+                    auto preparation = prepareSelfChainPhase(own, m_config, plan);
                     for (const auto& chain : preparation.chains)
                         chains.push_back(chainRecordOf(chain));
                     return preparation.request;
@@ -358,25 +398,38 @@ PipelineReport runPipeline(RunStore& store, const PipelineRequest& request,
             record(stage, outcome);
             writer = outcome.first;
         }
-        if (!stopped)
-            report.runs["ar-self"] = writer;
+        if (!m_stopped)
+            m_report.runs["ar-self"] = writer;
     }
 
-    if (cancel.load() && report.status == "finished") {
-        report.status = "cancelled";
-        report.message = "cancelled between stages";
+    void writeReport() {
+        if (m_report.status == "finished") {
+            writeFileAtomically((fs::path(m_folder) / "report.txt").string(),
+                                pipelineTable(m_report));
+            writeFileAtomically((fs::path(m_folder) / "report.json").string(),
+                                pipelineReportToJson(m_report).dump(2));
+        }
+        emitStage(m_context, "report", m_report.status, std::nullopt,
+                  {{"report", pipelineReportToJson(m_report)}});
     }
-    fillTable(store, config, report);
-    report.wallSeconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (report.status == "finished") {
-        writeFileAtomically((fs::path(folder) / "report.txt").string(), pipelineTable(report));
-        writeFileAtomically((fs::path(folder) / "report.json").string(),
-                            pipelineReportToJson(report).dump(2));
-    }
-    auto event = pipelineReportToJson(report);
-    emitStage(context, "report", report.status, std::nullopt, {{"report", event}});
-    return report;
+
+    RunStore& m_store;
+    LockedEvents m_events;
+    const std::atomic<bool>& m_cancel;
+    ExperimentConfig m_config;
+    bool m_parallel = false;
+    std::string m_folder;
+    StageContext m_context;
+    PipelineReport m_report;
+    std::mutex m_reportMutex;
+    bool m_stopped = false;
+};
+
+} // namespace
+
+PipelineReport runPipeline(RunStore& store, const PipelineRequest& request, TrainingEvents& events,
+                           const std::atomic<bool>& cancel) {
+    return PipelineJob(store, request, events, cancel).run();
 }
 
 std::string pipelineTable(const PipelineReport& report) {

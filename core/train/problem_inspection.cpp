@@ -95,7 +95,8 @@ Problem LoopedInspector::parse(const std::string& text, const std::string& task)
                 "token '" + input[index] + "' at position " + std::to_string(index + 1) +
                 " is outside this run's vocabulary (the run was sized "
                 "for lengths up to " +
-                std::to_string(std::max(config().trainLengthMax, config().testLengthMax)) + ")");
+                std::to_string(std::max(config().trainLengths.max, config().testLengths.max)) +
+                ")");
     auto problem = solver->solve(input);
     for (const auto& step : problem.steps)
         for (const auto& token : step)

@@ -1,11 +1,30 @@
 #include "train/run_model.h"
 
+#include "config/stored_config.h"
 #include "model/checkpoint.h"
 #include "model/torch_device.h"
+#include "train/weight_average.h"
 
 #include <torch/torch.h>
 
 namespace relay {
+namespace {
+
+// The weights a reader of the run uses: the checkpoint's weight average when the run kept one
+// (its checkpoints then hold "model.*" and "average.*"), else the weights themselves.
+template <class Holder>
+CheckpointMetadata loadInferenceWeights(Holder& target, const ExperimentConfig& config,
+                                        const std::string& path, c10::Device device,
+                                        const CheckpointLoadOptions& options) {
+    target = Holder(config.model);
+    if (config.training.emaDecay <= 0)
+        return loadCheckpoint(path, *target, nullptr, device, options);
+    Holder trained(config.model);
+    AveragedWeights both(trained.ptr(), target.ptr());
+    return loadCheckpoint(path, *both, nullptr, device, options);
+}
+
+} // namespace
 
 RunModel loadRunModel(RunStore& store, std::int64_t run, std::optional<std::int64_t> step,
                       const std::string& deviceName) {
@@ -22,21 +41,20 @@ RunModel loadRunModel(RunStore& store, std::int64_t run, std::optional<std::int6
             (checkpoints.empty() ? "" : " (it has " + std::to_string(checkpoints.size()) + ")"));
     RunModel model;
     model.run = run;
-    model.config = experimentConfigFromJson(parseConfigJson(
-        record.configJson, "run " + std::to_string(record.id) + "'s stored config"));
-    model.kind = runKindFromName(record.kind);
+    model.config = storedExperimentConfig(record.configJson,
+                                          "run " + std::to_string(record.id) + "'s stored config");
+    model.kind = parseClosedSet<RunKind>(record.kind);
     model.vocabulary = Vocabulary::ofSize(model.config.model.vocabularySize);
     auto device = selectDevice(deviceName.empty() ? model.config.device : deviceName);
     CheckpointLoadOptions options;
     options.restoreRandomState = false; // inference must not disturb anyone's generator
     CheckpointMetadata metadata;
     if (isAutoregressive(model.kind)) {
-        model.autoregressive = ArTransformer(model.config.model);
-        metadata = loadCheckpoint(chosen->path, *model.autoregressive, nullptr, device, options);
+        metadata =
+            loadInferenceWeights(model.autoregressive, model.config, chosen->path, device, options);
         model.autoregressive->eval();
     } else {
-        model.looped = LoopedTransformer(model.config.model);
-        metadata = loadCheckpoint(chosen->path, *model.looped, nullptr, device, options);
+        metadata = loadInferenceWeights(model.looped, model.config, chosen->path, device, options);
         model.looped->eval();
     }
     model.step = metadata.step;
@@ -52,11 +70,11 @@ std::vector<DatasetSpec> datasetSpecs(const ExperimentConfig& config, int length
         spec.task = entry.task;
         spec.options = entry.options;
         spec.weight = static_cast<float>(entry.weight);
-        spec.maximumTrainLength = config.trainLengthMax;
-        spec.trainCount = config.trainSamples; // needed: test sets exclude training inputs
+        spec.maximumTrainLength = config.trainLengths.max;
+        spec.trainCount = config.data.trainSamples; // needed: test sets exclude training inputs
         for (int length = lengthMin; length <= lengthMax; ++length)
             spec.testLengths.push_back(length);
-        spec.testCountPerLength = config.testSamplesPerLength;
+        spec.testCountPerLength = config.data.testSamplesPerLength;
         spec.seed = config.seed;
         specs.push_back(spec);
     }

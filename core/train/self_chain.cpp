@@ -23,12 +23,12 @@ std::string keptFile(const std::string& folder, int phase) {
 } // namespace
 
 std::vector<std::vector<int>> selfChainPhaseLengths(const ExperimentConfig& config) {
-    const int first = config.trainLengthMax + 1;
+    const int first = config.trainLengths.max + 1;
     const int count = config.stageTwoLengthsMax() - first + 1;
     if (count < 1)
         throw std::invalid_argument("config key 'stage2.lengths_max': no length above "
                                     "train_lengths.max for the self-chain phases");
-    const int phases = std::min(config.stageTwo.selfChainPhases, count);
+    const int phases = std::min(config.stage2.selfChainPhases, count);
     std::vector<std::vector<int>> groups(static_cast<std::size_t>(phases));
     for (int index = 0; index < count; ++index)
         groups[static_cast<std::size_t>(index * phases / count)].push_back(first + index);
@@ -43,11 +43,11 @@ SelfChainPreparation prepareSelfChainPhase(RunStore& store, const ExperimentConf
                                     " is outside 1.." + std::to_string(groups.size()));
     const auto& lengths = groups[static_cast<std::size_t>(phase.phase - 1)];
     // The same per-length counts as Stage II, so both baselines see as many problems.
-    auto allCounts = paperLengthCounts(config.stageTwo.generatedSamples,
-                                       config.stageTwoLengthsMax() - config.trainLengthMax);
+    auto allCounts = paperLengthCounts(config.stage2.generatedSamples,
+                                       config.stageTwoLengthsMax() - config.trainLengths.max);
     std::vector<int> counts;
     for (int length : lengths)
-        counts.push_back(allCounts[static_cast<std::size_t>(length - config.trainLengthMax - 1)]);
+        counts.push_back(allCounts[static_cast<std::size_t>(length - config.trainLengths.max - 1)]);
     auto problems = stageTwoProblems(config, lengths.front(), counts);
 
     RunModel writer = loadRunModel(store, phase.writerRun);
@@ -59,7 +59,7 @@ SelfChainPreparation prepareSelfChainPhase(RunStore& store, const ExperimentConf
                                        config.multitask(), kGenerationBatch);
 
     std::vector<std::string> reference; // the answer a kept chain must reach
-    if (config.stageTwo.selfChainFilter == "looped-vanilla") {
+    if (config.stage2.selfChainFilter == SelfChainFilter::LoopedVanilla) {
         if (!phase.vanillaRun)
             throw std::invalid_argument("the looped-vanilla self-chain filter needs a vanilla "
                                         "looped run");
@@ -95,7 +95,7 @@ SelfChainPreparation prepareSelfChainPhase(RunStore& store, const ExperimentConf
 
     // Incremental: originals, then every phase's kept chains so far.
     auto training =
-        originalExamples(config, originalSampleCount(config, config.stageTwo.generatedSamples));
+        originalExamples(config, originalSampleCount(config, config.stage2.generatedSamples));
     for (int earlier = 1; earlier <= phase.phase; ++earlier) {
         auto file = keptFile(phase.folder, earlier);
         auto examples = readDatasetFile(file, DatasetFormat::Jsonl);
@@ -108,11 +108,12 @@ SelfChainPreparation prepareSelfChainPhase(RunStore& store, const ExperimentConf
 
     auto& request = preparation.request;
     request.config = writer.config;
-    request.config.trainFile = trainingFile;
-    request.config.optimizer.learningRate = config.stageTwo.learningRate;
-    request.config.steps = std::max(1, config.stageTwo.steps / static_cast<int>(groups.size()));
-    request.config.epochs = 0;
-    request.config.curriculum = false;
+    request.config.data.trainFile = trainingFile;
+    request.config.optimizer.learningRate = config.stage2.learningRate;
+    request.config.training.steps =
+        std::max(1, config.stage2.steps / static_cast<int>(groups.size()));
+    request.config.training.epochs = 0;
+    request.config.training.curriculum = false;
     request.kind = RunKind::ArSelf;
     request.parentRun = phase.writerRun;
     return preparation;

@@ -35,18 +35,18 @@ nlohmann::json correctnessJson(const std::vector<ChainCorrectness>& rows) {
 } // namespace
 
 int originalSampleCount(const ExperimentConfig& config, int generated) {
-    if (config.stageTwo.originalSamples > 0)
-        return config.stageTwo.originalSamples;
+    if (config.stage2.originalSamples > 0)
+        return config.stage2.originalSamples;
     return static_cast<int>(std::lround(generated * kPaperOriginal / kPaperGenerated));
 }
 
 std::vector<DatasetExample> originalExamples(const ExperimentConfig& config, int count) {
     auto train =
-        makeMultitaskDatasets(datasetSpecs(config, config.testLengthMin, config.testLengthMax))
+        makeMultitaskDatasets(datasetSpecs(config, config.testLengths.min, config.testLengths.max))
             .train;
     train.erase(std::remove_if(train.begin(), train.end(),
                                [&](const DatasetExample& example) {
-                                   return example.problem.complexity < config.trainLengthMin;
+                                   return example.problem.complexity < config.trainLengths.min;
                                }),
                 train.end());
     std::mt19937_64 random(config.seed * 0x9E3779B97F4A7C15ULL + 2);
@@ -61,12 +61,13 @@ ExperimentConfig withStageTwoOverrides(const ExperimentConfig& config,
         return config;
     auto json = experimentConfigToJson(config);
     for (const auto& assignment : overrides) {
-        // The model was trained under the rest of the config; only what Stage II writes may
-        // change.
-        if (assignment.rfind("stage2.", 0) != 0)
+        // The model was trained under the rest of the config; only what Stage II writes, and
+        // the loop count it writes with, may change.
+        if (assignment.rfind("stage2.", 0) != 0 && assignment.rfind("iterations.", 0) != 0)
             throw std::invalid_argument("'" + assignment +
-                                        "': chain generation takes only stage2.* keys (the "
-                                        "generator run's other settings are fixed)");
+                                        "': chain generation takes only stage2.* and "
+                                        "iterations.* keys (the generator run's other settings "
+                                        "are fixed)");
         applyOverride(json, assignment);
     }
     return experimentConfigFromJson(json);
@@ -82,12 +83,12 @@ StageTwoResult generateStageTwo(RunStore& store, std::int64_t generatorRun,
                                     " is not a looped run; Stage II chains come from a looped "
                                     "model");
     const ExperimentConfig config = withStageTwoOverrides(generator.config, stageTwoOverrides);
-    const int lengthMin = config.trainLengthMax + 1;
+    const int lengthMin = config.trainLengths.max + 1;
     const int lengthMax = config.stageTwoLengthsMax();
     if (lengthMax < lengthMin)
         throw std::invalid_argument("config key 'stage2.lengths_max': no length above "
                                     "train_lengths.max to write chains for");
-    auto counts = paperLengthCounts(config.stageTwo.generatedSamples, lengthMax - lengthMin + 1);
+    auto counts = paperLengthCounts(config.stage2.generatedSamples, lengthMax - lengthMin + 1);
     events.emit({{"event", "stage"},
                  {"run", generatorRun},
                  {"stage", "generate"},
@@ -96,7 +97,7 @@ StageTwoResult generateStageTwo(RunStore& store, std::int64_t generatorRun,
                  {"samples_per_length", counts}});
     auto problems = stageTwoProblems(config, lengthMin, counts);
     auto chains = writeLoopedChains(generator.looped, generator.vocabulary, problems,
-                                    config.multitask(), kGenerationBatch);
+                                    config.iterations, config.multitask(), kGenerationBatch);
     std::vector<ChainRecord> records;
     records.reserve(chains.size());
     for (const auto& chain : chains)

@@ -1,5 +1,6 @@
 #include "train/trainer.h"
 
+#include "config/stored_config.h"
 #include "model/ar_transformer.h"
 #include "model/autocast.h"
 #include "model/batch_tensors.h"
@@ -17,6 +18,7 @@
 #include "train/objectives.h"
 #include "train/run_evaluation.h"
 #include "train/run_model.h"
+#include "train/weight_average.h"
 #include "version.h"
 
 #include <torch/torch.h>
@@ -62,6 +64,11 @@ struct Session {
     std::string checkpointFolder;
     std::int64_t completedSteps = 0;
     std::unique_ptr<TrainingGroup> group; // data-parallel workers; null: this process alone
+    // training.ema_decay > 0: the average of the weights (the model every evaluation and reader
+    // uses) and the pair the checkpoints hold.
+    LoopedTransformer loopedAverage{nullptr};
+    ArTransformer autoregressiveAverage{nullptr};
+    AveragedWeights averagedWeights{nullptr};
 
     // Only rank 0 writes the store and checkpoints and evaluates.
     bool isRankZero() const { return !group || group->isRankZero(); }
@@ -70,7 +77,40 @@ struct Session {
         return isAutoregressive(kind) ? static_cast<torch::nn::Module&>(*autoregressive)
                                       : static_cast<torch::nn::Module&>(*looped);
     }
+    bool averaged() const { return !averagedWeights.is_empty(); }
+    torch::nn::Module& averageModule() {
+        return isAutoregressive(kind) ? static_cast<torch::nn::Module&>(*autoregressiveAverage)
+                                      : static_cast<torch::nn::Module&>(*loopedAverage);
+    }
+    // What checkpoints save and load.
+    torch::nn::Module& checkpointModule() {
+        return averaged() ? static_cast<torch::nn::Module&>(*averagedWeights) : module();
+    }
 };
+
+// A second copy of the model for the weight average, starting equal to the model. Its own
+// initialisation must not shift the random draws that follow (dropout, positions), so the
+// generator's state is put back after it.
+void buildWeightAverage(Session& session) {
+    auto generator = at::detail::getDefaultCPUGenerator();
+    const auto state = generator.get_state();
+    std::shared_ptr<torch::nn::Module> model, average;
+    if (isAutoregressive(session.kind)) {
+        session.autoregressiveAverage = ArTransformer(session.config.model);
+        average = session.autoregressiveAverage.ptr();
+        model = session.autoregressive.ptr();
+    } else {
+        session.loopedAverage = LoopedTransformer(session.config.model);
+        average = session.loopedAverage.ptr();
+        model = session.looped.ptr();
+    }
+    generator.set_state(state);
+    average->to(session.device);
+    copyWeights(*average, *model);
+    for (auto& parameter : average->parameters())
+        parameter.set_requires_grad(false);
+    session.averagedWeights = AveragedWeights(model, average);
+}
 
 // Seeding and initialisation use LibTorch's global generator: one session at a time builds, so
 // stages trained side by side (relay pipeline) still start from their seed's weights.
@@ -86,12 +126,12 @@ void buildSession(Session& session, TrainingEvents& events) {
     setCpuThreads(workers ? workers->threadsPerWorker(config.threads) : config.threads);
     torch::manual_seed(config.seed);
     session.data =
-        makeMultitaskDatasets(datasetSpecs(config, config.testLengthMin, config.testLengthMax));
+        makeMultitaskDatasets(datasetSpecs(config, config.testLengths.min, config.testLengths.max));
     auto& train = session.data.train;
-    if (!config.trainFile.empty()) {
+    if (!config.data.trainFile.empty()) {
         // A given training set (e.g. a Stage II fine-tuning set); test sets stay generated.
-        train = readDatasetFile(config.trainFile, detectDatasetFormat(config.trainFile));
-        checkTokensKnown(train, session.vocabulary, config.trainFile);
+        train = readDatasetFile(config.data.trainFile, detectDatasetFormat(config.data.trainFile));
+        checkTokensKnown(train, session.vocabulary, config.data.trainFile);
         std::map<std::string, double> weights;
         for (const auto& entry : config.tasks)
             weights[entry.task] = entry.weight;
@@ -102,7 +142,7 @@ void buildSession(Session& session, TrainingEvents& events) {
     }
     train.erase(std::remove_if(train.begin(), train.end(),
                                [&](const DatasetExample& example) {
-                                   return example.problem.complexity < config.trainLengthMin;
+                                   return example.problem.complexity < config.trainLengths.min;
                                }),
                 train.end());
     session.tokenized.clear();
@@ -110,8 +150,8 @@ void buildSession(Session& session, TrainingEvents& events) {
     for (const auto& example : train)
         session.tokenized.push_back(
             tokenizeProblem(example.problem, session.vocabulary, session.data.multitask));
-    CurriculumPlan curriculum{config.curriculum, config.curriculumStartLength,
-                              config.curriculumGrowEvery, config.trainLengthMax};
+    CurriculumPlan curriculum{config.training.curriculum, config.training.curriculumStart,
+                              config.training.curriculumGrowEvery, config.trainLengths.max};
     session.sampler = std::make_unique<BatchSampler>(train, config.seed, curriculum);
     if (isAutoregressive(session.kind)) {
         session.autoregressive = ArTransformer(config.model);
@@ -120,14 +160,17 @@ void buildSession(Session& session, TrainingEvents& events) {
         session.looped = LoopedTransformer(config.model);
         session.looped->to(session.device);
     }
+    if (config.training.emaDecay > 0)
+        buildWeightAverage(session);
     torch::optim::AdamWOptions options(config.optimizer.learningRate);
     options.betas({config.optimizer.beta1, config.optimizer.beta2});
     options.eps(config.optimizer.epsilon);
     options.weight_decay(config.optimizer.weightDecay);
     session.optimizer =
         std::make_unique<torch::optim::AdamW>(session.module().parameters(), options);
-    session.schedule = LearningRateSchedule::fromConfig(
-        config.optimizer.learningRate, config.warmupRatio, config.warmupSteps, config.totalSteps());
+    session.schedule =
+        LearningRateSchedule::fromConfig(config.optimizer.learningRate, config.schedule.warmupRatio,
+                                         config.schedule.warmupSteps, config.totalSteps());
     events.emit({{"event", "stage"},
                  {"run", session.run},
                  {"stage", "data"},
@@ -154,7 +197,7 @@ StepLosses computeLoss(Session& session, std::vector<std::size_t> indices) {
     // bf16 on CUDA for the forward pass only; backward runs after the scope, outside it.
     Bf16AutocastScope autocast(
         effectivePrecision(session.config.precision, session.device.is_cuda()) ==
-        kPrecisionBf16Autocast);
+        Precision::Bf16Autocast);
     const bool autoregressive = isAutoregressive(session.kind);
     if (!autoregressive) // the looped model runs a batch sorted by T fastest (see its header)
         std::stable_sort(indices.begin(), indices.end(), [&](std::size_t a, std::size_t b) {
@@ -163,7 +206,7 @@ StepLosses computeLoss(Session& session, std::vector<std::size_t> indices) {
     std::vector<const TokenizedProblem*> problems;
     BatchOptions options;
     options.prependTaskToken = session.data.multitask;
-    options.scoreEveryPad = session.config.padTargets == "all";
+    options.scoreEveryPad = session.config.objective.padTargets == PadTargets::All;
     for (auto index : indices) {
         problems.push_back(&session.tokenized[index]);
         options.weights.push_back(session.data.train[index].weight);
@@ -189,7 +232,7 @@ StepLosses computeLoss(Session& session, std::vector<std::size_t> indices) {
     auto output =
         session.looped->forward(batch.inputIds, batch.exampleWidths, batch.iterations, forward);
     LoopedLossOptions lossOptions;
-    lossOptions.iterationWeight = session.config.lambda;
+    lossOptions.iterationWeight = session.config.objective.lambda;
     lossOptions.vanilla = vanilla;
     auto loss = relayLoss(vanilla ? torch::Tensor() : output.maskedStepLogits, output.answerLogits,
                           batch, lossOptions);
@@ -282,7 +325,8 @@ std::string saveRunCheckpoint(Session& session, TrainingEvents& events) {
     metadata.vocabularyJson = session.vocabulary.toJson();
     metadata.scheduler = {session.completedSteps, session.schedule.peak,
                           session.schedule.warmupSteps, session.schedule.totalSteps};
-    auto checksum = saveCheckpoint(path, session.module(), session.optimizer.get(), metadata);
+    auto checksum =
+        saveCheckpoint(path, session.checkpointModule(), session.optimizer.get(), metadata);
     session.store.addCheckpoint(session.run, {session.completedSteps, path, checksum, 0});
     events.emit({{"event", "checkpoint"},
                  {"run", session.run},
@@ -298,17 +342,21 @@ void evaluate(Session& session, TrainingEvents& events) {
     context.vocabulary = &session.vocabulary;
     context.testSets = &session.data.test;
     context.multitask = session.data.multitask;
-    context.trainLengthMax = session.config.trainLengthMax;
-    context.adaptiveMaximumIterations = session.config.maximumIterations;
+    context.trainLengthMax = session.config.trainLengths.max;
+    context.adaptiveMaximumIterations = session.config.iterations.maximum;
     if (!isAutoregressive(session.kind)) {
         // Fixed for the whole run, so the viewer scrubs training time on the same problems.
-        int probes = session.config.probeCount;
-        context.probes = pickProbeProblems(session.data.test, session.config.trainLengthMax,
+        int probes = session.config.data.probeCount;
+        context.probes = pickProbeProblems(session.data.test, session.config.trainLengths.max,
                                            probes - probes / 2, probes / 2);
     }
-    auto summary = isAutoregressive(session.kind)
-                       ? evaluateForRun(session.autoregressive, context, session.completedSteps)
-                       : evaluateForRun(session.looped, context, session.completedSteps);
+    const bool average = session.averaged();
+    auto summary =
+        isAutoregressive(session.kind)
+            ? evaluateForRun(average ? session.autoregressiveAverage : session.autoregressive,
+                             context, session.completedSteps)
+            : evaluateForRun(average ? session.loopedAverage : session.looped, context,
+                             session.completedSteps);
     summary["event"] = "eval";
     summary["run"] = session.run;
     summary["step"] = session.completedSteps;
@@ -341,7 +389,7 @@ void shareWithWorkers(Session& session) {
     if (!workers || workers->worldSize() == 1 || session.group)
         return;
     nlohmann::json job = {{"config", experimentConfigToJson(session.config)},
-                          {"kind", runKindName(session.kind)},
+                          {"kind", textOf(session.kind)},
                           {"run", session.run},
                           {"step", session.completedSteps}};
     session.group = workers->announceJob(job.dump(), trainingState(session));
@@ -354,13 +402,14 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
     std::int64_t total = config.totalSteps();
     TrainingOutcome outcome;
     outcome.run = session.run;
-    events.emit({{"event", "started"},
-                 {"run", session.run},
-                 {"kind", runKindName(session.kind)},
-                 {"total_steps", total},
-                 {"start_step", session.completedSteps},
-                 {"device", session.device.str()},
-                 {"precision", effectivePrecision(config.precision, session.device.is_cuda())}});
+    events.emit(
+        {{"event", "started"},
+         {"run", session.run},
+         {"kind", textOf(session.kind)},
+         {"total_steps", total},
+         {"start_step", session.completedSteps},
+         {"device", session.device.str()},
+         {"precision", textOf(effectivePrecision(config.precision, session.device.is_cuda()))}});
     auto parameters = session.module().parameters();
     std::vector<MetricPoint> pending;
     auto flush = [&] {
@@ -381,16 +430,19 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
         double learningRate = session.schedule.at(step);
         for (auto& group : session.optimizer->param_groups())
             static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learningRate);
-        auto batch = session.sampler->batch(step, config.batchSize);
+        auto batch = session.sampler->batch(step, config.training.batchSize);
         auto losses = computeLoss(session, session.group ? session.group->slice(batch) : batch);
         session.optimizer->zero_grad();
         losses.total.backward();
         if (session.group) // after backward, before clipping: every rank steps alike
             session.group->sumGradients(parameters);
-        auto gradientNorm = config.gradientClip > 0
-                                ? clipGradientNorm(parameters, config.gradientClip)
+        auto gradientNorm = config.training.gradientClip > 0
+                                ? clipGradientNorm(parameters, config.training.gradientClip)
                                 : torch::zeros({}, losses.total.options());
         session.optimizer->step();
+        if (session.averaged() && session.isRankZero()) // only rank 0 evaluates and saves
+            updateAverage(session.averageModule(), session.module(), config.training.emaDecay,
+                          step);
         session.completedSteps = step + 1;
         std::int64_t reported = session.completedSteps;
         double wall = std::chrono::duration<double>(Clock::now() - started).count();
@@ -403,7 +455,8 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
         bool eventDue =
             last || Clock::now() - lastEvent >= std::chrono::duration<double>(kStepEventSeconds);
         bool flushDue = last || cancelled || reported % kMetricFlushEvery == 0 ||
-                        reported % config.evalEvery == 0 || reported % config.checkpointEvery == 0;
+                        reported % config.eval.every == 0 ||
+                        reported % config.checkpoint.every == 0;
         // Workers read every step, so all of them meet a diverged loss (a global value) at the
         // same step and stop together.
         if (!eventDue && !flushDue && !session.group)
@@ -439,10 +492,12 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
 
         if (eventDue) {
             lastEvent = Clock::now();
-            double rate = static_cast<double>((reported - firstStep) * config.batchSize) /
+            double rate = static_cast<double>((reported - firstStep) * config.training.batchSize) /
                           std::max(wall, 1e-9);
             double eta =
-                rate > 0 ? static_cast<double>((total - reported) * config.batchSize) / rate : 0.0;
+                rate > 0
+                    ? static_cast<double>((total - reported) * config.training.batchSize) / rate
+                    : 0.0;
             nlohmann::json event = {{"event", "step"},
                                     {"run", session.run},
                                     {"step", reported},
@@ -459,12 +514,13 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
                 event["loss_iteration"] = latest->term(1);
             events.emit(event);
         }
-        if (session.isRankZero() && (last || reported % config.evalEvery == 0)) {
+        if (session.isRankZero() && (last || reported % config.eval.every == 0)) {
             flush();
             evaluate(session, events);
             session.module().train();
         }
-        if (session.isRankZero() && (last || cancelled || reported % config.checkpointEvery == 0)) {
+        if (session.isRankZero() &&
+            (last || cancelled || reported % config.checkpoint.every == 0)) {
             flush();
             saveRunCheckpoint(session, events);
         }
@@ -487,14 +543,40 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
     return outcome;
 }
 
-// A fine-tune starts from its parent's newest weights (model only: the optimizer starts fresh,
-// as fine-tuning with a new learning rate does).
+// The parent's tensors must be the child's, name for name and shape for shape.
+void checkSameShapes(torch::nn::Module& child, const torch::nn::Module& parent,
+                     std::int64_t parentRun) {
+    const auto given = parent.named_parameters();
+    const auto wanted = child.named_parameters();
+    for (const auto& item : wanted) {
+        const auto* found = given.find(item.key());
+        if (!found || found->sizes() != item.value().sizes())
+            throw std::invalid_argument(
+                "parent run " + std::to_string(parentRun) + " has no tensor " + item.key() +
+                " of the shape this run's model needs (its model config differs)");
+    }
+    if (given.size() != wanted.size())
+        throw std::invalid_argument("parent run " + std::to_string(parentRun) +
+                                    "'s model has other tensors than this run's");
+}
+
+// A fine-tune starts from its parent's newest weights as every reader of the parent sees them
+// (its weight average when it kept one); the optimizer starts fresh, as fine-tuning with a new
+// learning rate does.
 void initialiseFromParent(Session& session, std::int64_t parent) {
-    auto checkpoints = session.store.checkpoints(parent);
-    if (checkpoints.empty())
-        throw std::invalid_argument("parent run " + std::to_string(parent) +
-                                    " has no checkpoint to start from");
-    loadCheckpoint(checkpoints.back().path, session.module(), nullptr, session.device);
+    const RunModel weights = loadRunModel(session.store, parent, {}, session.device.str());
+    if (isAutoregressive(weights.kind) != isAutoregressive(session.kind))
+        throw std::invalid_argument("parent run " + std::to_string(parent) + " is a " +
+                                    textOf(weights.kind) + " run; a " + textOf(session.kind) +
+                                    " run cannot start from it");
+    const torch::nn::Module& from =
+        isAutoregressive(weights.kind)
+            ? static_cast<const torch::nn::Module&>(*weights.autoregressive)
+            : static_cast<const torch::nn::Module&>(*weights.looped);
+    checkSameShapes(session.module(), from, parent);
+    copyWeights(session.module(), from);
+    if (session.averaged())
+        copyWeights(session.averageModule(), from);
 }
 
 std::string defaultCheckpointFolder(const RunStore& store, std::int64_t run) {
@@ -532,10 +614,8 @@ TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request, Tra
     ExperimentConfig config = request.config;
     if (auto* workers = WorkerGroup::current()) // the run records how many processes trained it
         config.processes = workers->localProcesses();
-    if (request.kind == RunKind::LoopedVanilla)
-        config.objective = "vanilla";
     RunRecord record;
-    record.kind = runKindName(request.kind);
+    record.kind = textOf(request.kind);
     std::string tasks;
     for (const auto& entry : config.tasks)
         tasks += (tasks.empty() ? "" : ",") + entry.task;
@@ -566,9 +646,9 @@ TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& eve
                           const std::atomic<bool>& cancel) {
     // The config is checked before the run is claimed, so a bad stored one changes nothing.
     RunRecord record = store.run(run);
-    ExperimentConfig config = experimentConfigFromJson(
-        parseConfigJson(record.configJson, "run " + std::to_string(run) + "'s stored config"));
-    RunKind kind = runKindFromName(record.kind);
+    ExperimentConfig config = storedExperimentConfig(
+        record.configJson, "run " + std::to_string(run) + "'s stored config");
+    RunKind kind = parseClosedSet<RunKind>(record.kind);
     record = store.claimRunForResume(run); // of two resumes started at once, one gets here
     auto checkpoints = store.checkpoints(run);
     return guarded(store, run, events, [&] {
@@ -578,7 +658,7 @@ TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& eve
                                        : fs::path(checkpoints.back().path).parent_path().string();
         buildSession(session, events);
         if (!checkpoints.empty()) {
-            auto metadata = loadCheckpoint(checkpoints.back().path, session.module(),
+            auto metadata = loadCheckpoint(checkpoints.back().path, session.checkpointModule(),
                                            session.optimizer.get(), session.device);
             session.completedSteps = metadata.step;
         } else if (record.parentRun) {
@@ -596,7 +676,7 @@ void followTrainingJob(WorkerGroup::Job job) {
     SilentEvents events;
     Session session(unused, description["run"].get<std::int64_t>(),
                     experimentConfigFromJson(description["config"]),
-                    runKindFromName(description["kind"].get<std::string>()));
+                    parseClosedSet<RunKind>(description["kind"].get<std::string>()));
     buildSession(session, events);
     loadTrainingState(session, job.state);
     session.completedSteps = description["step"].get<std::int64_t>();

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "config/experiment_config.h"
+#include "store/run_kind.h"
 #include "store/run_store.h"
 #include "train/distributed/worker_group.h"
 #include "train/training_events.h"
@@ -17,14 +18,6 @@
 #include <string>
 
 namespace relay {
-
-// ar-relay: the AR baseline fine-tuned on a looped run's Stage II chains; ar-self: fine-tuned on
-// its own chains (the paper's self-chain baseline). Both are AR models started from a parent.
-enum class RunKind { Looped, LoopedVanilla, Ar, ArRelay, ArSelf };
-
-std::string runKindName(RunKind kind); // looped | looped-vanilla | ar | ar-relay | ar-self
-RunKind runKindFromName(const std::string& name); // throws std::invalid_argument
-bool isAutoregressive(RunKind kind);              // ar, ar-relay, ar-self
 
 struct TrainingRequest {
     ExperimentConfig config;

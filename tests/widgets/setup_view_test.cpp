@@ -3,10 +3,11 @@
 #include "experiment_form.h"
 #include "experiment_setup_view.h"
 
-#include "config/config_schema.h"
+#include "config/config_keys.h"
 
 #include <gtest/gtest.h>
 
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -21,18 +22,34 @@ TEST(SetupView, StartsFromTheCpuQuickPresetAndIsValid) {
     EXPECT_TRUE(view.form()->isValid()) << view.form()->error().toStdString();
     EXPECT_EQ(view.form()->document()["model"]["hidden_size"], 64);
     EXPECT_TRUE(view.launchButton("looped")->isEnabled());
-    // Every key of the engine's config has an editor.
-    for (const char* key : {"optimizer.learning_rate", "model.position_encoding", "tasks.0.modulus",
-                            "iterations.rule", "training.curriculum", "seed"})
-        EXPECT_NE(view.form()->editor(key), nullptr) << key;
-    // Model keys say what they mean too (the engine's table of model-key meanings).
-    for (const char* key : {"model.tie_embeddings", "model.iteration_norm", "model.hidden_size"}) {
-        ASSERT_NE(view.form()->editor(key), nullptr) << key;
-        EXPECT_TRUE(view.form()->editor(key)->toolTip().contains(
-            QString::fromStdString(modelKeyMeaning(QString(key).mid(6).toStdString()))))
-            << key;
-        EXPECT_FALSE(modelKeyMeaning(QString(key).mid(6).toStdString()).empty()) << key;
+    // Every key of the engine's key table has an editor whose tooltip says what it means, and a
+    // closed set offers exactly its choices (a key added to the table needs no form code).
+    ASSERT_GT(configKeys().size(), 60u);
+    for (const ConfigKey& entry : configKeys()) {
+        QWidget* editor = view.form()->editor(QString::fromStdString(entry.key));
+        ASSERT_NE(editor, nullptr) << entry.key;
+        EXPECT_FALSE(entry.meaning.empty()) << entry.key;
+        EXPECT_TRUE(
+            editor->toolTip().contains(QString::fromStdString(entry.meaning).toHtmlEscaped()) ||
+            editor->toolTip().contains(QString::fromStdString(entry.meaning)))
+            << entry.key;
+        if (auto* combo = qobject_cast<QComboBox*>(editor)) {
+            QStringList offered;
+            for (int index = 0; index < combo->count(); ++index)
+                offered.append(combo->itemText(index));
+            QStringList expected;
+            for (const auto& choice : entry.choices)
+                expected.append(QString::fromStdString(choice));
+            EXPECT_EQ(offered, expected) << entry.key;
+        } else {
+            EXPECT_TRUE(entry.choices.empty()) << entry.key << " has choices but no combo box";
+        }
     }
+    for (const TaskKey& entry : taskKeys())
+        EXPECT_NE(
+            view.form()->editor(QStringLiteral("tasks.0.") + QString::fromStdString(entry.key)),
+            nullptr)
+            << entry.key;
 }
 
 TEST(SetupView, AnInvalidValueIsReportedUnderItsFieldAndBlocksLaunching) {

@@ -1,3 +1,4 @@
+#include "config/config_keys.h"
 #include "config/experiment_config.h"
 #include "tasks/vocabulary.h"
 
@@ -38,7 +39,7 @@ TEST(ExperimentConfig, EveryPresetIsValid) {
     for (const auto& name : names)
         EXPECT_EQ(errorOf(loadPreset(name)), "") << name;
     auto paper = experimentConfigFromJson(loadPreset("paper-ari"));
-    EXPECT_EQ(paper.batchSize, 512);
+    EXPECT_EQ(paper.training.batchSize, 512);
     EXPECT_EQ(paper.totalSteps(), 500 * ((1000000 + 511) / 512)); // 500 epochs
     EXPECT_THROW(loadPreset("no-such-preset"), std::invalid_argument);
 }
@@ -106,11 +107,35 @@ TEST(ExperimentConfig, DescribeListsEveryKey) {
         }
 }
 
-TEST(ExperimentConfig, RetiredKeysOfStoredRunsAreDropped) {
-    // Version 0.1.0 stored training.ema_decay (never implemented, since removed).
-    json stored = experimentConfigToJson(experimentConfigFromJson(json::object()));
-    stored["training"]["ema_decay"] = 0.0;
-    EXPECT_EQ(errorOf(stored), "");
+// Every key of the table round-trips through JSON on its own: reading a value that differs from
+// the default and writing it back gives that value (a key bound to the wrong member, or read
+// but never written, breaks this).
+TEST(ExperimentConfig, EveryKeyRoundTripsToItsOwnMember) {
+    const ExperimentConfig defaults;
+    for (const ConfigKey& entry : configKeys()) {
+        json other = entry.defaultValue;
+        if (!entry.choices.empty())
+            other = entry.choices.back() == entry.defaultValue.get<std::string>()
+                        ? entry.choices.front()
+                        : entry.choices.back();
+        else if (other.is_boolean())
+            other = !other.get<bool>();
+        else if (other.is_number_integer())
+            other = other.get<double>() + 1 <= entry.maximum ? other.get<std::int64_t>() + 1
+                                                             : other.get<std::int64_t>() - 1;
+        else if (other.is_number())
+            other = (entry.minimum + std::min(entry.maximum, 1.0)) / 2;
+        else if (other.is_string())
+            other = entry.key == "device" ? "cpu" : "changed";
+        ExperimentConfig config = defaults;
+        entry.write(config, other);
+        EXPECT_EQ(entry.read(config), other) << entry.key;
+        // No other key moved.
+        for (const ConfigKey& rest : configKeys())
+            if (rest.key != entry.key)
+                EXPECT_EQ(rest.read(config), rest.read(defaults))
+                    << entry.key << " moved " << rest.key;
+    }
 }
 
 TEST(ExperimentConfig, StageTwoAndPipelineKeys) {
@@ -119,18 +144,18 @@ TEST(ExperimentConfig, StageTwoAndPipelineKeys) {
          {"pipeline", {{"ar_steps", 300}, {"self_chain", true}, {"ar_curriculum_grow_every", 700}}},
          {"data", {{"train_file", "/tmp/set.jsonl"}}}});
     EXPECT_EQ(config.stageTwoLengthsMax(), 12);
-    EXPECT_EQ(config.stageTwo.generatedSamples, 500);
-    EXPECT_TRUE(config.stageTwo.verifiedOnly);
+    EXPECT_EQ(config.stage2.generatedSamples, 500);
+    EXPECT_TRUE(config.stage2.verifiedOnly);
     EXPECT_EQ(config.pipeline.arSteps, 300);
     EXPECT_EQ(config.pipeline.vanillaSteps, 0);
     EXPECT_EQ(config.pipeline.arCurriculumGrowEvery, 700);
     EXPECT_EQ(config.pipeline.vanillaCurriculumGrowEvery, 0);
     EXPECT_TRUE(config.pipeline.selfChain);
-    EXPECT_EQ(config.trainFile, "/tmp/set.jsonl");
+    EXPECT_EQ(config.data.trainFile, "/tmp/set.jsonl");
     // The vocabulary covers the Stage II lengths too (ARI mod 11: numbers never exceed 10).
     EXPECT_EQ(config.model.vocabularySize, Vocabulary(11).size());
     auto again = experimentConfigFromJson(experimentConfigToJson(config));
-    EXPECT_EQ(again.stageTwo.lengthsMax, 12);
+    EXPECT_EQ(again.stage2.lengthsMax, 12);
     EXPECT_EQ(again.pipeline.arSteps, 300);
     EXPECT_EQ(again.pipeline.arCurriculumGrowEvery, 700);
     // Defaults: Stage II writes up to test_lengths.max.

@@ -8,15 +8,15 @@ using namespace relay;
 using nlohmann::json;
 
 TEST(PrecisionConfig, DefaultsToBf16Autocast) {
-    EXPECT_EQ(experimentConfigFromJson(json::object()).precision, "bf16-autocast");
+    EXPECT_EQ(experimentConfigFromJson(json::object()).precision, Precision::Bf16Autocast);
 }
 
 TEST(PrecisionConfig, Fp32ParsesAndSurvivesTheStoredRoundTrip) {
     const auto config = experimentConfigFromJson({{"precision", "fp32"}});
-    EXPECT_EQ(config.precision, "fp32");
+    EXPECT_EQ(config.precision, Precision::Fp32);
     const json stored = experimentConfigToJson(config);
     EXPECT_EQ(stored.at("precision"), "fp32");
-    EXPECT_EQ(experimentConfigFromJson(stored).precision, "fp32");
+    EXPECT_EQ(experimentConfigFromJson(stored).precision, Precision::Fp32);
 }
 
 TEST(PrecisionConfig, AnotherValueIsRefusedNamingTheKey) {

@@ -150,8 +150,7 @@ TEST(ArGeneration, CachedBatchEqualsFullRecomputation) {
             std::vector<std::int64_t> tokens;
             std::vector<float> probabilities;
             recomputeGreedy(model, prompts[row], options.maximumNewTokens, tokens, probabilities);
-            EXPECT_EQ(generation.tokens[row], tokens)
-                << positionEncodingName(encoding) << " prompt " << row;
+            EXPECT_EQ(generation.tokens[row], tokens) << textOf(encoding) << " prompt " << row;
             ASSERT_EQ(generation.probabilities[row].size(), probabilities.size());
             for (std::size_t index = 0; index < probabilities.size(); ++index)
                 EXPECT_NEAR(generation.probabilities[row][index], probabilities[index], 1e-4);

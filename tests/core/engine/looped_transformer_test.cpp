@@ -80,7 +80,7 @@ TEST(LoopedTransformer, BatchPaddingDoesNotReachRealPositions) {
             EXPECT_TRUE(torch::allclose(
                 original.stepLogits.index({torch::indexing::Slice(), example, real}),
                 modified.stepLogits.index({torch::indexing::Slice(), example, real}), 1e-5, 1e-6))
-                << positionEncodingName(encoding) << " example " << example;
+                << textOf(encoding) << " example " << example;
         }
         EXPECT_TRUE(torch::allclose(original.answerLogits, modified.answerLogits, 1e-5, 1e-6));
     }
@@ -230,7 +230,7 @@ TEST(LoopedTransformer, GradientReachesEveryParameter) {
         for (const auto& item : model->named_parameters()) {
             ASSERT_TRUE(item.value().grad().defined()) << item.key();
             EXPECT_GT(item.value().grad().abs().sum().item<double>(), 0.0)
-                << positionEncodingName(encoding) << " " << item.key();
+                << textOf(encoding) << " " << item.key();
         }
     }
 }

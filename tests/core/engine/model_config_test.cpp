@@ -1,4 +1,5 @@
 // ModelConfig <-> JSON: round trip, defaults, and errors that name the key.
+#include "config/config_keys.h"
 #include "model/looped_transformer.h"
 #include "model/model_config.h"
 

@@ -30,19 +30,21 @@ public:
 } // namespace
 
 TEST(Precision, Bf16AutocastOnlyOnCudaAndOnlyWhenAsked) {
-    EXPECT_EQ(effectivePrecision("bf16-autocast", true), kPrecisionBf16Autocast);
-    EXPECT_EQ(effectivePrecision("fp32", true), kPrecisionFp32);
-    EXPECT_EQ(effectivePrecision("bf16-autocast", false), kPrecisionFp32);
-    EXPECT_EQ(effectivePrecision("fp32", false), kPrecisionFp32);
+    EXPECT_EQ(effectivePrecision(Precision::Bf16Autocast, true), Precision::Bf16Autocast);
+    EXPECT_EQ(effectivePrecision(Precision::Fp32, true), Precision::Fp32);
+    EXPECT_EQ(effectivePrecision(Precision::Bf16Autocast, false), Precision::Fp32);
+    EXPECT_EQ(effectivePrecision(Precision::Fp32, false), Precision::Fp32);
 }
 
 // The trainer's scope for a CPU run (either setting) and for fp32 on this machine's best
 // device: autocast stays off and a float32 matmul stays float32.
 TEST(Precision, Fp32LeavesAutocastOff) {
-    const std::vector<std::pair<std::string, bool>> runs = {
-        {"fp32", false}, {"bf16-autocast", false}, {"fp32", cudaAvailable()}};
-    for (const auto& [precision, onCuda] : runs) {
-        Bf16AutocastScope scope(effectivePrecision(precision, onCuda) == kPrecisionBf16Autocast);
+    const std::vector<std::pair<Precision, bool>> runs = {{Precision::Fp32, false},
+                                                          {Precision::Bf16Autocast, false},
+                                                          {Precision::Fp32, cudaAvailable()}};
+    for (const auto& [setting, onCuda] : runs) {
+        const std::string precision = textOf(setting);
+        Bf16AutocastScope scope(effectivePrecision(setting, onCuda) == Precision::Bf16Autocast);
         EXPECT_FALSE(scope.active()) << precision;
         EXPECT_FALSE(cudaAutocastActive()) << precision;
         const auto a = torch::randn(
@@ -73,6 +75,6 @@ TEST(Precision, RecordedWithTheRun) {
         const auto stored = nlohmann::json::parse(store.run(outcome.run).configJson);
         EXPECT_EQ(stored.at("precision"), "bf16-autocast");
         ASSERT_EQ(events.started.size(), 1u);
-        EXPECT_EQ(events.started[0].at("precision"), kPrecisionFp32);
+        EXPECT_EQ(events.started[0].at("precision"), "fp32");
     }
 }

@@ -135,7 +135,7 @@ TEST(StageTwoTest, GenerationInputsAvoidTestSetsAndHaveTheRequestedLengths) {
     auto problems = stageTwoProblems(config, 5, {10, 8, 6, 4});
     ASSERT_EQ(problems.size(), 28u);
     std::set<std::string> testInputs;
-    for (const auto& set : runTestSets(config, config.testLengthMin, config.testLengthMax))
+    for (const auto& set : runTestSets(config, config.testLengths.min, config.testLengths.max))
         for (const auto& example : set.examples)
             testInputs.insert(joinTokens(example.problem.input));
     std::map<int, int> perLength;
@@ -149,9 +149,9 @@ TEST(StageTwoTest, GenerationInputsAvoidTestSetsAndHaveTheRequestedLengths) {
 
 TEST(StageTwoTest, SelfChainPhasesCoverLongerLengthsInOrder) {
     auto config = smallConfig(); // lengths 5..8
-    config.stageTwo.selfChainPhases = 3;
+    config.stage2.selfChainPhases = 3;
     EXPECT_EQ(selfChainPhaseLengths(config), (std::vector<std::vector<int>>{{5, 6}, {7}, {8}}));
-    config.stageTwo.selfChainPhases = 9; // more phases than lengths: one length each
+    config.stage2.selfChainPhases = 9; // more phases than lengths: one length each
     EXPECT_EQ(selfChainPhaseLengths(config).size(), 4u);
 }
 

@@ -79,12 +79,12 @@ TEST_F(TrainerTest, EachKindWritesRunsMetricsEvalsAndCheckpoints) {
         request.config = tinyConfig();
         request.kind = kind;
         auto outcome = trainNewRun(store, request, events, cancel);
-        SCOPED_TRACE(runKindName(kind));
+        SCOPED_TRACE(textOf(kind));
         EXPECT_EQ(outcome.status, "finished");
         EXPECT_EQ(outcome.steps, 12);
         auto run = store.run(outcome.run);
         EXPECT_EQ(run.status, "finished");
-        EXPECT_EQ(run.kind, runKindName(kind));
+        EXPECT_EQ(run.kind, textOf(kind));
         EXPECT_EQ(losses(store, outcome.run).size(), 12u);
         EXPECT_EQ(store.metrics(outcome.run, "learning_rate").size(), 12u);
         // Evaluations at steps 4, 8, 12 on lengths 1..3 (oracle + adaptive for looped).
@@ -154,7 +154,7 @@ TEST_F(TrainerTest, DivergingRunStopsAsDiverged) {
     TrainingRequest request;
     request.config = tinyConfig();
     request.config.optimizer.learningRate = 1e30; // blows the weights up within a few steps
-    request.config.gradientClip = 0;
+    request.config.training.gradientClip = 0;
     SilentEvents events;
     std::atomic<bool> cancel{false};
     auto outcome = trainNewRun(store, request, events, cancel);
