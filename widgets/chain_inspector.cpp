@@ -4,9 +4,7 @@
 #include "qcustomplot_include.h"
 #include "run_chooser.h"
 #include "series_colors.h"
-#include "store/run_store.h"
 #include "store_access.h"
-#include "store_query.h"
 
 #include <QComboBox>
 #include <QFileDialog>
@@ -24,11 +22,6 @@ namespace relay {
 
 namespace {
 
-struct LoadedChains {
-    std::vector<ChainReview> reviews;
-    std::string configJson;
-};
-
 enum Column {
     Number,
     Length,
@@ -43,8 +36,7 @@ enum Column {
 
 } // namespace
 
-ChainInspector::ChainInspector(StoreAccess* store, QWidget* parent)
-    : QWidget(parent), m_store(store) {
+ChainInspector::ChainInspector(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("chainInspector"));
     m_runs = new QComboBox;
     m_runs->setMinimumContentsLength(22);
@@ -156,23 +148,17 @@ void ChainInspector::reload() {
         return;
     }
     m_summary->setText(tr("Loading the chains of run %1…").arg(run));
-    // Solving every input for its true chain happens on the store thread too.
-    queryStore<LoadedChains>(
-        m_store, this,
-        [run](RunStore& store) {
-            LoadedChains loaded;
-            loaded.configJson = store.run(run).configJson;
-            loaded.reviews = reviewChains(store.chains(run), loaded.configJson);
-            return loaded;
-        },
-        [this, run](const LoadedChains& loaded, const QString& error) {
-            if (run != currentRun())
-                return;
-            showChains(loaded.reviews, loaded.configJson);
-            if (!error.isEmpty())
-                m_summary->setText(tr("Store: %1").arg(error));
-            Q_EMIT chainsLoaded(run);
-        });
+    Q_EMIT chainsRequested(run);
+}
+
+void ChainInspector::setChains(qint64 run, const std::vector<ChainReview>& reviews,
+                               const std::string& configJson, const QString& error) {
+    if (run != currentRun())
+        return;
+    showChains(reviews, configJson);
+    if (!error.isEmpty())
+        m_summary->setText(tr("Store: %1").arg(error));
+    Q_EMIT chainsLoaded(run);
 }
 
 void ChainInspector::showChains(const std::vector<ChainReview>& reviews,

@@ -1,7 +1,8 @@
 // The chain inspector (docs/architecture.md, view 4): the chains a looped run wrote in Stage II,
 // filtered by length and verified / wrong; chain correctness per length as a bar chart; the
 // selected chain step by step against the true chain with its first wrong step and wrong tokens
-// marked; the filtered set exported as JSONL or CoT_benchmark text.
+// marked; the filtered set exported as JSONL or CoT_benchmark text. It only renders and asks:
+// the chains and their true chains come from elsewhere (app/workbench wires the store in).
 #pragma once
 
 #include "chain_review.h"
@@ -18,19 +19,23 @@ class QTextBrowser;
 
 namespace relay {
 
-class StoreAccess;
 struct RunRow;
 
 class ChainInspector : public QWidget {
     Q_OBJECT
 public:
-    explicit ChainInspector(StoreAccess* store, QWidget* parent = nullptr);
+    explicit ChainInspector(QWidget* parent = nullptr);
 
     // Looped runs (the generators); keeps the chosen one when still there.
     void setRuns(const QVector<RunRow>& rows);
     void selectRun(qint64 run);
     qint64 currentRun() const;
-    void reload();
+    void reload(); // asks for the chosen run's chains again (chainsRequested)
+    // The answer to chainsRequested: the run's chains reviewed against their true chains, and
+    // its stored config (the export's task options). Ignored when another run is chosen now;
+    // a non-empty error is shown in place of the summary.
+    void setChains(qint64 run, const std::vector<ChainReview>& reviews,
+                   const std::string& configJson, const QString& error = {});
     bool loaded() const { return m_loaded; }
 
     void setLengthFilter(int length); // 0: every length
@@ -51,6 +56,7 @@ public:
     QCustomPlot* chart() const { return m_chart; }
 
 Q_SIGNALS:
+    void chainsRequested(qint64 run);
     void chainsLoaded(qint64 run);
 
 private:
@@ -60,7 +66,6 @@ private:
     void showDetail();
     void askExport(DatasetFormat format);
 
-    StoreAccess* m_store;
     QComboBox* m_runs;
     QComboBox* m_length;
     QComboBox* m_verdict;

@@ -21,13 +21,12 @@ class QPushButton;
 class QScrollArea;
 class QSlider;
 class QSpinBox;
-class QTimer;
-class QToolButton;
 
 namespace relay {
 
 class ConfidenceTracePlot;
 class IterationGrid;
+class IterationPlayback;
 struct RunRow;
 
 // What the viewer asks the inference worker for.
@@ -86,6 +85,7 @@ public:
     int currentIteration() const;
 
     IterationGrid* grid() const { return m_grid; }
+    IterationPlayback* playback() const { return m_playback; }
     ConfidenceTracePlot* trace() const { return m_trace; }
     QLabel* errorLabel() const { return m_error; }
     QLabel* answerLabel() const { return m_answer; }
@@ -113,6 +113,7 @@ private:
     void requestInspection();
     void submitTyped();
     void showCurrent(const ProblemInspection& inspection);
+    void showIteration(int iteration); // the grid, the trace and the scroll position follow
     void updateNavigation();
     void updateAnswer();
     void showSnapshotProblem();
@@ -129,13 +130,7 @@ private:
     QComboBox* m_rule;
     QSpinBox* m_fixed;
     QSpinBox* m_maximum;
-    QToolButton* m_first;
-    QToolButton* m_previous;
-    QToolButton* m_next;
-    QToolButton* m_last;
-    QToolButton* m_play;
-    QComboBox* m_speed;
-    QLabel* m_position;
+    IterationPlayback* m_playback;
     QLabel* m_status;
     QScrollArea* m_scroll;
     IterationGrid* m_grid;
@@ -147,7 +142,6 @@ private:
     QLabel* m_snapshotLabel;
     QComboBox* m_snapshotProblems;
     QLabel* m_liveNote;
-    QTimer* m_player;
 
     IterationRunInfo m_info;
     std::vector<Problem> m_problemSet;

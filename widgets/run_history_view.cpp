@@ -125,12 +125,8 @@ void RunHistoryView::setRunNotes(std::int64_t run, const QString& notes) {
 
 void RunHistoryView::deleteRuns(const QList<qint64>& runs, bool deleteCheckpoints) {
     applyEdit([runs, deleteCheckpoints](RunStore& store) {
-        for (std::int64_t run : runs) {
-            // Rows first (refused for a running run), then the files they named.
-            const auto checkpoints = store.deleteRun(run);
-            if (deleteCheckpoints)
-                removeCheckpointFiles(checkpoints);
-        }
+        for (std::int64_t run : runs)
+            store.deleteRun(run, deleteCheckpoints); // refused for a running run
     });
 }
 

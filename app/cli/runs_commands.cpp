@@ -150,8 +150,8 @@ void deleteRun(const RunsArguments& arguments) {
     if (!arguments.yes)
         throw std::invalid_argument("deleting run " + std::to_string(run.id) + " ('" + run.name +
                                     "') cannot be undone; repeat with --yes");
-    const auto checkpoints = store.deleteRun(run.id); // refuses a running run
-    const std::size_t removed = arguments.checkpoints ? removeCheckpointFiles(checkpoints) : 0;
+    // Refuses a running run; the checkpoint files go after the rows.
+    const std::size_t removed = store.deleteRun(run.id, arguments.checkpoints).removedFiles;
     std::cout << "deleted run " << run.id << (arguments.checkpoints ? " and " : "")
               << (arguments.checkpoints ? std::to_string(removed) + " checkpoint files" : "")
               << "\n";

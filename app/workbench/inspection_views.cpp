@@ -1,6 +1,7 @@
 #include "inspection_views.h"
 
 #include "chain_inspector.h"
+#include "chain_inspector_wiring.h"
 #include "finetune_jobs.h"
 #include "finetune_launcher.h"
 #include "hit_matrix_panel.h"
@@ -24,11 +25,12 @@ InspectionViews::InspectionViews(StoreAccess* store, JobRunner* jobs, QWidget* p
     m_hitMatrices = new HitMatrixView(store);
     m_iterations->addTab(m_viewer, tr("Step through iterations"));
     m_iterations->addTab(m_hitMatrices, tr("Hit matrix"));
-    m_chains = new ChainInspector(store, parent);
+    m_chains = new ChainInspector(parent);
     m_launcher = new FineTuneLauncher(parent);
     m_worker = new InspectionWorker(store->path(), this);
     m_fineTuneJobs = new FineTuneJobs(jobs, m_launcher, this);
     wireIterationViewer(m_viewer, m_worker, store);
+    wireChainInspector(m_chains, store);
 
     connect(m_fineTuneJobs, &FineTuneJobs::compareRequested, this,
             &InspectionViews::compareRequested);

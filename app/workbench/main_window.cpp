@@ -1,10 +1,12 @@
 #include "main_window.h"
 
+#include "colour_palette.h"
 #include "demo_store.h"
 #include "engine_locator.h"
 #include "experiment_setup_view.h"
 #include "inspection_views.h"
 #include "job_runner.h"
+#include "jobs_controller.h"
 #include "jobs_panel.h"
 #include "run_comparison_view.h"
 #include "run_history_view.h"
@@ -17,11 +19,14 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QCoreApplication>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -72,17 +77,9 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     connect(m_store, &StoreAccess::failed, this, [this](const QString& message) {
         statusBar()->showMessage(tr("Run store: %1").arg(message), 10000);
     });
-    connect(m_jobs, &JobRunner::jobStarted, this, &MainWindow::onJobStarted);
-    connect(m_jobs, &JobRunner::jobEvent, this, &MainWindow::onJobEvent);
-    connect(m_jobs, &JobRunner::jobEnded, this, &MainWindow::onJobEnded);
-    connect(m_jobs, &JobRunner::jobStateChanged, this, [this] {
-        updateJobState();
-        updateStatusBar();
-    });
-    connect(m_jobs, &JobRunner::jobLog, this, [this](Job* job, const QString& line) {
-        if (job->run() >= 0 && job->run() == m_dashboard->currentRun())
-            m_dashboard->appendLog(line);
-    });
+    // Last of the runner's listeners, as its comment asks.
+    m_jobsController = new JobsController(m_jobs, this);
+    wireJobs();
 
     if (!options.enginePath.isEmpty()) {
         auto* version = new QProcess(this);
@@ -159,15 +156,6 @@ void MainWindow::buildViews() {
             [this](const QString& preset, const QStringList& overrides) {
                 m_jobs->startPipeline(preset, overrides);
             });
-    connect(m_dashboard, &TrainingDashboard::cancelRequested, this, [this](qint64 run) {
-        if (Job* job = m_jobs->activeJobForRun(run))
-            job->cancel();
-    });
-    connect(m_dashboard, &TrainingDashboard::pauseRequested, this, [this](qint64 run, bool pause) {
-        if (Job* job = m_jobs->activeJobForRun(run))
-            job->setPaused(pause);
-    });
-    connect(m_dashboard, &TrainingDashboard::resumeRequested, this, &MainWindow::resumeRun);
     connect(m_history, &RunHistoryView::openRequested, this, [this](qint64 run) {
         openRun(run);
         showView(View::Dashboard);
@@ -357,6 +345,233 @@ void MainWindow::openRun(qint64 run) {
 void MainWindow::compareRuns(const QList<qint64>& runs) {
     m_comparison->setSelectedRuns(runs);
     showView(View::Comparison);
+}
+
+void MainWindow::wireJobs() {
+    JobsController* jobs = m_jobsController;
+    connect(m_dashboard, &TrainingDashboard::cancelRequested, jobs, &JobsController::cancelRun);
+    connect(m_dashboard, &TrainingDashboard::pauseRequested, jobs, &JobsController::setRunPaused);
+    connect(m_dashboard, &TrainingDashboard::resumeRequested, jobs, &JobsController::resumeRun);
+    connect(jobs, &JobsController::jobStarted, this, [this](Job* job) {
+        if (welcomeShown())
+            m_views->removeTab(m_views->indexOf(m_welcome));
+        if (auto* dock = findChild<QDockWidget*>(QStringLiteral("jobsDock")))
+            dock->show();
+        statusBar()->showMessage(tr("Started %1").arg(job->label()), 5000);
+    });
+    connect(jobs, &JobsController::runsChanged, this, &MainWindow::refreshRuns);
+    connect(jobs, &JobsController::followedRunStarted, this, [this](qint64 run) {
+        openRun(run);
+        showView(View::Dashboard);
+    });
+    connect(jobs, &JobsController::progress, this,
+            [this](qint64 run, qint64 step, qint64 totalSteps, double examplesPerSecond,
+                   double etaSeconds) {
+                if (run == m_dashboard->currentRun())
+                    m_dashboard->showProgress(step, totalSteps, examplesPerSecond, etaSeconds);
+            });
+    connect(jobs, &JobsController::runUpdated, this, [this](qint64 run) {
+        if (run == m_dashboard->currentRun())
+            m_store->requestRun(run);
+    });
+    connect(jobs, &JobsController::pipelineReported, this, &MainWindow::compareRuns);
+    connect(jobs, &JobsController::logLine, this, [this](qint64 run, const QString& line) {
+        if (run == m_dashboard->currentRun())
+            m_dashboard->appendLog(line);
+    });
+    connect(jobs, &JobsController::activityChanged, this, [this] {
+        updateJobState();
+        updateStatusBar();
+    });
+    connect(jobs, &JobsController::jobFinished, this, [this](Job* job) {
+        statusBar()->showMessage(tr("%1 finished").arg(job->label()), 10000);
+    });
+    connect(jobs, &JobsController::jobCancelled, this, [this](Job* job) {
+        statusBar()->showMessage(
+            tr("%1 cancelled; a checkpoint was written, Resume continues it").arg(job->label()),
+            10000);
+    });
+    connect(jobs, &JobsController::jobFailed, this, &MainWindow::showJobFailure);
+    connect(jobs, &JobsController::alreadyRunning, this, [this](qint64 run) {
+        statusBar()->showMessage(tr("Run %1 is already running").arg(run), 5000);
+    });
+}
+
+void MainWindow::showJobFailure(Job* job) {
+    // Not modal: the window (and other jobs) carry on while the message is up.
+    if (m_failureBox)
+        m_failureBox->close();
+    m_failureBox =
+        new QMessageBox(QMessageBox::Critical, tr("Job failed"),
+                        tr("<b>%1</b> failed: %2")
+                            .arg(job->label().toHtmlEscaped(), job->errorMessage().toHtmlEscaped()),
+                        QMessageBox::Close, this);
+    m_failureBox->setObjectName(QStringLiteral("jobFailureDialog"));
+    m_failureBox->setAttribute(Qt::WA_DeleteOnClose);
+    m_failureBox->setModal(false);
+    m_failureBox->setDetailedText(job->lastLines(30).join(QLatin1Char('\n')));
+    m_failureRun = job->run();
+    m_failureBox->setInformativeText(
+        job->run() >= 0
+            ? tr("Run %1: its status follows from the store.").arg(job->run())
+            : tr("No run was created: fix what the message names (in Experiment setup or the "
+                 "engine path under Settings) and launch again."));
+    m_failureBox->show();
+    m_jobsPanel->selectJob(job);
+    statusBar()->showMessage(tr("%1 failed: %2").arg(job->label(), job->errorMessage()), 15000);
+}
+
+void MainWindow::updateJobState() {
+    Job* job = m_jobs->activeJobForRun(m_dashboard->currentRun());
+    m_dashboard->setJobState(job != nullptr, job && job->state() == Job::State::Paused);
+    m_dashboard->setLive(job != nullptr);
+}
+
+void MainWindow::updateStatusBar() {
+    const int active = m_jobs->activeCount();
+    m_jobsLabel->setText(active == 0 ? tr("No jobs running")
+                                     : tr("%n job(s) running", nullptr, active));
+}
+
+QList<qint64> MainWindow::selectedRunsInList() const {
+    QList<qint64> runs;
+    for (const QModelIndex& index : m_runList->selectionModel()->selectedRows())
+        runs.append(index.data(RunTableModel::RunIdRole).toLongLong());
+    return runs;
+}
+
+void MainWindow::buildMenus() {
+    auto* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New experiment…"), QKeySequence::New, this,
+                    [this] { showView(View::Setup); });
+    file->addAction(tr("&Open run store in a new window…"), QKeySequence::Open, this,
+                    &MainWindow::openAnotherStore);
+    QAction* demo =
+        file->addAction(tr("Open the &demo in a new window"), this, &MainWindow::openDemo);
+    demo->setEnabled(!shippedDemoFolder().isEmpty());
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    auto* run = menuBar()->addMenu(tr("&Run"));
+    QAction* pipeline = run->addAction(tr("Run the CPU-quick &pipeline"), this, [this] {
+        m_jobs->startPipeline(QStringLiteral("cpu-quick-ari"), {});
+    });
+    QAction* cancel = run->addAction(tr("&Cancel the shown run's job"), this, [this] {
+        m_jobsController->cancelRun(m_dashboard->currentRun());
+    });
+    cancel->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    QAction* resume = run->addAction(tr("&Resume the shown run"), this, [this] {
+        m_jobsController->resumeRun(m_dashboard->currentRun());
+    });
+    resume->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    QAction* compare = run->addAction(tr("C&ompare the selected runs"), this,
+                                      [this] { compareRuns(selectedRunsInList()); });
+    compare->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    QAction* reload = run->addAction(tr("Re&fresh"), this, [this] {
+        refreshRuns();
+        if (m_dashboard->currentRun() >= 0)
+            m_dashboard->openRun(m_dashboard->currentRun());
+    });
+    reload->setShortcut(QKeySequence::Refresh);
+
+    auto* view = menuBar()->addMenu(tr("&View"));
+    for (int i = 1; i < m_viewPages.size(); ++i) {
+        QAction* action = view->addAction(m_views->tabText(i - 1), this,
+                                          [this, i] { showView(static_cast<View>(i)); });
+        action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_0 + i)));
+    }
+    view->addSeparator();
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    addPaletteMenu(view, statusBar());
+
+    auto* settings = menuBar()->addMenu(tr("&Settings"));
+    settings->addAction(tr("&Engine…"), this, &MainWindow::chooseEngine);
+
+    auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Welcome page"), this, [this] { showView(View::Welcome); });
+    help->addAction(tr("&About RELAY Workbench"), this, &MainWindow::showAbout);
+
+    auto* toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolbar"));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolbar->addAction(tr("New experiment"), this, [this] { showView(View::Setup); });
+    toolbar->addAction(pipeline);
+    toolbar->addSeparator();
+    toolbar->addAction(cancel);
+    toolbar->addAction(resume);
+    toolbar->addAction(compare);
+    toolbar->addAction(reload);
+}
+
+void MainWindow::chooseEngine() {
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Choose the relay engine"), m_jobs->engine());
+    if (path.isEmpty())
+        return;
+    m_jobs->setEngine(path);
+    saveEnginePath(path);
+    m_storeLabel->setToolTip(tr("Engine: %1").arg(path));
+}
+
+void MainWindow::openAnotherStore() {
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Open or create a run store"), QFileInfo(m_options.storePath).absolutePath(),
+        tr("Run store (*.db)"), nullptr, QFileDialog::DontConfirmOverwrite);
+    if (!path.isEmpty())
+        openStoreInNewWindow(path);
+}
+
+void MainWindow::openStoreInNewWindow(const QString& path) {
+    QStringList arguments = {QStringLiteral("--db"), path};
+    if (!m_jobs->engine().isEmpty())
+        arguments << QStringLiteral("--engine") << m_jobs->engine();
+    QProcess::startDetached(QCoreApplication::applicationFilePath(), arguments);
+}
+
+void MainWindow::openDemo() {
+    const QString shipped = shippedDemoFolder();
+    if (shipped.isEmpty()) {
+        QMessageBox::warning(this, tr("No demo"), tr("No demo store is installed."));
+        return;
+    }
+    const QString copy = demoCopyFolder();
+    if (QFileInfo(copy).exists()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Open the demo"),
+            tr("A copy of the demo from before is in %1. Replace it with a fresh copy? (No: "
+               "open the copy as it is.)")
+                .arg(QDir::toNativeSeparators(copy)),
+            QMessageBox::Yes | QMessageBox::No | QMessageBox::Cancel, QMessageBox::No);
+        if (answer == QMessageBox::Cancel)
+            return;
+        if (answer == QMessageBox::No) {
+            openStoreInNewWindow(QDir(copy).filePath(QStringLiteral("runs.db")));
+            return;
+        }
+    }
+    QString error;
+    const QString store = copyDemoStore(shipped, copy, &error);
+    if (store.isEmpty()) {
+        QMessageBox::warning(this, tr("Open the demo"), error);
+        return;
+    }
+    openStoreInNewWindow(store);
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(
+        this, tr("About RELAY Workbench"),
+        tr("<b>RELAY Workbench %1</b> (commit %2)<br>CoT-aligned looped transformers "
+           "(arXiv 2502.08482).<br><br>Workbench: Qt %3 · SQLite %4 · LibTorch %5<br>Engine: "
+           "%6<br>%7<br>Store: %8")
+            .arg(QString::fromStdString(engineVersion()), QString::fromStdString(engineCommit()),
+                 QString::fromLatin1(qVersion()), QString::fromStdString(sqliteVersion()),
+                 QString::fromStdString(torchVersion()),
+                 m_engineVersion.isEmpty() ? tr("version unknown") : m_engineVersion,
+                 m_jobs->engine().isEmpty() ? tr("not found") : m_jobs->engine(),
+                 m_options.storePath));
 }
 
 } // namespace relay

@@ -20,6 +20,7 @@ namespace relay {
 class ExperimentSetupView;
 class Job;
 class JobRunner;
+class JobsController;
 class JobsPanel;
 class RunComparisonView;
 class RunHistoryView;
@@ -27,7 +28,6 @@ class RunTableModel;
 class StoreAccess;
 class TrainingDashboard;
 class WelcomePage;
-struct JobEvent;
 struct RunRow;
 
 class MainWindow : public QMainWindow {
@@ -62,6 +62,7 @@ public:
     StoreAccess* store() const { return m_store; }
     RunTableModel* runModel() const { return m_runModel; }
     JobRunner* jobs() const { return m_jobs; }
+    JobsController* jobsController() const { return m_jobsController; }
     QTreeView* runList() const { return m_runList; }
     QTabWidget* views() const { return m_views; }
     WelcomePage* welcome() const { return m_welcome; }
@@ -85,13 +86,10 @@ private:
     void buildMenus();
     bool restoreLayout(); // false when no saved layout was applied
     void onRunsLoaded(const QVector<RunRow>& rows);
-    void onJobStarted(Job* job);
-    void onJobEvent(Job* job, const JobEvent& event);
-    void onJobEnded(Job* job);
+    void wireJobs();
     void showJobFailure(Job* job);
     void updateJobState();
     void updateStatusBar();
-    void resumeRun(qint64 run);
     void chooseEngine();
     void openAnotherStore();
     void openDemo();
@@ -104,6 +102,7 @@ private:
     RunTableModel* m_runModel = nullptr;
     QSortFilterProxyModel* m_runProxy = nullptr;
     JobRunner* m_jobs = nullptr;
+    JobsController* m_jobsController = nullptr;
     QTreeView* m_runList = nullptr;
     QTabWidget* m_views = nullptr;
     WelcomePage* m_welcome = nullptr;
@@ -121,7 +120,6 @@ private:
     QPointer<QProcess> m_versionProcess;
     bool m_firstLoad = true;
     bool m_layoutRestored = false;
-    Job* m_followedJob = nullptr; // its new runs open in the dashboard
 };
 
 } // namespace relay

@@ -14,6 +14,23 @@
 namespace relay {
 namespace {
 
+// Removes the files and each of their folders left empty; returns how many files went.
+std::size_t removeCheckpointFiles(const std::vector<CheckpointRecord>& checkpoints) {
+    std::size_t removed = 0;
+    std::set<std::filesystem::path> folders;
+    for (const auto& checkpoint : checkpoints) {
+        std::error_code ignored;
+        removed += std::filesystem::remove(checkpoint.path, ignored) ? 1 : 0;
+        folders.insert(std::filesystem::path(checkpoint.path).parent_path());
+    }
+    for (const auto& folder : folders) {
+        std::error_code ignored;
+        if (!folder.empty() && std::filesystem::is_empty(folder, ignored))
+            std::filesystem::remove(folder, ignored);
+    }
+    return removed;
+}
+
 std::string hostName() {
     char buffer[256] = {};
     if (gethostname(buffer, sizeof buffer - 1) != 0)
@@ -213,17 +230,26 @@ void RunStore::setNotes(std::int64_t id, const std::string& notes) {
     });
 }
 
-std::vector<CheckpointRecord> RunStore::deleteRun(std::int64_t id) {
-    std::vector<CheckpointRecord> checkpoints;
+std::string RunStore::checkpointFolder(std::int64_t run) const {
+    const std::filesystem::path storePath(path());
+    const std::string stem = storePath.stem().string();
+    const std::string folder = stem == "runs" ? "checkpoints" : stem + "-checkpoints";
+    return (storePath.parent_path() / folder / ("run-" + std::to_string(run))).string();
+}
+
+DeletedRun RunStore::deleteRun(std::int64_t id, bool withCheckpoints) {
+    DeletedRun deleted;
     m_database.transaction([&] {
         const RunRecord record = run(id);
         if (auto reason = busyReason(record); !reason.empty())
             throw StoreError("run store " + path() + ": " + reason +
                              "; stop it before deleting it");
-        checkpoints = this->checkpoints(id);
+        deleted.checkpoints = checkpoints(id);
         m_database.prepare("DELETE FROM runs WHERE id = ?").bind(1, id).run();
     });
-    return checkpoints;
+    if (withCheckpoints)
+        deleted.removedFiles = removeCheckpointFiles(deleted.checkpoints);
+    return deleted;
 }
 
 RunRecord RunStore::claimRunForResume(std::int64_t id) {
@@ -244,22 +270,6 @@ RunRecord RunStore::claimRunForResume(std::int64_t id) {
             .run();
     });
     return run(id);
-}
-
-std::size_t removeCheckpointFiles(const std::vector<CheckpointRecord>& checkpoints) {
-    std::size_t removed = 0;
-    std::set<std::filesystem::path> folders;
-    for (const auto& checkpoint : checkpoints) {
-        std::error_code ignored;
-        removed += std::filesystem::remove(checkpoint.path, ignored) ? 1 : 0;
-        folders.insert(std::filesystem::path(checkpoint.path).parent_path());
-    }
-    for (const auto& folder : folders) {
-        std::error_code ignored;
-        if (!folder.empty() && std::filesystem::is_empty(folder, ignored))
-            std::filesystem::remove(folder, ignored);
-    }
-    return removed;
 }
 
 int RunStore::markInterruptedRuns() {

@@ -14,6 +14,12 @@
 
 namespace relay {
 
+// What RunStore::deleteRun removed.
+struct DeletedRun {
+    std::vector<CheckpointRecord> checkpoints; // the run's checkpoint rows
+    std::size_t removedFiles = 0;              // checkpoint files deleted from disk
+};
+
 class RunStore {
 public:
     explicit RunStore(const std::string& path);
@@ -32,10 +38,16 @@ public:
     void rename(std::int64_t run, const std::string& name);
     void setTags(std::int64_t run, const std::string& tags);
     void setNotes(std::int64_t run, const std::string& notes);
-    // Deletes the run's rows in one transaction and returns its checkpoints, whose files are the
-    // caller's to remove (after the rows, so no row ever names a missing file). Refuses, with a
-    // StoreError, a run that another live process is training.
-    std::vector<CheckpointRecord> deleteRun(std::int64_t run);
+    // Where a run's checkpoints go unless its request names a folder:
+    // <store folder>/checkpoints/run-<id> for the default store runs.db, and
+    // <store folder>/<stem>-checkpoints/run-<id> for any other, since run ids restart in every
+    // store (runs.db and ablation.db in one folder must not write each other's run 1).
+    std::string checkpointFolder(std::int64_t run) const;
+    // Deletes the run's rows in one transaction, then, withCheckpoints, the checkpoint files
+    // the rows named and each of their folders left empty: in that order, so no row ever
+    // names a missing file. Refuses, with a StoreError and touching nothing, a run that
+    // another live process is training.
+    DeletedRun deleteRun(std::int64_t run, bool withCheckpoints);
     // Takes an interrupted or failed run over for this process, to resume it: checks its status
     // and marks it running in one transaction, so of two resumes started at once exactly one
     // proceeds. Throws std::invalid_argument for a finished run or one another process runs.
@@ -79,9 +91,5 @@ private:
 };
 
 double secondsSinceEpoch();
-
-// Removes checkpoint files (those deleteRun returned) and their folder when it is left empty;
-// returns how many files were removed.
-std::size_t removeCheckpointFiles(const std::vector<CheckpointRecord>& checkpoints);
 
 } // namespace relay

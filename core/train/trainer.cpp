@@ -579,15 +579,6 @@ void initialiseFromParent(Session& session, std::int64_t parent) {
         copyWeights(session.averageModule(), from);
 }
 
-std::string defaultCheckpointFolder(const RunStore& store, std::int64_t run) {
-    // Run ids restart in every store: two stores in one folder (runs.db and ablation.db) must
-    // not write each other's run-1 checkpoints, so only the default store gets "checkpoints".
-    const fs::path storePath(store.path());
-    const std::string stem = storePath.stem().string();
-    const std::string folder = stem == "runs" ? "checkpoints" : stem + "-checkpoints";
-    return (storePath.parent_path() / folder / ("run-" + std::to_string(run))).string();
-}
-
 // Marks the run failed on an exception escaping the training loop, then rethrows.
 template <typename Body>
 TrainingOutcome guarded(RunStore& store, std::int64_t run, TrainingEvents& events, Body body) {
@@ -632,9 +623,8 @@ TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request, Tra
     std::int64_t run = store.createRun(record);
     return guarded(store, run, events, [&] {
         Session session(store, run, config, request.kind);
-        session.checkpointFolder = request.checkpointFolder.empty()
-                                       ? defaultCheckpointFolder(store, run)
-                                       : request.checkpointFolder;
+        session.checkpointFolder = request.checkpointFolder.empty() ? store.checkpointFolder(run)
+                                                                    : request.checkpointFolder;
         buildSession(session, events);
         if (request.parentRun)
             initialiseFromParent(session, *request.parentRun);
@@ -654,7 +644,7 @@ TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& eve
     return guarded(store, run, events, [&] {
         Session session(store, run, config, kind);
         session.checkpointFolder = checkpoints.empty()
-                                       ? defaultCheckpointFolder(store, run)
+                                       ? store.checkpointFolder(run)
                                        : fs::path(checkpoints.back().path).parent_path().string();
         buildSession(session, events);
         if (!checkpoints.empty()) {

@@ -5,6 +5,7 @@
 #include "widget_test_support.h"
 
 #include "chain_inspector.h"
+#include "chain_inspector_wiring.h"
 #include "finetune_jobs.h"
 #include "finetune_launcher.h"
 #include "hit_matrix_panel.h"
@@ -21,6 +22,7 @@
 #include <gtest/gtest.h>
 
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTemporaryDir>
 
@@ -99,7 +101,8 @@ TEST(ChainInspector, FiltersAndItsExportReimports) {
     ASSERT_GT(chains.size(), 1u);
 
     StoreAccess store(path);
-    ChainInspector inspector(&store);
+    ChainInspector inspector;
+    wireChainInspector(&inspector, &store);
     inspector.resize(1300, 800);
     inspector.show();
     inspector.setRuns(test::storeRows(path));
@@ -175,6 +178,50 @@ TEST(ChainInspector, FiltersAndItsExportReimports) {
             test::runEngine({QStringLiteral("data"), QStringLiteral("verify"), wrong}, &output), 1)
             << output.toStdString();
     }
+}
+
+TEST(ChainInspector, RendersOnlyTheChainsItIsHandedForItsRun) {
+    // No store: the inspector asks for a run's chains and shows what it is given.
+    ChainInspector inspector;
+    QSignalSpy requested(&inspector, &ChainInspector::chainsRequested);
+    RunRow looped;
+    looped.run.id = 4;
+    looped.run.kind = "looped";
+    RunRow ar;
+    ar.run.id = 5;
+    ar.run.kind = "ar";
+    inspector.setRuns({looped, ar});
+    EXPECT_EQ(inspector.currentRun(), 4); // AR runs write no chains
+    ASSERT_EQ(requested.size(), 1);
+    EXPECT_EQ(requested[0][0].toLongLong(), 4);
+    EXPECT_FALSE(inspector.loaded());
+
+    std::vector<ChainReview> reviews(3);
+    const int lengths[] = {2, 2, 3};
+    const bool verified[] = {true, false, true};
+    for (std::size_t i = 0; i < reviews.size(); ++i) {
+        reviews[i].chain.id = static_cast<std::int64_t>(i + 1);
+        reviews[i].chain.length = lengths[i];
+        reviews[i].chain.verified = verified[i];
+        reviews[i].chain.answerCorrect = verified[i];
+    }
+    inspector.setChains(9, reviews, "{}"); // an answer for a run no longer chosen
+    EXPECT_FALSE(inspector.loaded());
+    inspector.setChains(4, reviews, "{}");
+    ASSERT_TRUE(inspector.loaded());
+    EXPECT_EQ(inspector.shownCount(), 3);
+    ASSERT_EQ(inspector.correctness().size(), 2u);
+    EXPECT_EQ(inspector.correctness()[0].length, 2);
+    EXPECT_EQ(inspector.correctness()[0].chains, 2);
+    EXPECT_EQ(inspector.correctness()[0].verified, 1);
+    EXPECT_EQ(inspector.correctness()[1].chains, 1);
+    inspector.setVerdictFilter(ChainFilter::Wrong);
+    ASSERT_EQ(inspector.shownCount(), 1);
+    EXPECT_EQ(inspector.shownChain(0)->chain.id, 2);
+
+    inspector.reload(); // asks again
+    ASSERT_EQ(requested.size(), 2);
+    EXPECT_FALSE(inspector.loaded());
 }
 
 TEST(FineTuneLauncher, StartsGenerationThenTheFineTune) {

@@ -1,6 +1,6 @@
 #include "widget_test_support.h"
 
-#include "screenshot_tool.h"
+#include "event_wait.h"
 
 #include <gtest/gtest.h>
 

@@ -129,36 +129,58 @@ TEST_F(RunStoreSafety, DeletingARunAnotherProcessTrainsIsRefused) {
     const auto trainer = otherLiveProcess();
     const auto run = store.createRun(runOf("running", trainer));
     store.addCheckpoint(run, {5, file("a.ckpt"), "x", 0});
+    std::ofstream(file("a.ckpt")) << "x";
     try {
-        store.deleteRun(run);
+        store.deleteRun(run, /*withCheckpoints=*/true);
         FAIL() << "deleted a running run";
     } catch (const StoreError& error) {
         EXPECT_NE(std::string(error.what()).find("is running"), std::string::npos) << error.what();
     }
     EXPECT_EQ(store.run(run).status, "running");
     EXPECT_EQ(store.checkpoints(run).size(), 1u);
+    EXPECT_TRUE(fs::exists(file("a.ckpt"))) << "a refused delete keeps the files";
 
     // Once that process is gone the run is no longer running and can be deleted.
     kill(trainer, SIGKILL);
     waitpid(trainer, nullptr, 0);
     m_children.clear();
-    const auto checkpoints = store.deleteRun(run);
-    ASSERT_EQ(checkpoints.size(), 1u);
-    EXPECT_EQ(checkpoints[0].path, file("a.ckpt"));
+    const DeletedRun deleted = store.deleteRun(run, /*withCheckpoints=*/false);
+    ASSERT_EQ(deleted.checkpoints.size(), 1u);
+    EXPECT_EQ(deleted.checkpoints[0].path, file("a.ckpt"));
+    EXPECT_EQ(deleted.removedFiles, 0u);
+    EXPECT_TRUE(fs::exists(file("a.ckpt"))) << "without checkpoints the files stay";
     EXPECT_THROW(store.run(run), StoreError);
 }
 
-TEST_F(RunStoreSafety, RemoveCheckpointFilesRemovesThemAndTheirEmptyFolder) {
-    fs::create_directories(m_folder / "run-1");
-    std::vector<CheckpointRecord> checkpoints;
-    for (const char* name : {"step-1.ckpt", "step-2.ckpt"}) {
-        const auto path = (m_folder / "run-1" / name).string();
-        std::ofstream(path) << "x";
-        checkpoints.push_back({1, path, "x", 0});
+TEST_F(RunStoreSafety, DeletingWithCheckpointsRemovesTheFilesAndTheirEmptyFolder) {
+    RunStore store(file("runs.db"));
+    const auto run = store.createRun(runOf("cancelled"));
+    const auto other = store.createRun(runOf("finished"));
+    // The layout: checkpoints/run-<id> beside runs.db, <stem>-checkpoints beside another store.
+    ASSERT_EQ(fs::path(store.checkpointFolder(run)), m_folder / "checkpoints" / "run-1");
+    EXPECT_EQ(fs::path(RunStore(file("ablation.db")).checkpointFolder(7)),
+              m_folder / "ablation-checkpoints" / "run-7");
+    const fs::path folder = store.checkpointFolder(run);
+    const fs::path otherFolder = store.checkpointFolder(other);
+    fs::create_directories(folder);
+    fs::create_directories(otherFolder);
+    for (int step : {1, 2}) {
+        const fs::path checkpoint = folder / ("step-" + std::to_string(step) + ".ckpt");
+        std::ofstream(checkpoint) << "x";
+        store.addCheckpoint(run, {step, checkpoint.string(), "x", 0});
     }
-    checkpoints.push_back({3, (m_folder / "run-1" / "gone.ckpt").string(), "x", 0});
-    EXPECT_EQ(removeCheckpointFiles(checkpoints), 2u);
-    EXPECT_FALSE(fs::exists(m_folder / "run-1"));
+    store.addCheckpoint(run, {3, (folder / "gone.ckpt").string(), "x", 0}); // already gone
+    std::ofstream(otherFolder / "step-1.ckpt") << "x";
+    store.addCheckpoint(other, {1, (otherFolder / "step-1.ckpt").string(), "x", 0});
+
+    const DeletedRun deleted = store.deleteRun(run, /*withCheckpoints=*/true);
+    EXPECT_EQ(deleted.checkpoints.size(), 3u);
+    EXPECT_EQ(deleted.removedFiles, 2u);
+    EXPECT_FALSE(fs::exists(folder));
+    EXPECT_THROW(store.run(run), StoreError);
+    // The other run keeps its row and its file.
+    EXPECT_TRUE(fs::exists(otherFolder / "step-1.ckpt"));
+    EXPECT_EQ(store.checkpoints(other).size(), 1u);
 }
 
 // A store of version 3 with duplicated (run, name, step) metric rows (two resumes that both

@@ -172,7 +172,7 @@ TEST_F(RunStoreTest, MeasurementsRoundTripAndDeleteCascades) {
     ASSERT_EQ(store.checkpoints(run).size(), 1u);
     EXPECT_GT(store.checkpoints(run)[0].createdAt, 0);
 
-    store.deleteRun(run);
+    store.deleteRun(run, /*withCheckpoints=*/false);
     EXPECT_TRUE(store.metrics(run).empty());
     EXPECT_TRUE(store.chains(run).empty());
     EXPECT_TRUE(store.checkpoints(run).empty());

@@ -1,5 +1,6 @@
 #include "screenshot_tool.h"
 
+#include "event_wait.h"
 #include "experiment_form.h"
 #include "experiment_setup_view.h"
 #include "run_comparison_view.h"
@@ -14,23 +15,10 @@
 #include <QElapsedTimer>
 #include <QSet>
 #include <QTabWidget>
-#include <QThread>
 
 #include <cstdio>
 
 namespace relay {
-
-bool waitUntil(const std::function<bool()>& done, int timeoutMilliseconds) {
-    QElapsedTimer timer;
-    timer.start();
-    while (!done()) {
-        if (timer.elapsed() > timeoutMilliseconds)
-            return false;
-        QApplication::processEvents(QEventLoop::AllEvents, 50);
-        QThread::msleep(10);
-    }
-    return true;
-}
 
 namespace {
 

@@ -1,6 +1,7 @@
 #include "screenshot_inspection.h"
 
 #include "chain_inspector.h"
+#include "event_wait.h"
 #include "finetune_launcher.h"
 #include "hit_matrix_panel.h"
 #include "hit_matrix_view.h"
@@ -8,7 +9,6 @@
 #include "iteration_grid.h"
 #include "iteration_viewer.h"
 #include "run_table_model.h"
-#include "screenshot_tool.h"
 
 #include <QComboBox>
 #include <QLabel>

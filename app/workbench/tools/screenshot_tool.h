@@ -12,7 +12,4 @@ namespace relay {
 int takeScreenshots(const MainWindow::Options& options, const QString& folder,
                     bool inspectionViews = true);
 
-// Processes events until done() or the timeout; true when done() became true.
-bool waitUntil(const std::function<bool()>& done, int timeoutMilliseconds);
-
 } // namespace relay
