@@ -122,7 +122,7 @@ ChainInspector::ChainInspector(QWidget* parent) : QWidget(parent) {
 void ChainInspector::setRuns(const QVector<RunRow>& rows) {
     const qint64 before = currentRun();
     fillRunChooser(m_runs, rows, [](const RunRow& row) {
-        return row.run.kind == "looped" || row.run.kind == "looped-vanilla";
+        return !isAutoregressive(row.run.kind);
     });
     if (currentRun() != before)
         reload();

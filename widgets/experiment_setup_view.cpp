@@ -1,6 +1,8 @@
 #include "experiment_setup_view.h"
 
 #include "config/experiment_config.h"
+#include "closed_set_text.h"
+#include "store/run_kind.h"
 #include "config_diff.h"
 #include "experiment_form.h"
 
@@ -71,9 +73,9 @@ ExperimentSetupView::ExperimentSetupView(QWidget* parent) : QWidget(parent) {
 
     auto* buttons = new QHBoxLayout;
     const QList<QPair<QString, QString>> kinds = {
-        {QStringLiteral("looped"), tr("Train Stage I (looped, RELAY)")},
-        {QStringLiteral("looped-vanilla"), tr("Train vanilla looped")},
-        {QStringLiteral("ar"), tr("Train AR-CoT baseline")},
+        {screenText(RunKind::Looped), tr("Train Stage I (looped, RELAY)")},
+        {screenText(RunKind::LoopedVanilla), tr("Train vanilla looped")},
+        {screenText(RunKind::Ar), tr("Train AR-CoT baseline")},
         {QStringLiteral("pipeline"), tr("Run the whole pipeline")}};
     buttons->addStretch(1);
     for (const auto& [kind, text] : kinds) {

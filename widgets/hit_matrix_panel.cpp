@@ -88,12 +88,12 @@ HitMatrixPanel::HitMatrixPanel(StoreAccess* store, QWidget* parent)
     });
 }
 
-void HitMatrixPanel::setRuns(const QVector<RunRow>& rows, const QString& preferredKind) {
+void HitMatrixPanel::setRuns(const QVector<RunRow>& rows, RunKind preferredKind) {
     const qint64 before = currentRun();
     fillRunChooser(
         m_runs, rows, [](const RunRow&) { return true; },
         [preferredKind](const RunRow& row) {
-            return QString::fromStdString(row.run.kind) == preferredKind;
+            return row.run.kind == preferredKind;
         });
     if (currentRun() != before)
         reload();

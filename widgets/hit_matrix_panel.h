@@ -25,7 +25,7 @@ class HitMatrixPanel : public QWidget {
 public:
     explicit HitMatrixPanel(StoreAccess* store, QWidget* parent = nullptr);
 
-    void setRuns(const QVector<RunRow>& rows, const QString& preferredKind);
+    void setRuns(const QVector<RunRow>& rows, RunKind preferredKind);
     void selectRun(qint64 run);
     qint64 currentRun() const;
     void setLength(int length);

@@ -41,8 +41,8 @@ HitMatrixView::HitMatrixView(StoreAccess* store, QWidget* parent) : QWidget(pare
 }
 
 void HitMatrixView::setRuns(const QVector<RunRow>& rows) {
-    m_left->setRuns(rows, QStringLiteral("looped"));
-    m_right->setRuns(rows, QStringLiteral("ar-relay"));
+    m_left->setRuns(rows, RunKind::Looped);
+    m_right->setRuns(rows, RunKind::ArRelay);
 }
 
 void HitMatrixView::setLength(int length) {

@@ -1,5 +1,7 @@
 #include "run_chooser.h"
 
+#include "closed_set_text.h"
+
 #include <QSignalBlocker>
 
 namespace relay {
@@ -7,7 +9,7 @@ namespace relay {
 QString runChoiceLabel(const RunRow& row) {
     return QStringLiteral("%1  %2 (%3)")
         .arg(row.run.id)
-        .arg(QString::fromStdString(row.run.name), QString::fromStdString(row.run.kind));
+        .arg(QString::fromStdString(row.run.name), screenText(row.run.kind));
 }
 
 qint64 chosenRun(const QComboBox* box) {

@@ -1,5 +1,6 @@
 #include "run_comparison_view.h"
 
+#include "closed_set_text.h"
 #include "comparison_export.h"
 #include "config/stored_config.h"
 #include "config_diff.h"
@@ -136,7 +137,7 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
     m_refresh->setInterval(2000);
     connect(m_refresh, &QTimer::timeout, this, [this] {
         for (const RunData& data : std::as_const(m_data))
-            if (data.run.status == "running")
+            if (data.run.status == RunStatus::Running)
                 m_store->requestRun(data.run.id);
     });
     m_refresh->start();
@@ -149,7 +150,7 @@ QString RunComparisonView::runLabel(std::int64_t run) const {
         return tr("run %1").arg(run);
     return QStringLiteral("%1 · %2 (%3)")
         .arg(run)
-        .arg(QString::fromStdString(row->run.name), QString::fromStdString(row->run.kind));
+        .arg(QString::fromStdString(row->run.name), screenText(row->run.kind));
 }
 
 void RunComparisonView::rebuildRunList() {
@@ -161,7 +162,7 @@ void RunComparisonView::rebuildRunList() {
         item->setData(Qt::UserRole, QVariant::fromValue<qint64>(row.run.id));
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(checked.contains(row.run.id) ? Qt::Checked : Qt::Unchecked);
-        item->setForeground(RunTableModel::statusColor(QString::fromStdString(row.run.status)));
+        item->setForeground(RunTableModel::statusColor(row.run.status));
     }
     m_updatingList = false;
 }
@@ -297,7 +298,7 @@ void RunComparisonView::drawDiff() {
         const auto stored =
             tryStoredExperimentConfig(it->run.configJson, "run " + std::to_string(it.key()));
         nlohmann::json config = stored ? experimentConfigToJson(*stored) : nlohmann::json::object();
-        config["(kind)"] = it->run.kind; // the kind is not in the config but differs too
+        config["(kind)"] = textOf(it->run.kind); // the kind is not in the config but differs too
         configs.push_back(std::move(config));
         headers.append(runLabel(it.key()));
     }

@@ -176,7 +176,7 @@ void RunHistoryView::askDelete() {
     QStringList names;
     for (std::int64_t run : runs) {
         const RunRow* row = m_model->findRun(run);
-        if (row && row->run.status == "running") {
+        if (row && row->run.status == RunStatus::Running) {
             QMessageBox::warning(
                 this, tr("Run is running"),
                 tr("Run %1 is still running. Cancel it first, then delete it.").arg(run));

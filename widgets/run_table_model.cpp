@@ -1,5 +1,7 @@
 #include "run_table_model.h"
 
+#include "closed_set_text.h"
+
 #include <QApplication>
 #include <QColor>
 #include <QDateTime>
@@ -66,14 +68,20 @@ QString RunTableModel::formatDuration(double seconds) {
     return QStringLiteral("%1 h %2 min").arg(whole / 3600).arg((whole % 3600) / 60);
 }
 
-QColor RunTableModel::statusColor(const QString& status) {
-    if (status == QLatin1String("running"))
+QColor RunTableModel::statusColor(RunStatus status) {
+    switch (status) {
+    case RunStatus::Running:
         return QColor(0x2a, 0x7f, 0xd4);
-    if (status == QLatin1String("finished"))
+    case RunStatus::Finished:
         return QColor(0x2e, 0x9e, 0x4f);
-    if (status == QLatin1String("failed") || status == QLatin1String("diverged"))
+    case RunStatus::Failed:
+    case RunStatus::Diverged:
         return QColor(0xd0, 0x3b, 0x3b);
-    return QColor(0xc0, 0x84, 0x1a); // cancelled, interrupted
+    case RunStatus::Cancelled:
+    case RunStatus::Interrupted:
+        break;
+    }
+    return QColor(0xc0, 0x84, 0x1a);
 }
 
 QVariant RunTableModel::data(const QModelIndex& index, int role) const {
@@ -84,11 +92,11 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     if (role == RunIdRole)
         return QVariant::fromValue<qint64>(run.id);
     if (role == Qt::ForegroundRole && index.column() == Status)
-        return statusColor(text(run.status));
+        return statusColor(run.status);
     if (role == Qt::ToolTipRole)
         return tr("Run %1 · %2 · %3 · %4\n%5")
             .arg(run.id)
-            .arg(text(run.kind), text(run.task), text(run.status), text(run.notes));
+            .arg(screenText(run.kind), text(run.task), screenText(run.status), text(run.notes));
     if (role == Qt::TextAlignmentRole && (index.column() == Id || index.column() == BestIn ||
                                           index.column() == BestOut || index.column() == Duration))
         return int(Qt::AlignRight | Qt::AlignVCenter);
@@ -117,11 +125,11 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     case Name:
         return text(run.name);
     case Kind:
-        return text(run.kind);
+        return screenText(run.kind);
     case Task:
         return text(run.task);
     case Status:
-        return text(run.status);
+        return screenText(run.status);
     case Started:
         return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(run.createdAt * 1000))
             .toString(QStringLiteral("yyyy-MM-dd HH:mm"));

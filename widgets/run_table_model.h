@@ -43,7 +43,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
     static QString formatDuration(double seconds);
-    static QColor statusColor(const QString& status);
+    static QColor statusColor(RunStatus status);
 
 private:
     QVector<RunRow> m_rows;

@@ -1,6 +1,7 @@
 #include "training_dashboard.h"
 
 #include "curve_plot.h"
+#include "closed_set_text.h"
 #include "run_table_model.h"
 #include "series_colors.h"
 
@@ -189,7 +190,7 @@ TrainingDashboard::TrainingDashboard(StoreAccess* store, QWidget* parent)
     m_refresh = new QTimer(this);
     m_refresh->setInterval(kRefreshMilliseconds);
     connect(m_refresh, &QTimer::timeout, this, [this] {
-        if (m_run >= 0 && (m_live || m_data.run.status == "running"))
+        if (m_run >= 0 && (m_live || m_data.run.status == RunStatus::Running))
             m_store->requestRun(m_run);
     });
     m_refresh->start();
@@ -284,7 +285,7 @@ void TrainingDashboard::redraw() {
         m_accuracyPlot->yAxis->setRange(0, 1.02);
     for (CurvePlot* plot : plots())
         plot->xAxis->setLabel(xLabel);
-    m_iterationPlot->setEmptyMessage(m_data.run.kind == "ar" ? tr("AR runs have no loop iterations")
+    m_iterationPlot->setEmptyMessage(isAutoregressive(m_data.run.kind) ? tr("AR runs have no loop iterations")
                                                              : tr("No data yet"));
 }
 
@@ -293,10 +294,10 @@ void TrainingDashboard::updateHeader() {
     m_title->setText(tr("<b>%1</b> · run %2 · %3 · %4 · <span style='color:%5'>%6</span>")
                          .arg(QString::fromStdString(run.name).toHtmlEscaped())
                          .arg(run.id)
-                         .arg(QString::fromStdString(run.kind), QString::fromStdString(run.task),
-                              RunTableModel::statusColor(QString::fromStdString(run.status)).name(),
-                              QString::fromStdString(run.status)));
-    if (m_liveProgress && run.status == "running")
+                         .arg(screenText(run.kind), QString::fromStdString(run.task),
+                              RunTableModel::statusColor(run.status).name(),
+                              screenText(run.status)));
+    if (m_liveProgress && run.status == RunStatus::Running)
         return; // the job's own figures are fresher
     std::int64_t lastStep = 0;
     double lastWall = 0;
@@ -353,12 +354,12 @@ void TrainingDashboard::setLive(bool live) {
 }
 
 void TrainingDashboard::updateButtons() {
-    const std::string& status = m_data.run.status;
+    const RunStatus status = m_data.run.status;
     m_pauseButton->setEnabled(m_ownJobRunning);
     m_pauseButton->setText(m_paused ? tr("Continue") : tr("Pause"));
     m_cancelButton->setEnabled(m_ownJobRunning);
     m_resumeButton->setEnabled(!m_ownJobRunning && m_run >= 0 &&
-                               (status == "cancelled" || status == "interrupted") &&
+                               isResumable(status) &&
                                !m_data.checkpoints.empty());
 }
 

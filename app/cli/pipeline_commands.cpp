@@ -49,15 +49,15 @@ void runPipelineCommand(const PipelineArguments& arguments) {
         throw CLI::RuntimeError(1);
     }
     if (!arguments.json) {
-        std::cout << "\npipeline " << report.key << ": " << report.status;
+        std::cout << "\npipeline " << report.key << ": " << textOf(report.status);
         if (!report.message.empty())
             std::cout << " (" << report.message << ")";
         std::cout << ", " << static_cast<int>(report.wallSeconds) << " s\n"
                   << pipelineTable(report);
-        if (report.status != "finished")
+        if (report.status != RunStatus::Finished)
             std::cout << "run the same command again to resume\n";
     }
-    if (report.status != "finished")
+    if (report.status != RunStatus::Finished)
         throw CLI::RuntimeError(1);
 }
 
@@ -137,9 +137,9 @@ void runFinetune(const FinetuneArguments& arguments) {
     const auto& cancel = installCancelHandler();
     RunStore store(storePath(arguments.database));
     auto baseline = store.run(arguments.baseline);
-    if (baseline.kind != "ar" && baseline.kind != "ar-relay" && baseline.kind != "ar-self")
+    if (!isAutoregressive(baseline.kind))
         throw std::invalid_argument("--baseline " + std::to_string(arguments.baseline) + " is a " +
-                                    baseline.kind + " run, not an AR run");
+                                    textOf(baseline.kind) + " run, not an AR run");
     auto folder = arguments.folder.empty() ? defaultStageTwoFolder(store, arguments.generator)
                                            : arguments.folder;
     auto resultFile = (fs::path(folder) / "stage2.json").string();
@@ -180,7 +180,7 @@ void runFinetune(const FinetuneArguments& arguments) {
         std::cerr << "relay: fine-tune failed: " << errorText(error) << "\n";
         throw CLI::RuntimeError(1);
     }
-    if (outcome.status != "finished")
+    if (outcome.status != RunStatus::Finished)
         throw CLI::RuntimeError(1);
 }
 

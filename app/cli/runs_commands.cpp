@@ -58,9 +58,9 @@ std::string readableDump(const nlohmann::json& json) {
 nlohmann::json runJson(const RunRecord& run, const RunSummary& summary) {
     nlohmann::json json = {{"id", run.id},
                            {"name", run.name},
-                           {"kind", run.kind},
+                           {"kind", textOf(run.kind)},
                            {"task", run.task},
-                           {"status", run.status},
+                           {"status", textOf(run.status)},
                            {"created_at", run.createdAt},
                            {"duration_seconds", summary.durationSeconds},
                            {"tags", run.tags},
@@ -88,8 +88,8 @@ void listRuns(const RunsArguments& arguments) {
             continue;
         }
         std::printf("%5lld  %-28.28s %-15s %-8s %-12s %-16s %8s %8s\n",
-                    static_cast<long long>(run.id), run.name.c_str(), run.kind.c_str(),
-                    run.task.c_str(), run.status.c_str(), timestamp(run.createdAt).c_str(),
+                    static_cast<long long>(run.id), run.name.c_str(), textOf(run.kind).c_str(),
+                    run.task.c_str(), textOf(run.status).c_str(), timestamp(run.createdAt).c_str(),
                     percent(summary.bestInDistribution).c_str(),
                     percent(summary.bestOutOfDistribution).c_str());
     }

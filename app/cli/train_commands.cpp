@@ -31,7 +31,7 @@ struct TrainArguments {
 };
 
 int exitStatusOf(const TrainingOutcome& outcome) {
-    return outcome.status == "finished" ? 0 : 1;
+    return outcome.status == RunStatus::Finished ? 0 : 1;
 }
 
 TrainingOutcome startOrResume(RunStore& store, const TrainArguments& arguments,
@@ -65,7 +65,7 @@ void runTrain(const TrainArguments& arguments) {
         std::cerr << "relay: run failed: " << errorText(error) << "\n";
         throw CLI::RuntimeError(1);
     }
-    if (outcome.status == "cancelled" && !arguments.json)
+    if (outcome.status == RunStatus::Cancelled && !arguments.json)
         std::cout << "resume with: relay train --resume " << outcome.run
                   << (arguments.database.empty() ? "" : " --db " + arguments.database) << "\n";
     if (int status = exitStatusOf(outcome); status != 0)

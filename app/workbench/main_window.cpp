@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "colour_palette.h"
+#include "closed_set_text.h"
 #include "demo_store.h"
 #include "engine_locator.h"
 #include "experiment_setup_view.h"
@@ -143,7 +144,7 @@ void MainWindow::buildViews() {
     connect(m_welcome, &WelcomePage::pipelineRequested, this,
             [this] { m_jobs->startPipeline(QStringLiteral("cpu-quick-ari"), {}); });
     connect(m_welcome, &WelcomePage::quickTrainRequested, this, [this] {
-        m_jobs->startPreset(QStringLiteral("cpu-quick-ari"), QStringLiteral("looped"), {});
+        m_jobs->startPreset(QStringLiteral("cpu-quick-ari"), screenText(RunKind::Looped), {});
     });
     connect(m_welcome, &WelcomePage::setupRequested, this, [this] { showView(View::Setup); });
     connect(m_welcome, &WelcomePage::demoRequested, this, &MainWindow::openDemo);
@@ -315,7 +316,7 @@ void MainWindow::onRunsLoaded(const QVector<RunRow>& rows) {
         if (const RunRow* row = m_runModel->findRun(m_failureRun))
             m_failureBox->setInformativeText(tr("Run %1 is marked %2 in the store.")
                                                  .arg(m_failureRun)
-                                                 .arg(QString::fromStdString(row->run.status)));
+                                                 .arg(screenText(row->run.status)));
     Q_EMIT runsRefreshed();
 }
 

@@ -21,6 +21,25 @@ template <> struct ClosedSet<RunKind> {
          {RunKind::ArSelf, "ar-self"}}};
 };
 
+// running -> finished | cancelled | diverged | failed; a run whose process died while running
+// is marked interrupted the next time the store is opened.
+enum class RunStatus { Running, Finished, Cancelled, Diverged, Failed, Interrupted };
+template <> struct ClosedSet<RunStatus> {
+    static constexpr const char* what = "run status";
+    static constexpr std::array<std::pair<RunStatus, const char*>, 6> names{
+        {{RunStatus::Running, "running"},
+         {RunStatus::Finished, "finished"},
+         {RunStatus::Cancelled, "cancelled"},
+         {RunStatus::Diverged, "diverged"},
+         {RunStatus::Failed, "failed"},
+         {RunStatus::Interrupted, "interrupted"}}};
+};
+
+// A cancelled or interrupted run can be resumed from its last checkpoint.
+inline bool isResumable(RunStatus status) {
+    return status == RunStatus::Cancelled || status == RunStatus::Interrupted;
+}
+
 inline bool isAutoregressive(RunKind kind) {
     return kind == RunKind::Ar || kind == RunKind::ArRelay || kind == RunKind::ArSelf;
 }

@@ -2,6 +2,8 @@
 // the GUI reads. No SQLite or LibTorch types here.
 #pragma once
 
+#include "store/run_kind.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,16 +11,14 @@
 
 namespace relay {
 
-// Status of a run: running -> finished | cancelled | diverged | failed; a run whose process
-// died while running is marked interrupted the next time the store is opened.
 struct RunRecord {
     std::int64_t id = 0;
     std::string name;
-    std::string kind; // looped, looped-vanilla, ar, ar-relay, ar-self
+    RunKind kind = RunKind::Looped;
     std::string task; // ari, ed, lis, or a comma-separated list for multitask runs
     std::optional<std::int64_t> parentRun;    // the run whose checkpoint this one starts from
     std::optional<std::int64_t> generatorRun; // Stage II: the looped run that wrote the chains
-    std::string status = "running";
+    RunStatus status = RunStatus::Running;
     double createdAt = 0; // seconds since the epoch
     double finishedAt = 0;
     std::string configJson = "{}";

@@ -34,7 +34,7 @@ public:
     std::int64_t createRun(const RunRecord& run); // fills process id, host, time when unset
     RunRecord run(std::int64_t id);               // throws StoreError naming a missing id
     std::vector<RunRecord> runs();                // newest first
-    void setStatus(std::int64_t run, const std::string& status);
+    void setStatus(std::int64_t run, RunStatus status);
     void rename(std::int64_t run, const std::string& name);
     void setTags(std::int64_t run, const std::string& tags);
     void setNotes(std::int64_t run, const std::string& notes);

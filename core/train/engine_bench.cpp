@@ -206,7 +206,7 @@ BenchResult storeInserts(const std::string& folder, double seconds) {
         RunStore store(path.string());
         RunRecord run;
         run.name = "bench";
-        run.kind = "looped";
+        run.kind = RunKind::Looped;
         run.task = "ari";
         auto id = store.createRun(run);
         std::vector<MetricPoint> points(500);

@@ -69,6 +69,13 @@ std::optional<RunRecord> findStageRun(RunStore& store, const std::string& key,
     return std::nullopt;
 }
 
+// A stage that trains one run of a kind is named after the kind (its runs' "stage:" tag); the
+// fine-tune on verified chains only and the self-chain phases add to that name.
+std::string stageOf(RunKind kind) {
+    return textOf(kind);
+}
+const std::string kVerifiedFineTuneStage = stageOf(RunKind::ArRelay) + "-verified";
+
 struct StageContext {
     std::string key;
     std::string name;
@@ -87,26 +94,26 @@ void emitStage(const StageContext& context, const std::string& stage, const std:
 
 // Finds the stage's run and finishes it, or prepares and trains a new one. Returns the run id
 // and its status (finished or cancelled); throws when the stage cannot go on.
-std::pair<std::int64_t, std::string>
+std::pair<std::int64_t, RunStatus>
 runTrainingStage(RunStore& store, const StageContext& context, const std::string& stage,
                  const std::function<TrainingRequest(RunStore&)>& prepare,
                  const std::function<void(RunStore&, std::int64_t)>& afterCreate = {}) {
     if (auto existing = findStageRun(store, context.key, stage)) {
         const auto& status = existing->status;
-        if (status == "finished") {
+        if (status == RunStatus::Finished) {
             emitStage(context, stage, "skipped", existing->id, {{"reason", "already finished"}});
             return {existing->id, status};
         }
-        if (status == "cancelled" || status == "interrupted") {
+        if (isResumable(status)) {
             emitStage(context, stage, "resumed", existing->id);
             auto outcome = resumeRun(store, existing->id, *context.events, *context.cancel);
             return {outcome.run, outcome.status};
         }
-        if (status == "running")
+        if (status == RunStatus::Running)
             throw std::runtime_error("stage " + stage + ": run " + std::to_string(existing->id) +
                                      " is still running in another process");
         throw std::runtime_error("stage " + stage + ": run " + std::to_string(existing->id) +
-                                 " ended " + status +
+                                 " ended " + textOf(status) +
                                  "; change the config (a new pipeline) or delete that run to "
                                  "retry");
     }
@@ -162,12 +169,12 @@ std::map<std::pair<std::string, int>, double> finalAccuracy(RunStore& store, std
 
 void fillTable(RunStore& store, const ExperimentConfig& config, PipelineReport& report) {
     const std::vector<std::pair<std::string, std::string>> columns = {
-        {"looped", "looped (aligned)"},
-        {"looped-vanilla", "looped (vanilla)"},
-        {"ar", "AR baseline"},
-        {"ar-relay", "AR + RELAY chains"},
-        {"ar-relay-verified", "AR + verified chains"},
-        {"ar-self", "AR self-chain"},
+        {stageOf(RunKind::Looped), "looped (aligned)"},
+        {stageOf(RunKind::LoopedVanilla), "looped (vanilla)"},
+        {stageOf(RunKind::Ar), "AR baseline"},
+        {stageOf(RunKind::ArRelay), "AR + RELAY chains"},
+        {kVerifiedFineTuneStage, "AR + verified chains"},
+        {stageOf(RunKind::ArSelf), "AR self-chain"},
     };
     std::vector<std::map<std::pair<std::string, int>, double>> values;
     for (const auto& [stage, title] : columns) {
@@ -262,8 +269,8 @@ public:
             fineTuneOnChains();
         if (m_config.pipeline.selfChain && goingOn())
             trainSelfChainBaseline();
-        if (m_cancel.load() && m_report.status == "finished") {
-            m_report.status = "cancelled";
+        if (m_cancel.load() && m_report.status == RunStatus::Finished) {
+            m_report.status = RunStatus::Cancelled;
             m_report.message = "cancelled between stages";
         }
         fillTable(m_store, m_config, m_report);
@@ -284,20 +291,21 @@ private:
         return found->second;
     }
 
-    void record(const std::string& stage, std::pair<std::int64_t, std::string> outcome) {
+    void record(const std::string& stage, std::pair<std::int64_t, RunStatus> outcome) {
         std::lock_guard<std::mutex> lock(m_reportMutex);
         m_report.runs[stage] = outcome.first;
-        if (outcome.second != "finished") {
+        if (outcome.second != RunStatus::Finished) {
             m_stopped = true;
             m_report.status = outcome.second;
-            m_report.message = "stage " + stage + " ended " + outcome.second;
+            m_report.message = "stage " + stage + " ended " + textOf(outcome.second);
         }
     }
 
     // Stage I (looped), the vanilla looped model and the AR baseline; a baseline may train
     // fewer steps than Stage I, with its own curriculum interval (0: Stage I's).
-    std::function<void(RunStore&)> trainKind(const std::string& stage, RunKind kind) {
-        return [this, stage, kind](RunStore& own) {
+    std::function<void(RunStore&)> trainKind(RunKind kind) {
+        return [this, kind](RunStore& own) {
+            const std::string stage = stageOf(kind);
             record(
                 stage, runTrainingStage(own, m_context, stage, [&](RunStore&) {
                     TrainingRequest training;
@@ -324,11 +332,11 @@ private:
     // Independent of each other: side by side when pipeline.parallel_stages.
     void trainStageOneAndBaselines() {
         runJobs(m_store.path(), m_store,
-                {trainKind("looped", RunKind::Looped),
+                {trainKind(RunKind::Looped),
                  [this](RunStore& own) {
-                     trainKind("looped-vanilla", RunKind::LoopedVanilla)(own);
+                     trainKind(RunKind::LoopedVanilla)(own);
                      if (!m_cancel.load())
-                         trainKind("ar", RunKind::Ar)(own);
+                         trainKind(RunKind::Ar)(own);
                  }},
                 m_parallel);
     }
@@ -338,11 +346,11 @@ private:
         const auto resultFile = (fs::path(m_folder) / "stage2.json").string();
         if (fs::exists(resultFile)) {
             m_report.stageTwo = readStageTwoResult(resultFile);
-            emitStage(m_context, "generate", "skipped", runOf("looped"),
+            emitStage(m_context, "generate", "skipped", runOf(stageOf(RunKind::Looped)),
                       {{"reason", "already generated"}});
             return;
         }
-        m_report.stageTwo = generateStageTwo(m_store, runOf("looped"), m_folder, m_events);
+        m_report.stageTwo = generateStageTwo(m_store, runOf(stageOf(RunKind::Looped)), m_folder, m_events);
         writeFileAtomically(resultFile, stageTwoResultToJson(*m_report.stageTwo).dump(2));
     }
 
@@ -358,8 +366,8 @@ private:
                        training.config.training.epochs = 0;
                        training.config.training.curriculum = false;
                        training.kind = RunKind::ArRelay;
-                       training.parentRun = runOf("ar");
-                       training.generatorRun = runOf("looped");
+                       training.parentRun = runOf(stageOf(RunKind::Ar));
+                       training.generatorRun = runOf(stageOf(RunKind::Looped));
                        return training;
                    }));
         };
@@ -368,21 +376,21 @@ private:
     void fineTuneOnChains() {
         const StageTwoResult& chains = *m_report.stageTwo;
         std::vector<std::function<void(RunStore&)>> jobs = {
-            fineTune("ar-relay", m_config.stage2.verifiedOnly ? chains.verifiedChainsFile
+            fineTune(stageOf(RunKind::ArRelay), m_config.stage2.verifiedOnly ? chains.verifiedChainsFile
                                                               : chains.allChainsFile)};
         if (m_config.pipeline.verifiedOnlyAblation && !m_config.stage2.verifiedOnly)
-            jobs.push_back(fineTune("ar-relay-verified", chains.verifiedChainsFile));
+            jobs.push_back(fineTune(kVerifiedFineTuneStage, chains.verifiedChainsFile));
         runJobs(m_store.path(), m_store, jobs, m_parallel);
     }
 
     // The self-chain baseline: phases one after another, each from the previous phase's model.
     void trainSelfChainBaseline() {
-        std::int64_t writer = runOf("ar");
+        std::int64_t writer = runOf(stageOf(RunKind::Ar));
         const int phases = static_cast<int>(selfChainPhaseLengths(m_config).size());
         for (int phase = 1; phase <= phases && goingOn(); ++phase) {
-            SelfChainPhase plan{phase, writer, runOf("looped-vanilla"), m_folder};
+            SelfChainPhase plan{phase, writer, runOf(stageOf(RunKind::LoopedVanilla)), m_folder};
             std::vector<ChainRecord> chains;
-            const auto stage = "ar-self-" + std::to_string(phase);
+            const auto stage = stageOf(RunKind::ArSelf) + "-" + std::to_string(phase);
             const auto outcome = runTrainingStage(
                 m_store, m_context, stage,
                 [&](RunStore& own) {
@@ -399,17 +407,17 @@ private:
             writer = outcome.first;
         }
         if (!m_stopped)
-            m_report.runs["ar-self"] = writer;
+            m_report.runs[stageOf(RunKind::ArSelf)] = writer;
     }
 
     void writeReport() {
-        if (m_report.status == "finished") {
+        if (m_report.status == RunStatus::Finished) {
             writeFileAtomically((fs::path(m_folder) / "report.txt").string(),
                                 pipelineTable(m_report));
             writeFileAtomically((fs::path(m_folder) / "report.json").string(),
                                 pipelineReportToJson(m_report).dump(2));
         }
-        emitStage(m_context, "report", m_report.status, std::nullopt,
+        emitStage(m_context, "report", textOf(m_report.status), std::nullopt,
                   {{"report", pipelineReportToJson(m_report)}});
     }
 
@@ -462,7 +470,7 @@ std::string pipelineTable(const PipelineReport& report) {
 
 nlohmann::json pipelineReportToJson(const PipelineReport& report) {
     nlohmann::json json = {{"key", report.key},
-                           {"status", report.status},
+                           {"status", textOf(report.status)},
                            {"message", report.message},
                            {"wall_seconds", report.wallSeconds},
                            {"runs", report.runs}};

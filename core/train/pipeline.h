@@ -45,7 +45,7 @@ struct PipelineRow {
 
 struct PipelineReport {
     std::string key;
-    std::string status = "finished";          // finished | cancelled | failed
+    RunStatus status = RunStatus::Finished;   // finished | cancelled | failed
     std::string message;                      // why, when not finished
     std::map<std::string, std::int64_t> runs; // stage -> run id
     std::optional<StageTwoResult> stageTwo;

@@ -43,7 +43,7 @@ RunModel loadRunModel(RunStore& store, std::int64_t run, std::optional<std::int6
     model.run = run;
     model.config = storedExperimentConfig(record.configJson,
                                           "run " + std::to_string(record.id) + "'s stored config");
-    model.kind = parseClosedSet<RunKind>(record.kind);
+    model.kind = record.kind;
     model.vocabulary = Vocabulary::ofSize(model.config.model.vocabularySize);
     auto device = selectDevice(deviceName.empty() ? model.config.device : deviceName);
     CheckpointLoadOptions options;

@@ -468,7 +468,7 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
             if (!std::isfinite(report.loss())) {
                 flush();
                 session.completedSteps = report.step - 1;
-                outcome.status = "diverged";
+                outcome.status = RunStatus::Diverged;
                 events.emit({{"event", "error"},
                              {"run", session.run},
                              {"message", "loss became " + std::to_string(report.loss()) +
@@ -484,7 +484,7 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
                     {report.step, report.wall, termName(index), report.values[index + 2]});
             latest = report;
         }
-        if (outcome.status == "diverged")
+        if (outcome.status == RunStatus::Diverged)
             break;
         outcome.lastLoss = latest->loss();
         if (reported % kMetricFlushEvery == 0)
@@ -525,19 +525,17 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
             saveRunCheckpoint(session, events);
         }
         if (cancelled) {
-            outcome.status = "cancelled";
+            outcome.status = RunStatus::Cancelled;
             break;
         }
     }
     flush();
-    if (outcome.status.empty())
-        outcome.status = "finished";
     outcome.steps = session.completedSteps;
     if (session.isRankZero())
         session.store.setStatus(session.run, outcome.status);
     events.emit({{"event", "finished"},
                  {"run", session.run},
-                 {"status", outcome.status},
+                 {"status", textOf(outcome.status)},
                  {"steps", session.completedSteps},
                  {"wall_seconds", std::chrono::duration<double>(Clock::now() - started).count()}});
     return outcome;
@@ -588,7 +586,7 @@ TrainingOutcome guarded(RunStore& store, std::int64_t run, TrainingEvents& event
         try {
             // A lost worker leaves a resumable run, as a killed single process does.
             bool lost = dynamic_cast<const WorkerLost*>(&error) != nullptr;
-            store.setStatus(run, lost ? "interrupted" : "failed");
+            store.setStatus(run, lost ? RunStatus::Interrupted : RunStatus::Failed);
         } catch (...) {
         }
         // "rethrown": the caller reports the exception itself, so a shell printer skips it.
@@ -606,14 +604,14 @@ TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request, Tra
     if (auto* workers = WorkerGroup::current()) // the run records how many processes trained it
         config.processes = workers->localProcesses();
     RunRecord record;
-    record.kind = textOf(request.kind);
+    record.kind = request.kind;
     std::string tasks;
     for (const auto& entry : config.tasks)
         tasks += (tasks.empty() ? "" : ",") + entry.task;
     record.task = tasks;
     record.name = !request.name.empty()  ? request.name
-                  : !config.name.empty() ? config.name + " " + record.kind
-                                         : record.kind + " " + tasks;
+                  : !config.name.empty() ? config.name + " " + textOf(record.kind)
+                                         : textOf(record.kind) + " " + tasks;
     record.parentRun = request.parentRun;
     record.generatorRun = request.generatorRun;
     record.tags = request.tags;
@@ -638,7 +636,7 @@ TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& eve
     RunRecord record = store.run(run);
     ExperimentConfig config = storedExperimentConfig(
         record.configJson, "run " + std::to_string(run) + "'s stored config");
-    RunKind kind = parseClosedSet<RunKind>(record.kind);
+    const RunKind kind = record.kind;
     record = store.claimRunForResume(run); // of two resumes started at once, one gets here
     auto checkpoints = store.checkpoints(run);
     return guarded(store, run, events, [&] {

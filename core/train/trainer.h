@@ -31,7 +31,7 @@ struct TrainingRequest {
 
 struct TrainingOutcome {
     std::int64_t run = 0;
-    std::string status; // finished | cancelled | diverged | failed
+    RunStatus status = RunStatus::Finished; // finished | cancelled | diverged
     std::int64_t steps = 0;
     double lastLoss = 0;
 };

@@ -61,7 +61,7 @@ TEST_F(RunViews, RunListShowsTheEngineRuns) {
     EXPECT_TRUE(names.contains("tiny-ar"));
     const RunRow* looped = m_window->runModel()->findRun(runNamed("tiny-looped"));
     ASSERT_NE(looped, nullptr);
-    EXPECT_EQ(looped->run.status, "finished");
+    EXPECT_EQ(looped->run.status, RunStatus::Finished);
     EXPECT_TRUE(looped->summary.bestInDistribution.has_value());
     EXPECT_FALSE(m_window->welcomeShown()); // the store is not empty
 }

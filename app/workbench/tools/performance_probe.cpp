@@ -1,6 +1,7 @@
 #include "performance_probe.h"
 
 #include "curve_plot.h"
+#include "closed_set_text.h"
 #include "job_runner.h"
 #include "main_window.h"
 
@@ -131,7 +132,7 @@ StallFigures measureStalls(const QString& engine, int steps) {
 
     QEventLoop loop;
     Job* job = window.jobs()->startPreset(
-        QStringLiteral("cpu-quick-ari"), QStringLiteral("looped"),
+        QStringLiteral("cpu-quick-ari"), screenText(RunKind::Looped),
         {QStringLiteral("training.steps=%1").arg(steps), QStringLiteral("data.train_samples=2000"),
          QStringLiteral("data.test_samples_per_length=20"), QStringLiteral("eval.every=25"),
          QStringLiteral("checkpoint.every=50"), QStringLiteral("model.hidden_size=32"),

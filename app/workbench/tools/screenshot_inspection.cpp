@@ -26,9 +26,9 @@ namespace {
 const RunRow* viewerRun(const QVector<RunRow>& rows) {
     const RunRow* any = nullptr;
     for (const RunRow& row : rows) {
-        if (row.run.kind != "looped")
+        if (row.run.kind != RunKind::Looped)
             continue;
-        if (row.run.status == "finished")
+        if (row.run.status == RunStatus::Finished)
             return &row;
         if (!any)
             any = &row;

@@ -1,5 +1,7 @@
 #include "screenshot_tool.h"
 
+#include "closed_set_text.h"
+
 #include "event_wait.h"
 #include "experiment_form.h"
 #include "experiment_setup_view.h"
@@ -41,7 +43,7 @@ bool save(QWidget& window, const QString& folder, const QString& name) {
 // The richest run for the dashboard: the newest finished looped run, else the newest run.
 qint64 dashboardRun(const QVector<RunRow>& rows) {
     for (const RunRow& row : rows)
-        if (row.run.kind == "looped" && row.run.status == "finished" &&
+        if (row.run.kind == RunKind::Looped && row.run.status == RunStatus::Finished &&
             row.summary.lastEvaluatedStep >= 0)
             return row.run.id;
     return rows.isEmpty() ? -1 : rows.first().run.id;
@@ -53,9 +55,9 @@ QList<qint64> comparisonRuns(const QVector<RunRow>& rows) {
     QSet<QString> kinds;
     for (const RunRow& row : rows)
         if (row.summary.lastEvaluatedStep >= 0 && runs.size() < 4 &&
-            !kinds.contains(QString::fromStdString(row.run.kind))) {
+            !kinds.contains(screenText(row.run.kind))) {
             runs.append(row.run.id);
-            kinds.insert(QString::fromStdString(row.run.kind));
+            kinds.insert(screenText(row.run.kind));
         }
     for (const RunRow& row : rows)
         if (row.summary.lastEvaluatedStep >= 0 && runs.size() < 3 && !runs.contains(row.run.id))

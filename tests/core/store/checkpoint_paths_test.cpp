@@ -19,7 +19,7 @@ TEST(CheckpointPaths, RelativePathsResolveAgainstTheStoreFolderAbsoluteOnesStay)
         RunStore store((folder / "moved" / "runs.db").string());
         RunRecord record;
         record.name = "demo";
-        record.kind = "looped";
+        record.kind = RunKind::Looped;
         record.task = "ari";
         record.configJson = R"({"seed":1})";
         const auto run = store.createRun(record);

@@ -52,10 +52,10 @@ protected:
     std::vector<pid_t> m_children;
 };
 
-RunRecord runOf(const std::string& status, std::int64_t processId = 0) {
+RunRecord runOf(RunStatus status, std::int64_t processId = 0) {
     RunRecord run;
     run.name = "r";
-    run.kind = "looped";
+    run.kind = RunKind::Looped;
     run.task = "ari";
     run.configJson = "{}";
     run.status = status;
@@ -69,7 +69,7 @@ TEST_F(RunStoreSafety, OfTwoConcurrentResumesExactlyOneProceeds) {
     std::int64_t run = 0;
     {
         RunStore store(path);
-        run = store.createRun(runOf("interrupted"));
+        run = store.createRun(runOf(RunStatus::Interrupted));
     }
     int pipes[2];
     ASSERT_EQ(pipe(pipes), 0);
@@ -106,7 +106,7 @@ TEST_F(RunStoreSafety, OfTwoConcurrentResumesExactlyOneProceeds) {
     m_children.push_back(winner);
     RunStore store(path);
     const auto record = store.run(run);
-    EXPECT_EQ(record.status, "running");
+    EXPECT_EQ(record.status, RunStatus::Running);
     EXPECT_EQ(record.processId, winner);
     // And a third resume while the winner trains is refused too.
     EXPECT_THROW(store.claimRunForResume(run), std::invalid_argument);
@@ -114,10 +114,10 @@ TEST_F(RunStoreSafety, OfTwoConcurrentResumesExactlyOneProceeds) {
 
 TEST_F(RunStoreSafety, ClaimTakesOverAnInterruptedRunAndRefusesAFinishedOne) {
     RunStore store(file("runs.db"));
-    const auto interrupted = store.createRun(runOf("interrupted", 1));
-    const auto finished = store.createRun(runOf("finished"));
+    const auto interrupted = store.createRun(runOf(RunStatus::Interrupted, 1));
+    const auto finished = store.createRun(runOf(RunStatus::Finished));
     const auto record = store.claimRunForResume(interrupted);
-    EXPECT_EQ(record.status, "running");
+    EXPECT_EQ(record.status, RunStatus::Running);
     EXPECT_EQ(record.processId, getpid());
     EXPECT_EQ(record.finishedAt, 0);
     EXPECT_THROW(store.claimRunForResume(finished), std::invalid_argument);
@@ -127,7 +127,7 @@ TEST_F(RunStoreSafety, DeletingARunAnotherProcessTrainsIsRefused) {
     const std::string path = file("runs.db");
     RunStore store(path);
     const auto trainer = otherLiveProcess();
-    const auto run = store.createRun(runOf("running", trainer));
+    const auto run = store.createRun(runOf(RunStatus::Running, trainer));
     store.addCheckpoint(run, {5, file("a.ckpt"), "x", 0});
     std::ofstream(file("a.ckpt")) << "x";
     try {
@@ -136,7 +136,7 @@ TEST_F(RunStoreSafety, DeletingARunAnotherProcessTrainsIsRefused) {
     } catch (const StoreError& error) {
         EXPECT_NE(std::string(error.what()).find("is running"), std::string::npos) << error.what();
     }
-    EXPECT_EQ(store.run(run).status, "running");
+    EXPECT_EQ(store.run(run).status, RunStatus::Running);
     EXPECT_EQ(store.checkpoints(run).size(), 1u);
     EXPECT_TRUE(fs::exists(file("a.ckpt"))) << "a refused delete keeps the files";
 
@@ -154,8 +154,8 @@ TEST_F(RunStoreSafety, DeletingARunAnotherProcessTrainsIsRefused) {
 
 TEST_F(RunStoreSafety, DeletingWithCheckpointsRemovesTheFilesAndTheirEmptyFolder) {
     RunStore store(file("runs.db"));
-    const auto run = store.createRun(runOf("cancelled"));
-    const auto other = store.createRun(runOf("finished"));
+    const auto run = store.createRun(runOf(RunStatus::Cancelled));
+    const auto other = store.createRun(runOf(RunStatus::Finished));
     // The layout: checkpoints/run-<id> beside runs.db, <stem>-checkpoints beside another store.
     ASSERT_EQ(fs::path(store.checkpointFolder(run)), m_folder / "checkpoints" / "run-1");
     EXPECT_EQ(fs::path(RunStore(file("ablation.db")).checkpointFolder(7)),
@@ -190,7 +190,7 @@ TEST_F(RunStoreSafety, MigrationRemovesDuplicateMetricsAndForbidsNewOnes) {
     std::int64_t run = 0;
     {
         RunStore store(path);
-        run = store.createRun(runOf("finished"));
+        run = store.createRun(runOf(RunStatus::Finished));
     }
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
@@ -222,7 +222,7 @@ TEST_F(RunStoreSafety, MigrationRemovesDuplicateMetricsAndForbidsNewOnes) {
 
 TEST_F(RunStoreSafety, LastWallTimeIsWhereAResumeContinues) {
     RunStore store(file("runs.db"));
-    const auto run = store.createRun(runOf("interrupted"));
+    const auto run = store.createRun(runOf(RunStatus::Interrupted));
     EXPECT_EQ(store.lastWallTime(run), 0.0);
     store.addMetrics(run, {{1, 3.5, "loss", 1.0}, {2, 7.25, "loss", 1.0}, {2, 7.0, "lr", 1.0}});
     EXPECT_DOUBLE_EQ(store.lastWallTime(run), 7.25);
@@ -234,7 +234,7 @@ TEST_F(RunStoreSafety, LastWallTimeIsWhereAResumeContinues) {
 TEST_F(RunStoreSafety, AHeldWriteLockEndsInAClearErrorWithinSeconds) {
     const std::string path = file("runs.db");
     RunStore store(path);
-    const auto run = store.createRun(runOf("finished"));
+    const auto run = store.createRun(runOf(RunStatus::Finished));
     sqlite3* holder = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &holder), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);

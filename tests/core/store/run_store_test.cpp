@@ -33,7 +33,7 @@ protected:
 RunRecord sampleRun(const std::string& name) {
     RunRecord run;
     run.name = name;
-    run.kind = "looped";
+    run.kind = RunKind::Looped;
     run.task = "ari";
     run.configJson = R"({"seed":1})";
     return run;
@@ -65,7 +65,7 @@ TEST_F(RunStoreTest, RunsRoundTripAndEditing) {
     RunStore store(file("runs.db"));
     auto parent = store.createRun(sampleRun("stage one"));
     RunRecord child = sampleRun("fine tune");
-    child.kind = "ar-relay";
+    child.kind = RunKind::ArRelay;
     child.parentRun = parent;
     child.generatorRun = parent;
     auto childId = store.createRun(child);
@@ -76,18 +76,18 @@ TEST_F(RunStoreTest, RunsRoundTripAndEditing) {
     EXPECT_EQ(runs[0].parentRun, parent);
     EXPECT_EQ(runs[0].generatorRun, parent);
     EXPECT_EQ(runs[1].configJson, R"({"seed":1})");
-    EXPECT_EQ(runs[1].status, "running");
+    EXPECT_EQ(runs[1].status, RunStatus::Running);
     EXPECT_EQ(runs[1].processId, getpid());
 
     store.rename(parent, "renamed");
     store.setTags(parent, "baseline,paper");
     store.setNotes(parent, "lr too high?");
-    store.setStatus(parent, "finished");
+    store.setStatus(parent, RunStatus::Finished);
     auto edited = store.run(parent);
     EXPECT_EQ(edited.name, "renamed");
     EXPECT_EQ(edited.tags, "baseline,paper");
     EXPECT_EQ(edited.notes, "lr too high?");
-    EXPECT_EQ(edited.status, "finished");
+    EXPECT_EQ(edited.status, RunStatus::Finished);
     EXPECT_GT(edited.finishedAt, 0);
     EXPECT_THROW(store.run(999), StoreError);
     EXPECT_THROW(store.rename(999, "x"), StoreError);
@@ -183,7 +183,7 @@ TEST_F(RunStoreTest, DataSurvivesReopen) {
     {
         RunStore store(file("runs.db"));
         id = store.createRun(sampleRun("kept"));
-        store.setStatus(id, "finished");
+        store.setStatus(id, RunStatus::Finished);
     }
     RunStore again(file("runs.db"));
     EXPECT_EQ(again.run(id).name, "kept");
@@ -294,8 +294,8 @@ TEST_F(RunStoreTest, RunsOfDeadProcessesAreMarkedInterrupted) {
         alive = store.createRun(sampleRun("mine")); // this process: alive
     }
     RunStore reopened(path);
-    EXPECT_EQ(reopened.run(dead).status, "interrupted");
-    EXPECT_EQ(reopened.run(alive).status, "running");
+    EXPECT_EQ(reopened.run(dead).status, RunStatus::Interrupted);
+    EXPECT_EQ(reopened.run(alive).status, RunStatus::Running);
 }
 
 // Two engine processes write while a third reads: nobody sees "database is locked".

@@ -80,10 +80,10 @@ TEST_F(TrainerTest, EachKindWritesRunsMetricsEvalsAndCheckpoints) {
         request.kind = kind;
         auto outcome = trainNewRun(store, request, events, cancel);
         SCOPED_TRACE(textOf(kind));
-        EXPECT_EQ(outcome.status, "finished");
+        EXPECT_EQ(outcome.status, RunStatus::Finished);
         EXPECT_EQ(outcome.steps, 12);
         auto run = store.run(outcome.run);
-        EXPECT_EQ(run.status, "finished");
+        EXPECT_EQ(run.status, RunStatus::Finished);
         EXPECT_EQ(run.kind, textOf(kind));
         EXPECT_EQ(losses(store, outcome.run).size(), 12u);
         EXPECT_EQ(store.metrics(outcome.run, "learning_rate").size(), 12u);
@@ -116,14 +116,14 @@ TEST_F(TrainerTest, ResumeAfterCancelReproducesTheUninterruptedLosses) {
     std::atomic<bool> cancel{false};
     CancelAt cancelAt(4, cancel);
     auto first = trainNewRun(store, request, cancelAt, cancel);
-    EXPECT_EQ(first.status, "cancelled");
+    EXPECT_EQ(first.status, RunStatus::Cancelled);
     EXPECT_EQ(first.steps, 5); // off the checkpoint cadence: the cancel writes its own
     EXPECT_EQ(store.checkpoints(first.run).back().step, 5);
-    EXPECT_EQ(store.run(first.run).status, "cancelled");
+    EXPECT_EQ(store.run(first.run).status, RunStatus::Cancelled);
 
     std::atomic<bool> go{false};
     auto resumed = resumeRun(store, first.run, silent, go);
-    EXPECT_EQ(resumed.status, "finished");
+    EXPECT_EQ(resumed.status, RunStatus::Finished);
     EXPECT_EQ(resumed.run, first.run);
     auto actual = losses(store, first.run);
     ASSERT_EQ(actual.size(), expected.size());
@@ -158,9 +158,9 @@ TEST_F(TrainerTest, DivergingRunStopsAsDiverged) {
     SilentEvents events;
     std::atomic<bool> cancel{false};
     auto outcome = trainNewRun(store, request, events, cancel);
-    EXPECT_EQ(outcome.status, "diverged");
+    EXPECT_EQ(outcome.status, RunStatus::Diverged);
     EXPECT_LT(outcome.steps, 12);
-    EXPECT_EQ(store.run(outcome.run).status, "diverged");
+    EXPECT_EQ(store.run(outcome.run).status, RunStatus::Diverged);
 }
 
 // Issue 17: a resumed run's wall time once restarted at 0, so a plot by time folded back.
@@ -171,10 +171,10 @@ TEST_F(TrainerTest, WallTimeContinuesAcrossAResume) {
     std::atomic<bool> cancel{false};
     CancelAt cancelAt(4, cancel);
     auto first = trainNewRun(store, request, cancelAt, cancel);
-    ASSERT_EQ(first.status, "cancelled");
+    ASSERT_EQ(first.status, RunStatus::Cancelled);
     SilentEvents silent;
     std::atomic<bool> go{false};
-    ASSERT_EQ(resumeRun(store, first.run, silent, go).status, "finished");
+    ASSERT_EQ(resumeRun(store, first.run, silent, go).status, RunStatus::Finished);
     const auto points = store.metrics(first.run, "loss");
     ASSERT_EQ(points.size(), 12u);
     for (std::size_t index = 1; index < points.size(); ++index)

@@ -201,10 +201,10 @@ TEST_F(WeightAverageTest, AResumeContinuesTheAverageExactly) {
     TrainingRequest request;
     request.config = config;
     const auto first = trainNewRun(store, request, cancelAtThree, cancel);
-    ASSERT_EQ(first.status, "cancelled");
+    ASSERT_EQ(first.status, RunStatus::Cancelled);
     SilentEvents silent;
     std::atomic<bool> go{false};
-    ASSERT_EQ(resumeRun(store, first.run, silent, go).status, "finished");
+    ASSERT_EQ(resumeRun(store, first.run, silent, go).status, RunStatus::Finished);
 
     const auto expected = readPair(store.checkpoints(uninterrupted).back().path, config);
     const auto actual = readPair(store.checkpoints(first.run).back().path, config);

@@ -186,10 +186,10 @@ TEST(ChainInspector, RendersOnlyTheChainsItIsHandedForItsRun) {
     QSignalSpy requested(&inspector, &ChainInspector::chainsRequested);
     RunRow looped;
     looped.run.id = 4;
-    looped.run.kind = "looped";
+    looped.run.kind = RunKind::Looped;
     RunRow ar;
     ar.run.id = 5;
-    ar.run.kind = "ar";
+    ar.run.kind = RunKind::Ar;
     inspector.setRuns({looped, ar});
     EXPECT_EQ(inspector.currentRun(), 4); // AR runs write no chains
     ASSERT_EQ(requested.size(), 1);
@@ -273,7 +273,7 @@ TEST(FineTuneLauncher, StartsGenerationThenTheFineTune) {
     EXPECT_EQ(compared.size(), 2);
     const auto runs = RunStore(path.toStdString()).runs();
     EXPECT_TRUE(std::any_of(runs.begin(), runs.end(), [](const RunRecord& run) {
-        return run.kind == "ar-relay" && run.status == "finished";
+        return run.kind == RunKind::ArRelay && run.status == RunStatus::Finished;
     }));
 }
 

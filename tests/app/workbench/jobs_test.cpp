@@ -86,7 +86,7 @@ TEST_F(Jobs, RunLaunchedFromSetupCompletesAndItsCurvesGrow) {
     EXPECT_GT(dashboard->accuracyPlot()->seriesCount(), 0);
     ASSERT_TRUE(test::waitFor([&] {
         const RunRow* row = m_window->runModel()->findRun(job->run());
-        return row && row->run.status == "finished";
+        return row && row->run.status == RunStatus::Finished;
     }));
 }
 
@@ -103,7 +103,7 @@ TEST_F(Jobs, CancelThenResumeFromTheDashboard) {
     EXPECT_EQ(job->state(), Job::State::Cancelled) << job->errorMessage().toStdString();
     ASSERT_TRUE(test::waitFor([&] {
         const RunRow* row = m_window->runModel()->findRun(run);
-        return row && row->run.status == "cancelled";
+        return row && row->run.status == RunStatus::Cancelled;
     }));
 
     Q_EMIT m_window->dashboard()->resumeRequested(run);
