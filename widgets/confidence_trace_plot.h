@@ -3,7 +3,7 @@
 // current iteration drawn as vertical lines. A small QCustomPlot; clicking picks an iteration.
 #pragma once
 
-#include "train/problem_inspection.h"
+#include "inspection/problem_inspection.h"
 
 #include <QWidget>
 

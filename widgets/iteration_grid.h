@@ -4,7 +4,7 @@
 // boundary drawn as a line; the current iteration framed. Only renders a ProblemInspection.
 #pragma once
 
-#include "train/problem_inspection.h"
+#include "inspection/problem_inspection.h"
 
 #include <QWidget>
 

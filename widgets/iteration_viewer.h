@@ -6,8 +6,8 @@
 // come back through the show*/set* functions as plain structs.
 #pragma once
 
+#include "inspection/problem_inspection.h"
 #include "store/run_records.h"
-#include "train/problem_inspection.h"
 
 #include <QWidget>
 

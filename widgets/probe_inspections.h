@@ -3,8 +3,8 @@
 // ProblemInspection the live viewer draws, so the training-time slider reuses the grid.
 #pragma once
 
+#include "inspection/problem_inspection.h"
 #include "store/run_records.h"
-#include "train/problem_inspection.h"
 
 #include <vector>
 

@@ -18,8 +18,8 @@ class JobsControllerTest : public ::testing::Test {
 protected:
     void SetUp() override {
         ASSERT_TRUE(m_folder.isValid());
-        m_runner = std::make_unique<JobRunner>(QStringLiteral("/bin/sh"),
-                                               m_folder.filePath("runs.db"));
+        m_runner =
+            std::make_unique<JobRunner>(QStringLiteral("/bin/sh"), m_folder.filePath("runs.db"));
         m_controller = std::make_unique<JobsController>(m_runner.get());
     }
 
