@@ -127,9 +127,12 @@ resumes() { # log file: the step the resumed run started from
 launcher=$!
 wait_for_step "$work/resume1.log"
 kill -INT $launcher
-wait $launcher || true
+status=0
+wait $launcher || status=$?
+[[ "$status" == 1 ]] || fail "Ctrl-C: launcher exit $status, expected 1: $(cat "$work/resume1.log")"
 first=$(resumes "$work/resume1.log")
-[[ -n "$first" && "$first" -ge 5 ]] || fail "resume started at '$first', not at a checkpoint"
+[[ -n "$first" && "$first" -ge 5 && $((first % 5)) == 0 ]] ||
+    fail "resume started at '$first', not at a checkpoint (every 5 steps)"
 
 # 5. ... and again with two processes: Ctrl-C to the launcher stops both workers at one step,
 # rank 0 checkpoints and the run is cancelled.

@@ -64,7 +64,9 @@ for _ in $(seq 1 100); do
     sleep 0.2
 done
 kill -9 $pid
-wait $pid 2>/dev/null || true
+status=0
+wait $pid 2>/dev/null || status=$?
+[[ "$status" == 137 ]] || fail "the run outlived SIGKILL (exit $status)"
 killed=$(grep -o '"run":[0-9]*' "$work/long.log" | head -1 | cut -d: -f2)
 [[ -n "$killed" ]] || fail "no run id for the killed run"
 run "$relay" runs show "$killed" --db "$db"

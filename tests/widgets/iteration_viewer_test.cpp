@@ -17,6 +17,8 @@
 #include <QSlider>
 #include <QTest>
 
+#include <algorithm>
+
 namespace relay {
 namespace {
 
@@ -83,8 +85,20 @@ TEST(IterationViewer, StepsForwardAndBackAndMarksAWrongTokenRed) {
     EXPECT_EQ(row.marks[std::size_t(position)], TokenMark::Wrong);
     EXPECT_TRUE(sameRgb(viewer.grid()->cellColor(1, position), IterationGrid::wrongColor()));
     EXPECT_TRUE(sameRgb(viewer.grid()->cellColor(1, position - 1), IterationGrid::rightColor()));
-    // Left padding is not scored, and it is hidden up to the boundary pad.
-    EXPECT_GE(viewer.grid()->firstShownPosition(), 0);
+    // Left padding is not scored, and it is hidden up to the boundary pad: the first column
+    // drawn is the leftmost last-<pad> of any read-out or true step, the row's start for a row
+    // without one (a grid that hides a step's first token, or shows all the padding, fails).
+    int boundary = static_cast<int>(edited.width);
+    for (const InspectedIteration& shown : edited.iterations)
+        for (const Tokens* tokens : {&shown.readOut, &shown.target}) {
+            if (tokens->empty())
+                continue; // past T there is no true step
+            int last = static_cast<int>(tokens->size()) - 1;
+            while (last > 0 && (*tokens)[std::size_t(last)] != "<pad>")
+                --last;
+            boundary = std::min(boundary, last);
+        }
+    EXPECT_EQ(viewer.grid()->firstShownPosition(), boundary);
     EXPECT_EQ(row.marks.front(), TokenMark::Unscored);
 
     // Adaptive: the stop-score trace has a point per iteration, and rows go past T.
@@ -93,11 +107,37 @@ TEST(IterationViewer, StepsForwardAndBackAndMarksAWrongTokenRed) {
     ASSERT_TRUE(fixture.waitShown(shown + 1));
     EXPECT_GT(viewer.grid()->iterationCount(), inspection.truth.iterations());
     EXPECT_TRUE(viewer.grid()->inspection().iterations.back().target.empty()); // past T
-    EXPECT_GE(viewer.grid()->inspection().chosenIterations, 1);
+    // Adaptive stops at the most confident iteration (the lowest stop score, the first on ties).
+    const auto& adaptive = viewer.grid()->inspection().iterations;
+    const auto confident =
+        std::min_element(adaptive.begin(), adaptive.end(), [](const auto& a, const auto& b) {
+            return a.uncertainty < b.uncertainty;
+        });
+    EXPECT_EQ(viewer.grid()->inspection().chosenIterations, confident->iteration);
 
+    // Play advances on its own, one iteration per tick, and stops at the last one: a timer
+    // that never fires, skips rows or runs past the end fails here.
+    const int rows = viewer.grid()->iterationCount();
+    viewer.goTo(rows - 2);
+    QVector<int> visited;
+    const auto record =
+        QObject::connect(&viewer, &IterationViewer::currentIterationChanged, &viewer,
+                         [&](int iteration) { visited.append(iteration); });
     viewer.setPlaying(true);
     EXPECT_TRUE(viewer.playing());
+    ASSERT_TRUE(test::waitFor([&] { return !viewer.playing(); }, 20000)) << "play never stopped";
+    EXPECT_EQ(visited, (QVector<int>{rows - 1, rows}));
+    EXPECT_EQ(viewer.currentIteration(), rows);
+    // Play at the end starts again from the first iteration; pause holds the view still.
+    viewer.setPlaying(true);
+    EXPECT_EQ(viewer.currentIteration(), 1);
+    ASSERT_TRUE(test::waitFor([&] { return viewer.currentIteration() == 2; }, 20000));
     viewer.setPlaying(false);
+    visited.clear();
+    QTest::qWait(1200); // longer than two ticks at the default speed
+    EXPECT_TRUE(visited.isEmpty()) << "the view moved while paused";
+    EXPECT_EQ(viewer.currentIteration(), 2);
+    QObject::disconnect(record);
 }
 
 TEST(IterationViewer, MalformedTypedProblemShowsAnErrorAndNoCrash) {

@@ -20,6 +20,9 @@
 #include <QTemporaryDir>
 #include <QTreeView>
 
+#include <optional>
+#include <vector>
+
 using namespace relay;
 
 namespace {
@@ -74,7 +77,19 @@ TEST_F(RunViews, DashboardPlotsTheRunsMetrics) {
     CurvePlot* loss = dashboard->lossPlot();
     EXPECT_EQ(loss->seriesName(0), "loss");
     EXPECT_EQ(loss->pointCount(0), 20); // every one of the 20 steps
-    EXPECT_GT(loss->drawnPointCount(0), 0);
+    // Unsmoothed, and with far fewer points than pixels, the drawn line is the store's loss
+    // point for point: a curve fed another metric, shifted by a step or decimated away fails.
+    dashboard->setSmoothing(0.0);
+    const auto stored = RunStore(m_window->store()->path().toStdString()).metrics(run, "loss");
+    ASSERT_EQ(stored.size(), 20u);
+    ASSERT_EQ(loss->drawnPointCount(0), 20);
+    const QCPGraph* line = test::namedGraph(loss, loss->seriesName(0));
+    ASSERT_NE(line, nullptr);
+    for (int index = 0; index < 20; ++index) {
+        const auto point = line->data()->at(index);
+        EXPECT_DOUBLE_EQ(point->key, static_cast<double>(stored[std::size_t(index)].step));
+        EXPECT_DOUBLE_EQ(point->value, stored[std::size_t(index)].value);
+    }
     // Loss by loop iteration: one series per t (ARI lengths up to 4 → 4 iterations).
     EXPECT_EQ(dashboard->iterationPlot()->seriesCount(), 4);
     EXPECT_EQ(dashboard->learningRatePlot()->seriesCount(), 1);
@@ -94,8 +109,6 @@ TEST_F(RunViews, HistoryFiltersRenamesTagsAndDeletes) {
     EXPECT_EQ(history->proxy()->rowCount(), 1);
     history->setFilterText({});
     EXPECT_EQ(history->proxy()->rowCount(), 2);
-    // Sorting by the OOD column uses the numbers, not the text.
-    history->table()->sortByColumn(RunTableModel::BestOut, Qt::AscendingOrder);
 
     const qint64 ar = runNamed("tiny-ar");
     history->renameRun(ar, "renamed baseline");
@@ -171,4 +184,35 @@ TEST_F(RunViews, ComparisonExportsWriteValidFiles) {
 
     EXPECT_FALSE(comparison->exportCsv("/nonexistent-folder/x.csv", &error));
     EXPECT_FALSE(error.isEmpty());
+}
+
+// Sorting by the out-of-distribution column uses the numbers, not the text shown: as text
+// "10.0%" and "100.0%" sort before "9.0%", and a run without the number must come first, not
+// wherever its dash sorts.
+TEST(RunHistorySorting, TheOodColumnSortsByNumber) {
+    QVector<RunRow> rows;
+    const std::vector<std::optional<double>> best = {0.10, std::nullopt, 1.0, 0.09};
+    for (std::size_t index = 0; index < best.size(); ++index) {
+        RunRow row;
+        row.run.id = static_cast<std::int64_t>(index) + 1;
+        row.run.name = "run " + std::to_string(index + 1);
+        row.summary.bestOutOfDistribution = best[index];
+        rows.append(row);
+    }
+    RunTableModel model;
+    model.setRows(rows);
+    RunHistoryView history(nullptr, &model);
+    const auto order = [&] {
+        std::vector<qint64> ids;
+        for (int row = 0; row < history.proxy()->rowCount(); ++row)
+            ids.push_back(history.proxy()
+                              ->index(row, RunTableModel::Id)
+                              .data(RunTableModel::RunIdRole)
+                              .toLongLong());
+        return ids;
+    };
+    history.table()->sortByColumn(RunTableModel::BestOut, Qt::AscendingOrder);
+    EXPECT_EQ(order(), (std::vector<qint64>{2, 4, 1, 3}));
+    history.table()->sortByColumn(RunTableModel::BestOut, Qt::DescendingOrder);
+    EXPECT_EQ(order(), (std::vector<qint64>{3, 1, 4, 2}));
 }

@@ -7,14 +7,42 @@
 
 #include <gtest/gtest.h>
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTemporaryDir>
 
 using namespace relay;
+
+namespace {
+
+// "tasks.0.modulus" -> /tasks/0/modulus
+nlohmann::json::json_pointer pointerOf(const QString& key) {
+    return nlohmann::json::json_pointer("/" + QString(key).replace('.', '/').toStdString());
+}
+
+// Whether an editor shows this JSON value.
+bool shows(QWidget* editor, const nlohmann::json& value) {
+    if (auto* box = qobject_cast<QCheckBox*>(editor))
+        return value.is_boolean() && box->isChecked() == value.get<bool>();
+    if (auto* combo = qobject_cast<QComboBox*>(editor))
+        return value.is_string() && combo->currentText().toStdString() == value.get<std::string>();
+    if (auto* spin = qobject_cast<QSpinBox*>(editor))
+        return value.is_number_integer() && spin->value() == value.get<int>();
+    if (auto* line = qobject_cast<QLineEdit*>(editor)) {
+        if (value.is_number())
+            return line->text().toDouble() == value.get<double>();
+        return value.is_string() && line->text().toStdString() == value.get<std::string>();
+    }
+    return false;
+}
+
+} // namespace
 
 TEST(SetupView, StartsFromTheCpuQuickPresetAndIsValid) {
     ExperimentSetupView view;
@@ -45,6 +73,18 @@ TEST(SetupView, StartsFromTheCpuQuickPresetAndIsValid) {
             EXPECT_TRUE(entry.choices.empty()) << entry.key << " has choices but no combo box";
         }
     }
+    // Keys of every editor kind have an editor showing the preset's value, which for the first
+    // five differs from the engine's default: catches an editor left at the default, bound to
+    // another key, or a number shown rounded.
+    for (const char* key :
+         {"optimizer.learning_rate", "training.steps", "model.initialization",
+          "training.curriculum", "schedule.warmup_steps", "tasks.0.modulus", "seed"}) {
+        ASSERT_NE(view.form()->editor(key), nullptr) << key;
+        const nlohmann::json value = view.form()->document().at(pointerOf(key));
+        EXPECT_TRUE(shows(view.form()->editor(key), value)) << key << " = " << value.dump();
+    }
+    EXPECT_EQ(view.form()->document()["optimizer"]["learning_rate"], 3e-3);
+    EXPECT_EQ(view.form()->document()["model"]["initialization"], "torch-default");
     for (const TaskKey& entry : taskKeys())
         EXPECT_NE(
             view.form()->editor(QStringLiteral("tasks.0.") + QString::fromStdString(entry.key)),
@@ -86,11 +126,12 @@ TEST(SetupView, PipelineOverridesAreTheChangesFromThePreset) {
 TEST(SetupView, SavedConfigsOpenAgain) {
     ExperimentSetupView view;
     view.form()->setValue("seed", 42);
-    const QString path = QDir::temp().filePath("relay-setup-test.json");
+    QTemporaryDir folder; // not a fixed /tmp name: concurrent runs of the suite would share it
+    ASSERT_TRUE(folder.isValid());
+    const QString path = folder.filePath("setup.json");
     ASSERT_TRUE(view.saveConfig(path));
     ExperimentSetupView other;
     QString error;
     ASSERT_TRUE(other.openConfig(path, &error)) << error.toStdString();
     EXPECT_EQ(other.form()->document()["seed"], 42);
-    QFile::remove(path);
 }

@@ -1,6 +1,7 @@
 #include "widget_test_support.h"
 
 #include "event_wait.h"
+#include "qcustomplot_include.h"
 
 #include <gtest/gtest.h>
 
@@ -89,6 +90,13 @@ QString copyStoreInto(const QString& source, const QString& folder) {
 
 QString copySharedStore(const QString& folder) {
     return copyStoreInto(sharedStorePath(), folder);
+}
+
+const QCPGraph* namedGraph(const QCustomPlot* plot, const QString& name) {
+    for (int index = 0; index < plot->graphCount(); ++index)
+        if (plot->graph(index)->name() == name)
+            return plot->graph(index);
+    return nullptr;
 }
 
 bool waitFor(const std::function<bool()>& done, int timeoutMilliseconds) {

@@ -8,6 +8,9 @@
 
 #include <functional>
 
+class QCPGraph;
+class QCustomPlot;
+
 namespace relay::test {
 
 QString enginePath(); // $RELAY_ENGINE, else the build's RELAY_TEST_ENGINE
@@ -27,6 +30,10 @@ QString copySharedStore(const QString& folder);
 // Copies a store (and its WAL, if any) into `folder` as runs.db; returns the copy's path.
 // Checkpoint paths in a store are absolute, so the copy's runs load the same files.
 QString copyStoreInto(const QString& source, const QString& folder);
+
+// The graph that draws a CurvePlot series as its line: the one named as the series (its faint
+// raw copy has no name). nullptr when none is.
+const QCPGraph* namedGraph(const QCustomPlot* plot, const QString& name);
 
 bool waitFor(const std::function<bool()>& done, int timeoutMilliseconds = 60000);
 

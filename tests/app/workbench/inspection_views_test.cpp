@@ -54,9 +54,19 @@ TEST(HitMatrixView, HasTheStoredDimensions) {
     EXPECT_EQ(panel->columnCount(), columns);
     EXPECT_EQ(panel->colorMap()->data()->keySize(), columns);
     EXPECT_EQ(panel->colorMap()->data()->valueSize(), rows);
-    const HitCell& cell = stored.cells.front();
-    EXPECT_DOUBLE_EQ(panel->valueAt(cell.cotStep, cell.position), cell.accuracy);
-    EXPECT_TRUE(panel->hoverText(cell.position, cell.cotStep).contains(QStringLiteral("accuracy")));
+    // Every cell holds its stored accuracy, and the hover over it names that cell's own
+    // numbers: catches rows and columns swapped, an off-by-one CoT step, or a hover that reads
+    // the neighbouring cell. Off the matrix the hover is empty.
+    for (const HitCell& cell : stored.cells) {
+        EXPECT_DOUBLE_EQ(panel->valueAt(cell.cotStep, cell.position), cell.accuracy);
+        EXPECT_EQ(panel->hoverText(cell.position, cell.cotStep),
+                  QStringLiteral("step %1, position %2: accuracy %3 (%4 samples)")
+                      .arg(cell.cotStep)
+                      .arg(cell.position)
+                      .arg(cell.accuracy, 0, 'f', 3)
+                      .arg(cell.samples));
+    }
+    EXPECT_TRUE(panel->hoverText(columns + 1, 1).isEmpty());
     EXPECT_FALSE(panel->computeButton()->isVisible());
 
     view.setLength(40); // never evaluated: the engine is offered

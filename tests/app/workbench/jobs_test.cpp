@@ -11,6 +11,7 @@
 #include "main_window.h"
 #include "run_comparison_view.h"
 #include "run_table_model.h"
+#include "store/run_store.h"
 #include "training_dashboard.h"
 #include "welcome_page.h"
 
@@ -21,6 +22,10 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <qcustomplot.h>
+
+#include <algorithm>
+#include <utility>
+#include <vector>
 
 using namespace relay;
 
@@ -83,7 +88,28 @@ TEST_F(Jobs, RunLaunchedFromSetupCompletesAndItsCurvesGrow) {
     }));
     seenCounts.remove(0);
     EXPECT_GE(seenCounts.size(), 2) << "the curve grew while the run was training";
-    EXPECT_GT(dashboard->accuracyPlot()->seriesCount(), 0);
+    // One accuracy curve per test length (1..5), each the store's oracle answer accuracy of
+    // that length at every evaluation (steps 10..60): catches curves keyed by the wrong length,
+    // drawn from the adaptive rows, or missing the evaluations that came in while training.
+    CurvePlot* accuracy = dashboard->accuracyPlot();
+    ASSERT_TRUE(test::waitFor([&] {
+        return accuracy->seriesCount() == 5 && accuracy->pointCount(0) == 6 &&
+               accuracy->pointCount(4) == 6;
+    }));
+    const auto evals = RunStore(m_window->store()->path().toStdString()).evals(job->run());
+    for (int length = 1; length <= 5; ++length) {
+        const QCPGraph* line = test::namedGraph(accuracy, accuracy->seriesName(length - 1));
+        ASSERT_NE(line, nullptr) << length;
+        std::vector<std::pair<double, double>> drawn, stored;
+        for (auto point = line->data()->constBegin(); point != line->data()->constEnd(); ++point)
+            drawn.emplace_back(point->key, point->value);
+        for (const EvalRecord& eval : evals)
+            if (eval.length == length && eval.stopping == "oracle")
+                stored.emplace_back(static_cast<double>(eval.step), eval.answerAccuracy);
+        std::sort(stored.begin(), stored.end());
+        EXPECT_EQ(stored.size(), 6u) << "length " << length;
+        EXPECT_EQ(drawn, stored) << "length " << length;
+    }
     ASSERT_TRUE(test::waitFor([&] {
         const RunRow* row = m_window->runModel()->findRun(job->run());
         return row && row->run.status == RunStatus::Finished;

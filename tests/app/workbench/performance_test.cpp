@@ -10,8 +10,10 @@ TEST(Performance, PanningAMillionPointCurveIsInteractive) {
     const relay::PanFigures figures = relay::measurePanning(1000000, 20, 1.0);
     std::printf("pan 1e6 points: median %.2f ms, worst %.2f ms, %d points drawn\n",
                 figures.medianMilliseconds, figures.worstMilliseconds, figures.drawnPoints);
-    EXPECT_LE(figures.drawnPoints, 2 * 1200 + 4); // at most two points per pixel column
-    EXPECT_LT(figures.medianMilliseconds, 100.0); // generous: a shared 2-core machine
+    // At most two points per pixel column. How fast a frame draws is measured by
+    // `relay-workbench --measure-performance`, not asserted: a test asserts behaviour, and a
+    // time limit fails on a loaded machine while a real slowdown below it passes.
+    EXPECT_LE(figures.drawnPoints, 2 * 1200 + 4);
 }
 
 TEST(Performance, DecimationKeepsTheFullData) {

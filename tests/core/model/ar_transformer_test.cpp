@@ -5,13 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace relay {
 namespace {
 
 constexpr std::int64_t kVocabulary = 24;
-constexpr std::int64_t kEnd = 3;
 
 ModelConfig arConfig(PositionEncoding encoding = PositionEncoding::Rope) {
     ModelConfig config;
@@ -112,21 +112,34 @@ TEST(ArTransformer, MaskedReadOutEqualsDense) {
                                 1e-6, 1e-6));
 }
 
-// Greedy decoding of one prompt by re-running the whole sequence for every token.
+// Greedy decoding of one prompt by re-running the whole sequence for every token, up to
+// endToken (not kept) or maximumNewTokens.
 void recomputeGreedy(ArTransformer& model, std::vector<std::int64_t> sequence,
-                     std::int64_t maximumNewTokens, std::vector<std::int64_t>& tokens,
-                     std::vector<float>& probabilities) {
+                     std::int64_t maximumNewTokens, std::int64_t endToken,
+                     std::vector<std::int64_t>& tokens, std::vector<float>& probabilities) {
     torch::NoGradGuard noGradient;
     for (std::int64_t step = 0; step < maximumNewTokens; ++step) {
         auto input = torch::tensor(sequence, torch::kLong).unsqueeze(0);
         auto logits = model->forward(input).logits[0][input.size(1) - 1];
         auto [probability, next] = torch::softmax(logits, -1).max(-1);
-        if (next.item<std::int64_t>() == kEnd)
+        if (next.item<std::int64_t>() == endToken)
             return;
         tokens.push_back(next.item<std::int64_t>());
         probabilities.push_back(probability.item<float>());
         sequence.push_back(next.item<std::int64_t>());
     }
+}
+
+// A token that some rows write and others never do (-1 when there is none).
+std::int64_t tokenOfSomeRows(const std::vector<std::vector<std::int64_t>>& rows) {
+    for (std::int64_t token = 0; token < kVocabulary; ++token) {
+        const auto writers = std::count_if(rows.begin(), rows.end(), [&](const auto& row) {
+            return std::find(row.begin(), row.end(), token) != row.end();
+        });
+        if (writers > 0 && writers < static_cast<std::ptrdiff_t>(rows.size()))
+            return token;
+    }
+    return -1;
 }
 
 TEST(ArGeneration, CachedBatchEqualsFullRecomputation) {
@@ -135,28 +148,41 @@ TEST(ArGeneration, CachedBatchEqualsFullRecomputation) {
         torch::manual_seed(23);
         ArTransformer model(arConfig(encoding));
         model->eval();
-        { // Sharper logits: greedy choices far from ties, and some rows hit the end token.
+        { // Sharper logits: greedy choices far from ties.
             torch::NoGradGuard noGradient;
             model->m_readOut->weight.mul_(20.0);
         }
         const std::vector<std::vector<std::int64_t>> prompts = {
             {2, 5, 9, 11}, {2, 7}, {2, 13, 4, 4, 8, 19, 21}, {2, 6, 6}};
+        // The end token is one that only some rows write, so in one batch some rows stop while
+        // the others decode on to the limit (a stopped row's cache slots keep being written).
         GenerationOptions options;
         options.maximumNewTokens = 12;
-        options.endToken = kEnd;
+        options.endToken = -1;
+        const auto unstopped = generateGreedy(model, prompts, options).tokens;
+        options.endToken = tokenOfSomeRows(unstopped);
+        ASSERT_GE(options.endToken, 0) << positionEncodingName(encoding);
         auto generation = generateGreedy(model, prompts, options);
         ASSERT_EQ(generation.tokens.size(), prompts.size());
+        int stopped = 0;
         for (std::size_t row = 0; row < prompts.size(); ++row) {
             std::vector<std::int64_t> tokens;
             std::vector<float> probabilities;
-            recomputeGreedy(model, prompts[row], options.maximumNewTokens, tokens, probabilities);
-            EXPECT_EQ(generation.tokens[row], tokens) << textOf(encoding) << " prompt " << row;
+            recomputeGreedy(model, prompts[row], options.maximumNewTokens, options.endToken, tokens,
+                            probabilities);
+            EXPECT_EQ(generation.tokens[row], tokens)
+                << textOf(encoding) << " prompt " << row;
             ASSERT_EQ(generation.probabilities[row].size(), probabilities.size());
             for (std::size_t index = 0; index < probabilities.size(); ++index)
                 EXPECT_NEAR(generation.probabilities[row][index], probabilities[index], 1e-4);
             EXPECT_EQ(generation.ended[row],
                       static_cast<std::int64_t>(tokens.size()) < options.maximumNewTokens);
+            stopped += generation.ended[row] ? 1 : 0;
         }
+        // A batch that ignored the end token, or stopped every row at the first one to end,
+        // fails here.
+        EXPECT_GE(stopped, 1) << positionEncodingName(encoding);
+        EXPECT_LT(stopped, static_cast<int>(prompts.size())) << positionEncodingName(encoding);
     }
 }
 

@@ -82,13 +82,17 @@ TEST_F(RunStoreTest, RunsRoundTripAndEditing) {
     store.rename(parent, "renamed");
     store.setTags(parent, "baseline,paper");
     store.setNotes(parent, "lr too high?");
+    const double beforeFinish = secondsSinceEpoch();
     store.setStatus(parent, RunStatus::Finished);
+    const double afterFinish = secondsSinceEpoch();
     auto edited = store.run(parent);
     EXPECT_EQ(edited.name, "renamed");
     EXPECT_EQ(edited.tags, "baseline,paper");
     EXPECT_EQ(edited.notes, "lr too high?");
     EXPECT_EQ(edited.status, RunStatus::Finished);
-    EXPECT_GT(edited.finishedAt, 0);
+    // Stamped when the run finished (not left 0 or copied from its start).
+    EXPECT_GE(edited.finishedAt, beforeFinish - 1e-3);
+    EXPECT_LE(edited.finishedAt, afterFinish + 1e-3);
     EXPECT_THROW(store.run(999), StoreError);
     EXPECT_THROW(store.rename(999, "x"), StoreError);
 }
@@ -168,9 +172,12 @@ TEST_F(RunStoreTest, MeasurementsRoundTripAndDeleteCascades) {
     store.replaceChains(run, {chain});
     ASSERT_EQ(store.chains(run).size(), 1u);
 
+    const double beforeCheckpoint = secondsSinceEpoch();
     store.addCheckpoint(run, {100, "/tmp/x.ckpt", "abcd", 0});
     ASSERT_EQ(store.checkpoints(run).size(), 1u);
-    EXPECT_GT(store.checkpoints(run)[0].createdAt, 0);
+    // A record without a time is stamped when it is stored.
+    EXPECT_GE(store.checkpoints(run)[0].createdAt, beforeCheckpoint - 1e-3);
+    EXPECT_LE(store.checkpoints(run)[0].createdAt, secondsSinceEpoch() + 1e-3);
 
     store.deleteRun(run, /*withCheckpoints=*/false);
     EXPECT_TRUE(store.metrics(run).empty());

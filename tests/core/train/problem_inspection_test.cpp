@@ -149,7 +149,9 @@ TEST_F(ProblemInspectionTest, TypedProblemsFailClearly) {
         inspector.parse("1 + + 2 =", "ari");
         FAIL() << "a malformed problem parsed";
     } catch (const ParseError& error) {
-        EXPECT_GE(error.position(), 0);
+        // The second "+" (token 2) has no left operand.
+        EXPECT_EQ(error.position(), 2) << error.what();
+        EXPECT_EQ(error.token(), "+") << error.what();
     }
     // 7 is no residue mod 5: outside the run's vocabulary or rejected by the parser.
     EXPECT_ANY_THROW(inspector.parse("7 + 1 =", "ari"));
