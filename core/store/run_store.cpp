@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <set>
 #include <stdexcept>
+#include <utility>
+
 #include <unistd.h>
 
 namespace relay {
@@ -264,22 +266,25 @@ std::size_t removeCheckpointFiles(const std::vector<CheckpointRecord>& checkpoin
 
 int RunStore::markInterruptedRuns() {
     std::string host = hostName();
-    std::vector<std::int64_t> dead;
+    std::vector<std::pair<std::int64_t, std::int64_t>> dead; // run, its dead process
     {
         auto query = m_database.prepare(
             "SELECT id, process_id FROM runs WHERE status = 'running' AND host = ?");
         query.bind(1, host);
         while (query.step())
             if (!processAlive(query.integer(1)))
-                dead.push_back(query.integer(0));
+                dead.emplace_back(query.integer(0), query.integer(1));
     }
     if (dead.empty())
         return 0;
+    // Only while the dead process still holds the run: another process may have marked it and
+    // resumed it since the query (without the check, a second resume started at the same
+    // moment would mark the live one's run interrupted and train it too).
     m_database.transaction([&] {
         auto update = m_database.prepare("UPDATE runs SET status = 'interrupted', finished_at = ? "
-                                         "WHERE id = ? AND status = 'running'");
-        for (auto id : dead)
-            update.bind(1, secondsSinceEpoch()).bind(2, id).run();
+                                         "WHERE id = ? AND status = 'running' AND process_id = ?");
+        for (const auto& [id, process] : dead)
+            update.bind(1, secondsSinceEpoch()).bind(2, id).bind(3, process).run();
     });
     return static_cast<int>(dead.size());
 }

@@ -70,16 +70,17 @@ for target in "${targets[@]}"; do
     extra=()
     libraries=(-lsqlite3)
     max_len=4096
+    environment=()
     if [[ $target == checkpoint ]]; then
         extra=("${torch_flags[@]}")
         libraries=(-ltorch -ltorch_cpu -lc10 -lsqlite3)
         max_len=65536 # the seeds are about 10 kB
-        compile "${checkpoint[@]}"
+        environment=(LSAN_OPTIONS="suppressions=$root/tests/fuzz/checkpoint.lsan-suppressions")
+        compile "${checkpoint[@]}" "$root/tests/fuzz/fuzz_$target.cpp"
     else
-        compile "${torch_free[@]}"
+        compile "${torch_free[@]}" "$root/tests/fuzz/fuzz_$target.cpp"
     fi
-    "${launcher[@]}" "$compiler" "${flags[@]/fuzzer-no-link/fuzzer}" "${extra[@]}" \
-        "$root/tests/fuzz/fuzz_$target.cpp" "${objects[@]}" "${libraries[@]}" -o "$binary"
+    "$compiler" "${flags[@]/fuzzer-no-link/fuzzer}" "${objects[@]}" "${libraries[@]}" -o "$binary"
     corpus="$build/corpus/$target"
     budget=(-max_total_time="$seconds")
     if [[ -n "$runs" ]]; then
@@ -91,8 +92,8 @@ for target in "${targets[@]}"; do
     mkdir -p "$corpus"
     log="$build/fuzz_$target.log"
     echo "== fuzz_$target: ${runs:-$seconds s}${runs:+ inputs}"
-    if ! (cd "$build" && "$binary" "${budget[@]}" -max_len="$max_len" -timeout=10 \
-              -rss_limit_mb=2048 -print_final_stats=1 "$corpus" \
+    if ! (cd "$build" && env "${environment[@]}" "$binary" "${budget[@]}" -max_len="$max_len" \
+              -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$corpus" \
               "$root/tests/fuzz/corpus/$target" >"$log" 2>&1); then
         status=1
         echo "fuzz_$target FOUND A PROBLEM (see $log):"
