@@ -500,7 +500,9 @@ void initialiseFromParent(Session& session, std::int64_t parent) {
 std::string defaultCheckpointFolder(const RunStore& store, std::int64_t run) {
     // Run ids restart in every store: two stores in one folder (runs.db and ablation.db) must
     // not write each other's run-1 checkpoints, so only the default store gets "checkpoints".
-    const fs::path storePath(store.path());
+    // Absolute: the store reads a relative checkpoint path as relative to its own folder, not
+    // to the working directory a relative --db was given from.
+    const fs::path storePath = fs::absolute(store.path());
     const std::string stem = storePath.stem().string();
     const std::string folder = stem == "runs" ? "checkpoints" : stem + "-checkpoints";
     return (storePath.parent_path() / folder / ("run-" + std::to_string(run))).string();

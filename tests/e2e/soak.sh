@@ -17,6 +17,7 @@
 set -euo pipefail
 
 source "$(dirname "$0")/helpers.bash"
+relay="$(cd "$(dirname "$relay")" && pwd)/$(basename "$relay")" # used from other folders too
 rounds="${RELAY_SOAK_ROUNDS:-2}"
 seed="${RELAY_SOAK_SEED:-$$}"
 RANDOM=$seed
@@ -112,6 +113,15 @@ wait_for_step() { # LOG PID
     return 1
 }
 
+# --- a store given by a relative path ------------------------------------------------------------
+# Its checkpoints must be found again by resume and inspect (they were once recorded relative to
+# the working directory and then looked for relative to the store's folder).
+mkdir -p "$work/relative/stores"
+(cd "$work/relative" && "$relay" train --db stores/runs.db "${tiny[@]}" --set training.steps=4 \
+    --set checkpoint.every=2 --set eval.every=4 >/dev/null 2>&1) || fail "train with a relative --db"
+run bash -c "cd '$work/relative' && '$relay' inspect 1 --db stores/runs.db --length 2"
+expect_status 0 "inspect a run of a store given by a relative path"
+
 # --- relay train ---------------------------------------------------------------------------
 db="$work/train/runs.db"
 mkdir -p "$work/train"
@@ -142,6 +152,8 @@ for ((attempt = 1; ${landed[train]:-0} < rounds; ++attempt)); do
             "$relay" train --db "$db" --json --resume "$soaked"
     fi
     check_store "$db" "train, after kill $attempt"
+    [[ -z "${RELAY_SOAK_VERBOSE:-}" ]] ||
+        echo "train attempt $attempt: $outcome, run '$soaked', ${landed[train]:-0} landed" >&2
     # (A kill may also land after the run finished, while the process exits.)
     if [[ -n "$soaked" &&
           "$(sqlite3 "$db" "SELECT status FROM runs WHERE id = $soaked")" == finished ]]; then
