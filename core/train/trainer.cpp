@@ -7,6 +7,7 @@
 #include "model/device.h"
 #include "model/looped_transformer.h"
 #include "model/torch_device.h"
+#include "tasks/atomic_file.h"
 #include "tasks/batching.h"
 #include "tasks/dataset_file.h"
 #include "train/batch_sampler.h"
@@ -578,6 +579,7 @@ TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& eve
         session.checkpointFolder = checkpoints.empty()
                                        ? defaultCheckpointFolder(store, run)
                                        : fs::path(checkpoints.back().path).parent_path().string();
+        removeStaleTemporaries(session.checkpointFolder); // a killed run's half-written one
         buildSession(session, events);
         if (!checkpoints.empty()) {
             auto metadata = loadCheckpoint(checkpoints.back().path, session.module(),
