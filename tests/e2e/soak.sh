@@ -13,7 +13,8 @@
 # exactly one proceeds (the other exits 2) while the rows stay equal to the reference's.
 # Usage: soak.sh PATH_TO_RELAY
 #   RELAY_SOAK_ROUNDS=N (default 2: the CI budget; e.g. 20 by hand), RELAY_SOAK_SEED=S repeats
-#   the kill moments of an earlier run (each run prints its seed).
+#   the kill moments of an earlier run (each run prints its seed), RELAY_SOAK_VERBOSE=1 prints
+#   each kill of the training runs.
 set -euo pipefail
 
 source "$(dirname "$0")/helpers.bash"
