@@ -121,9 +121,7 @@ ChainInspector::ChainInspector(QWidget* parent) : QWidget(parent) {
 
 void ChainInspector::setRuns(const QVector<RunRow>& rows) {
     const qint64 before = currentRun();
-    fillRunChooser(m_runs, rows, [](const RunRow& row) {
-        return !isAutoregressive(row.run.kind);
-    });
+    fillRunChooser(m_runs, rows, [](const RunRow& row) { return !isAutoregressive(row.run.kind); });
     if (currentRun() != before)
         reload();
 }

@@ -1,10 +1,10 @@
 #include "experiment_setup_view.h"
 
-#include "config/experiment_config.h"
 #include "closed_set_text.h"
-#include "store/run_kind.h"
+#include "config/experiment_config.h"
 #include "config_diff.h"
 #include "experiment_form.h"
+#include "store/run_kind.h"
 
 #include <QComboBox>
 #include <QFile>

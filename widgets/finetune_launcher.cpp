@@ -149,12 +149,10 @@ void FineTuneLauncher::setRuns(const QVector<RunRow>& rows) {
     for (const RunRow& row : rows)
         m_configs.append({row.run.id, QString::fromStdString(row.run.configJson)});
     const qint64 generator = chosenRun(m_generator);
-    fillRunChooser(m_generator, rows, [](const RunRow& row) { return row.run.kind == RunKind::Looped; });
+    fillRunChooser(m_generator, rows,
+                   [](const RunRow& row) { return row.run.kind == RunKind::Looped; });
     fillRunChooser(
-        m_baseline, rows,
-        [](const RunRow& row) {
-            return isAutoregressive(row.run.kind);
-        },
+        m_baseline, rows, [](const RunRow& row) { return isAutoregressive(row.run.kind); },
         [](const RunRow& row) { return row.run.kind == RunKind::Ar; }); // a plain AR-CoT baseline
     if (chosenRun(m_generator) != generator)
         updateGeneratorDefaults(); // only on a new generator: keeps what the user typed

@@ -92,9 +92,7 @@ void HitMatrixPanel::setRuns(const QVector<RunRow>& rows, RunKind preferredKind)
     const qint64 before = currentRun();
     fillRunChooser(
         m_runs, rows, [](const RunRow&) { return true; },
-        [preferredKind](const RunRow& row) {
-            return row.run.kind == preferredKind;
-        });
+        [preferredKind](const RunRow& row) { return row.run.kind == preferredKind; });
     if (currentRun() != before)
         reload();
 }

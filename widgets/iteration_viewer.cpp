@@ -240,9 +240,7 @@ QWidget* IterationViewer::buildSnapshots() {
 
 void IterationViewer::setRuns(const QVector<RunRow>& rows) {
     const qint64 before = currentRun();
-    fillRunChooser(m_runs, rows, [](const RunRow& row) {
-        return !isAutoregressive(row.run.kind);
-    });
+    fillRunChooser(m_runs, rows, [](const RunRow& row) { return !isAutoregressive(row.run.kind); });
     if (currentRun() >= 0 && currentRun() != before)
         Q_EMIT runChosen(currentRun());
 }

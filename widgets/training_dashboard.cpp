@@ -1,7 +1,7 @@
 #include "training_dashboard.h"
 
-#include "curve_plot.h"
 #include "closed_set_text.h"
+#include "curve_plot.h"
 #include "run_table_model.h"
 #include "series_colors.h"
 
@@ -285,8 +285,9 @@ void TrainingDashboard::redraw() {
         m_accuracyPlot->yAxis->setRange(0, 1.02);
     for (CurvePlot* plot : plots())
         plot->xAxis->setLabel(xLabel);
-    m_iterationPlot->setEmptyMessage(isAutoregressive(m_data.run.kind) ? tr("AR runs have no loop iterations")
-                                                             : tr("No data yet"));
+    m_iterationPlot->setEmptyMessage(isAutoregressive(m_data.run.kind)
+                                         ? tr("AR runs have no loop iterations")
+                                         : tr("No data yet"));
 }
 
 void TrainingDashboard::updateHeader() {
@@ -358,8 +359,7 @@ void TrainingDashboard::updateButtons() {
     m_pauseButton->setEnabled(m_ownJobRunning);
     m_pauseButton->setText(m_paused ? tr("Continue") : tr("Pause"));
     m_cancelButton->setEnabled(m_ownJobRunning);
-    m_resumeButton->setEnabled(!m_ownJobRunning && m_run >= 0 &&
-                               isResumable(status) &&
+    m_resumeButton->setEnabled(!m_ownJobRunning && m_run >= 0 && isResumable(status) &&
                                !m_data.checkpoints.empty());
 }
 

@@ -1,7 +1,7 @@
 #include "main_window.h"
 
-#include "colour_palette.h"
 #include "closed_set_text.h"
+#include "colour_palette.h"
 #include "demo_store.h"
 #include "engine_locator.h"
 #include "experiment_setup_view.h"

@@ -341,9 +341,17 @@ CheckpointMetadata loadCheckpoint(const std::string& path, torch::nn::Module& mo
         }
         if (options.restoreRandomState)
             restoreGeneratorStates(generators);
+    } catch (const CheckpointError&) {
+        throw;
     } catch (const c10::Error& error) {
         throw CheckpointError("cannot load checkpoint '" + path +
                               "': " + error.what_without_backtrace());
+    } catch (const std::exception& error) {
+        // A damaged archive's TorchScript fails in LibTorch's parser, which throws its own
+        // errors (their first line says what; the rest quotes the code).
+        const std::string what = error.what();
+        throw CheckpointError("cannot load checkpoint '" + path +
+                              "': " + what.substr(0, what.find('\n')));
     }
     return metadata;
 }

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <set>
 #include <stdexcept>
+#include <utility>
+
 #include <unistd.h>
 
 namespace relay {
@@ -243,7 +245,9 @@ void RunStore::setNotes(std::int64_t id, const std::string& notes) {
 }
 
 std::string RunStore::checkpointFolder(std::int64_t run) const {
-    const std::filesystem::path storePath(path());
+    // Absolute: the store reads a relative checkpoint path as relative to its own folder, not
+    // to the working directory a relative --db was given from.
+    const std::filesystem::path storePath = std::filesystem::absolute(path());
     const std::string stem = storePath.stem().string();
     const std::string folder = stem == "runs" ? "checkpoints" : stem + "-checkpoints";
     return (storePath.parent_path() / folder / ("run-" + std::to_string(run))).string();
@@ -287,25 +291,29 @@ RunRecord RunStore::claimRunForResume(std::int64_t id) {
 
 int RunStore::markInterruptedRuns() {
     std::string host = hostName();
-    std::vector<std::int64_t> dead;
+    std::vector<std::pair<std::int64_t, std::int64_t>> dead; // run, its dead process
     {
         auto query =
             m_database.prepare("SELECT id, process_id FROM runs WHERE status = ? AND host = ?");
         query.bind(1, textOf(RunStatus::Running)).bind(2, host);
         while (query.step())
             if (!processAlive(query.integer(1)))
-                dead.push_back(query.integer(0));
+                dead.emplace_back(query.integer(0), query.integer(1));
     }
     if (dead.empty())
         return 0;
+    // Only while the dead process still holds the run: another process may have marked it and
+    // resumed it since the query (without the check, a second resume started at the same
+    // moment would mark the live one's run interrupted and train it too).
     m_database.transaction([&] {
-        auto update = m_database.prepare(
-            "UPDATE runs SET status = ?, finished_at = ? WHERE id = ? AND status = ?");
-        for (auto id : dead)
+        auto update = m_database.prepare("UPDATE runs SET status = ?, finished_at = ? WHERE id = ? "
+                                         "AND status = ? AND process_id = ?");
+        for (const auto& [id, process] : dead)
             update.bind(1, textOf(RunStatus::Interrupted))
                 .bind(2, secondsSinceEpoch())
                 .bind(3, id)
                 .bind(4, textOf(RunStatus::Running))
+                .bind(5, process)
                 .run();
     });
     return static_cast<int>(dead.size());

@@ -3,12 +3,15 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <random>
 #include <stdexcept>
 #include <string>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,6 +44,9 @@ void writeAll(int descriptor, const std::string& content, const std::string& pat
     }
 }
 
+// A temporary file is named "<path>.tmp-<process id>-<counter>-<random>".
+constexpr const char* kTemporaryMark = ".tmp-";
+
 // A fresh temporary file next to `path`. Created with mode 0666 so the kernel applies the
 // process umask itself (mkstemp's 0600 would need the umask read, and reading it means setting
 // it, process-wide, while other threads create files).
@@ -48,7 +54,7 @@ int createTemporary(const std::string& path, std::string& temporary) {
     static std::atomic<unsigned> counter{0};
     std::random_device entropy;
     for (int attempt = 0; attempt < 100; ++attempt) {
-        temporary = path + ".tmp-" + std::to_string(::getpid()) + "-" +
+        temporary = path + kTemporaryMark + std::to_string(::getpid()) + "-" +
                     std::to_string(counter.fetch_add(1)) + "-" + std::to_string(entropy() % 100000);
         int descriptor = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (descriptor >= 0 || errno != EEXIST)
@@ -90,6 +96,26 @@ void writeFileAtomically(const std::string& path, const std::string& content) {
         ::fsync(folder);
         ::close(folder);
     }
+}
+
+int removeStaleTemporaries(const std::string& folder) {
+    int removed = 0;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+        const std::string name = entry.path().filename().string();
+        const auto mark = name.rfind(kTemporaryMark);
+        if (mark == std::string::npos)
+            continue;
+        const long process =
+            std::strtol(name.c_str() + mark + std::strlen(kTemporaryMark), nullptr, 10);
+        // EPERM: the process exists but is someone else's, so it may still be writing.
+        if (process <= 0 || process == ::getpid() || ::kill(static_cast<pid_t>(process), 0) == 0 ||
+            errno == EPERM)
+            continue;
+        if (std::filesystem::remove(entry.path(), error))
+            ++removed;
+    }
+    return removed;
 }
 
 } // namespace relay

@@ -10,4 +10,8 @@ namespace relay {
 // the folder. Throws std::runtime_error naming the path and the system's reason.
 void writeFileAtomically(const std::string& path, const std::string& content);
 
+// Removes from `folder` the temporary files of writers that no longer run (a job killed while
+// writing leaves its own behind); those of live processes stay. Returns how many it removed.
+int removeStaleTemporaries(const std::string& folder);
+
 } // namespace relay

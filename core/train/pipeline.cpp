@@ -350,7 +350,8 @@ private:
                       {{"reason", "already generated"}});
             return;
         }
-        m_report.stageTwo = generateStageTwo(m_store, runOf(stageOf(RunKind::Looped)), m_folder, m_events);
+        m_report.stageTwo =
+            generateStageTwo(m_store, runOf(stageOf(RunKind::Looped)), m_folder, m_events);
         writeFileAtomically(resultFile, stageTwoResultToJson(*m_report.stageTwo).dump(2));
     }
 
@@ -375,9 +376,9 @@ private:
 
     void fineTuneOnChains() {
         const StageTwoResult& chains = *m_report.stageTwo;
-        std::vector<std::function<void(RunStore&)>> jobs = {
-            fineTune(stageOf(RunKind::ArRelay), m_config.stage2.verifiedOnly ? chains.verifiedChainsFile
-                                                              : chains.allChainsFile)};
+        std::vector<std::function<void(RunStore&)>> jobs = {fineTune(
+            stageOf(RunKind::ArRelay),
+            m_config.stage2.verifiedOnly ? chains.verifiedChainsFile : chains.allChainsFile)};
         if (m_config.pipeline.verifiedOnlyAblation && !m_config.stage2.verifiedOnly)
             jobs.push_back(fineTune(kVerifiedFineTuneStage, chains.verifiedChainsFile));
         runJobs(m_store.path(), m_store, jobs, m_parallel);

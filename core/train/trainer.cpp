@@ -8,6 +8,7 @@
 #include "model/device.h"
 #include "model/looped_transformer.h"
 #include "model/torch_device.h"
+#include "tasks/atomic_file.h"
 #include "tasks/batching.h"
 #include "tasks/dataset_file.h"
 #include "train/batch_sampler.h"
@@ -644,6 +645,7 @@ TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& eve
         session.checkpointFolder = checkpoints.empty()
                                        ? store.checkpointFolder(run)
                                        : fs::path(checkpoints.back().path).parent_path().string();
+        removeStaleTemporaries(session.checkpointFolder); // a killed run's half-written one
         buildSession(session, events);
         if (!checkpoints.empty()) {
             auto metadata = loadCheckpoint(checkpoints.back().path, session.checkpointModule(),

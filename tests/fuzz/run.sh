@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (clang++-14, ASan + UBSan, no LibTorch) and runs each on its seed
-# corpus for a fixed time, or for a fixed number of inputs from a fixed seed (--runs: the same
-# inputs on every machine, so a CI run is reproducible). CI runs a short budget through ctest
-# (fuzz.short); run it by hand for as long as you like, e.g. an hour per target:
+# Builds the libFuzzer targets (clang++-14, ASan + UBSan) and runs each on its seed corpus for a
+# fixed time, or for a fixed number of inputs from a fixed seed (--runs: the same inputs on
+# every machine, so a CI run is reproducible). CI runs a short budget through ctest (fuzz.short,
+# fuzz.checkpoint_short); run it by hand for as long as you like, e.g. an hour per target:
 #   tests/fuzz/run.sh --seconds 3600 [--runs N] [--build DIR] [--jobs N] [TARGET...]
 # Targets: dataset (CoT_benchmark and JSONL readers), typed (typed problems of the three tasks),
-# config (config file + --set), store (the store opener). Exits 1 when a target finds a crash;
-# the reproducer is left in the build folder (crash-*), and each target's last lines show its
-# executions.
+# config (config file + --set), store (the store opener): torch-free, the default set; and
+# checkpoint (the checkpoint reader, which links LibTorch), only when named. Exits 1 when a
+# target finds a crash; the reproducer is left in the build folder (crash-*), and each target's
+# last lines show its executions.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -34,27 +35,52 @@ command -v ccache >/dev/null && launcher=(ccache)
 flags=(-std=c++17 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined,fuzzer-no-link
        -I"$root/core")
 
-# The torch-free libraries every target links: tasks, config (with model_config), store.
+# Objects are built once per build folder and source; the torch-free libraries every target but
+# checkpoint links: tasks, config (with model_config), store.
+torch_free=("$root"/core/tasks/*.cpp "$root"/core/config/*.cpp "$root"/core/model/model_config.cpp
+            "$root"/core/store/*.cpp)
+# The checkpoint reader and what it calls, against the system LibTorch (gcc's C++11 ABI).
+checkpoint=("$root"/core/model/checkpoint.cpp "$root"/core/model/checkpoint_format.cpp
+            "$root"/core/model/checksum.cpp "$root"/core/model/generator_state.cpp
+            "$root"/core/tasks/atomic_file.cpp "$root"/core/version.cpp)
+torch_flags=(-isystem /usr/include/torch/csrc/api/include -D_GLIBCXX_USE_CXX11_ABI=1
+             -DRELAY_HAVE_TORCH -DRELAY_VERSION='"fuzz"' -DRELAY_COMMIT='"fuzz"')
 mkdir -p "$build/objects"
-sources=("$root"/core/tasks/*.cpp "$root"/core/config/*.cpp "$root"/core/model/model_config.cpp
-         "$root"/core/store/*.cpp)
-objects=()
-for source in "${sources[@]}"; do
-    relative="${source#"$root"/}"
-    objects+=("$build/objects/${relative//\//_}.o")
-done
-for index in "${!sources[@]}"; do
-    [[ "${objects[$index]}" -nt "${sources[$index]}" ]] && continue
-    "${launcher[@]}" "$compiler" "${flags[@]}" -c "${sources[$index]}" -o "${objects[$index]}" &
-    while (($(jobs -rp | wc -l) >= jobs)); do wait -n; done
-done
-wait
+build="$(cd "$build" && pwd)" # the fuzzers run inside it
+
+# compile SOURCE... : sets $objects to their object files, compiling those older than their
+# source ($jobs at a time).
+compile() {
+    objects=()
+    local source object
+    for source in "$@"; do
+        relative="${source#"$root"/}"
+        object="$build/objects/${relative//\//_}.o"
+        objects+=("$object")
+        [[ "$object" -nt "$source" ]] && continue
+        "${launcher[@]}" "$compiler" "${flags[@]}" "${extra[@]}" -c "$source" -o "$object" &
+        while (($(jobs -rp | wc -l) >= jobs)); do wait -n; done
+    done
+    wait
+}
 
 status=0
 for target in "${targets[@]}"; do
     binary="$build/fuzz_$target"
-    "${launcher[@]}" "$compiler" "${flags[@]/fuzzer-no-link/fuzzer}" "$root/tests/fuzz/fuzz_$target.cpp" \
-        "${objects[@]}" -lsqlite3 -o "$binary"
+    extra=()
+    libraries=(-lsqlite3)
+    max_len=4096
+    environment=()
+    if [[ $target == checkpoint ]]; then
+        extra=("${torch_flags[@]}")
+        libraries=(-ltorch -ltorch_cpu -lc10 -lsqlite3)
+        max_len=65536 # the seeds are about 10 kB
+        environment=(LSAN_OPTIONS="suppressions=$root/tests/fuzz/checkpoint.lsan-suppressions")
+        compile "${checkpoint[@]}" "$root/tests/fuzz/fuzz_$target.cpp"
+    else
+        compile "${torch_free[@]}" "$root/tests/fuzz/fuzz_$target.cpp"
+    fi
+    "$compiler" "${flags[@]/fuzzer-no-link/fuzzer}" "${objects[@]}" "${libraries[@]}" -o "$binary"
     corpus="$build/corpus/$target"
     budget=(-max_total_time="$seconds")
     if [[ -n "$runs" ]]; then
@@ -66,8 +92,8 @@ for target in "${targets[@]}"; do
     mkdir -p "$corpus"
     log="$build/fuzz_$target.log"
     echo "== fuzz_$target: ${runs:-$seconds s}${runs:+ inputs}"
-    if ! (cd "$build" && "$binary" "${budget[@]}" -max_len=4096 -timeout=10 \
-              -rss_limit_mb=2048 -print_final_stats=1 "$corpus" \
+    if ! (cd "$build" && env "${environment[@]}" "$binary" "${budget[@]}" -max_len="$max_len" \
+              -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$corpus" \
               "$root/tests/fuzz/corpus/$target" >"$log" 2>&1); then
         status=1
         echo "fuzz_$target FOUND A PROBLEM (see $log):"

@@ -1,7 +1,8 @@
 #include "performance_probe.h"
 
-#include "curve_plot.h"
 #include "closed_set_text.h"
+#include "store/run_kind.h"
+#include "curve_plot.h"
 #include "job_runner.h"
 #include "main_window.h"
 

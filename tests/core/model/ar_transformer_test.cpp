@@ -161,7 +161,7 @@ TEST(ArGeneration, CachedBatchEqualsFullRecomputation) {
         options.endToken = -1;
         const auto unstopped = generateGreedy(model, prompts, options).tokens;
         options.endToken = tokenOfSomeRows(unstopped);
-        ASSERT_GE(options.endToken, 0) << positionEncodingName(encoding);
+        ASSERT_GE(options.endToken, 0) << textOf(encoding);
         auto generation = generateGreedy(model, prompts, options);
         ASSERT_EQ(generation.tokens.size(), prompts.size());
         int stopped = 0;
@@ -170,8 +170,7 @@ TEST(ArGeneration, CachedBatchEqualsFullRecomputation) {
             std::vector<float> probabilities;
             recomputeGreedy(model, prompts[row], options.maximumNewTokens, options.endToken, tokens,
                             probabilities);
-            EXPECT_EQ(generation.tokens[row], tokens)
-                << textOf(encoding) << " prompt " << row;
+            EXPECT_EQ(generation.tokens[row], tokens) << textOf(encoding) << " prompt " << row;
             ASSERT_EQ(generation.probabilities[row].size(), probabilities.size());
             for (std::size_t index = 0; index < probabilities.size(); ++index)
                 EXPECT_NEAR(generation.probabilities[row][index], probabilities[index], 1e-4);
@@ -181,8 +180,8 @@ TEST(ArGeneration, CachedBatchEqualsFullRecomputation) {
         }
         // A batch that ignored the end token, or stopped every row at the first one to end,
         // fails here.
-        EXPECT_GE(stopped, 1) << positionEncodingName(encoding);
-        EXPECT_LT(stopped, static_cast<int>(prompts.size())) << positionEncodingName(encoding);
+        EXPECT_GE(stopped, 1) << textOf(encoding);
+        EXPECT_LT(stopped, static_cast<int>(prompts.size())) << textOf(encoding);
     }
 }
 

@@ -84,7 +84,7 @@ TEST_F(TrainerTest, EachKindWritesRunsMetricsEvalsAndCheckpoints) {
         EXPECT_EQ(outcome.steps, 12);
         auto run = store.run(outcome.run);
         EXPECT_EQ(run.status, RunStatus::Finished);
-        EXPECT_EQ(run.kind, textOf(kind));
+        EXPECT_EQ(run.kind, kind);
         EXPECT_EQ(losses(store, outcome.run).size(), 12u);
         EXPECT_EQ(store.metrics(outcome.run, "learning_rate").size(), 12u);
         // Evaluations at steps 4, 8, 12 on lengths 1..3 (oracle + adaptive for looped).
