@@ -21,16 +21,6 @@ std::vector<float> weightsFor(std::size_t problemCount, const BatchOptions& opti
     return options.weights.empty() ? std::vector<float>(problemCount, 1.0f) : options.weights;
 }
 
-std::vector<std::int64_t> inputIds(const Problem& problem, const Vocabulary& vocabulary,
-                                   bool prependTaskToken) {
-    std::vector<std::int64_t> ids;
-    if (prependTaskToken)
-        ids.push_back(vocabulary.id(defaultTask(problem.task).taskToken()));
-    for (const auto& token : problem.input)
-        ids.push_back(vocabulary.id(token));
-    return ids;
-}
-
 std::int64_t exampleWidth(const TokenizedProblem& problem) {
     std::size_t width = problem.input.size();
     for (const auto& step : problem.steps)
@@ -55,10 +45,20 @@ std::vector<const TokenizedProblem*> tokenizeAll(const std::vector<Problem>& pro
 
 } // namespace
 
+std::vector<std::int64_t> inputTokenIds(const Problem& problem, const Vocabulary& vocabulary,
+                                        bool prependTaskToken) {
+    std::vector<std::int64_t> ids;
+    if (prependTaskToken)
+        ids.push_back(vocabulary.id(defaultTask(problem.task).taskToken()));
+    for (const auto& token : problem.input)
+        ids.push_back(vocabulary.id(token));
+    return ids;
+}
+
 TokenizedProblem tokenizeProblem(const Problem& problem, const Vocabulary& vocabulary,
                                  bool prependTaskToken) {
     TokenizedProblem tokenized;
-    tokenized.input = inputIds(problem, vocabulary, prependTaskToken);
+    tokenized.input = inputTokenIds(problem, vocabulary, prependTaskToken);
     for (const auto& step : problem.steps)
         tokenized.steps.push_back(vocabulary.ids(step));
     tokenized.answer = vocabulary.id(problem.answer);
@@ -121,7 +121,7 @@ LoopedBatch makeLoopedBatch(const std::vector<const TokenizedProblem*>& problems
 
 std::vector<std::int64_t> arPromptIds(const Problem& problem, const Vocabulary& vocabulary,
                                       bool prependTaskToken) {
-    auto ids = inputIds(problem, vocabulary, prependTaskToken);
+    auto ids = inputTokenIds(problem, vocabulary, prependTaskToken);
     ids.insert(ids.begin(), vocabulary.id(kBosToken));
     return ids;
 }

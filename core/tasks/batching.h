@@ -30,6 +30,11 @@ struct TokenizedProblem {
     std::int64_t iterations() const { return static_cast<std::int64_t>(steps.size()); }
 };
 
+// The input as token ids, [task token] first when asked: what the looped model reads in training
+// and at inference. Throws std::out_of_range on a token outside the vocabulary.
+std::vector<std::int64_t> inputTokenIds(const Problem& problem, const Vocabulary& vocabulary,
+                                        bool prependTaskToken);
+
 // Throws std::out_of_range on a token outside the vocabulary.
 TokenizedProblem tokenizeProblem(const Problem& problem, const Vocabulary& vocabulary,
                                  bool prependTaskToken);

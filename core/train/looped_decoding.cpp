@@ -1,6 +1,7 @@
 #include "train/looped_decoding.h"
 
 #include "model/stopping.h"
+#include "tasks/batching.h"
 #include "tasks/longest_increasing_subsequence.h"
 #include "tasks/task_lookup.h"
 #include "train/evaluation_mode.h"
@@ -12,16 +13,6 @@
 
 namespace relay {
 namespace {
-
-std::vector<std::int64_t> inputIdsOf(const Problem& problem, const Vocabulary& vocabulary,
-                                     bool prependTaskToken) {
-    std::vector<std::int64_t> ids;
-    if (prependTaskToken)
-        ids.push_back(vocabulary.id(defaultTask(problem.task).taskToken()));
-    for (const auto& token : problem.input)
-        ids.push_back(vocabulary.id(token));
-    return ids;
-}
 
 // One batch of problems [begin, end) as the looped layout's input tensors.
 struct InputBatch {
@@ -39,7 +30,7 @@ InputBatch makeInputBatch(const std::vector<Problem>& problems, std::size_t begi
     std::vector<std::vector<std::int64_t>> inputs;
     std::int64_t width = 0;
     for (std::size_t index = begin; index < end; ++index) {
-        inputs.push_back(inputIdsOf(problems[index], vocabulary, prependTaskToken));
+        inputs.push_back(inputTokenIds(problems[index], vocabulary, prependTaskToken));
         batch.widths.push_back(loopedWidth(problems[index], prependTaskToken));
         batch.oracleCounts.push_back(oracleIterations(problems[index]));
         width = std::max(width, batch.widths.back());

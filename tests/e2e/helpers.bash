@@ -24,3 +24,10 @@ expect_output() { # text, description
     [[ "$output" == *"$1"* ]] || fail "$2: output lacks '$1'; output:
 $output"
 }
+
+# The sqlite3 shell the scripts read stores with waits for a writer as the engine does (a
+# worker or a just-finished run may still hold the lock for a moment) instead of failing at
+# once with "database is locked".
+sqlite3() {
+    command sqlite3 -cmd ".timeout 15000" "$@"
+}

@@ -13,7 +13,7 @@ TEST(SharedStoreSetup, TinyEngineRunsFillTheStore) {
     const auto runs = store.runs();
     ASSERT_EQ(runs.size(), 2u);
     for (const auto& run : runs) {
-        EXPECT_EQ(run.status, RunStatus::Finished);
+        EXPECT_EQ(run.status, relay::RunStatus::Finished);
         EXPECT_FALSE(store.evals(run.id).empty());
         EXPECT_FALSE(store.metrics(run.id, "loss").empty());
     }

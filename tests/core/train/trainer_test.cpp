@@ -1,8 +1,6 @@
 // The trainer end to end on tiny configs: runs reach the store, cancel + resume reproduces an
 // uninterrupted run's losses exactly, and a diverging run stops as diverged.
-#include "config/experiment_config.h"
-#include "store/run_store.h"
-#include "train/trainer.h"
+#include "tiny_run_support.h"
 
 #include <gtest/gtest.h>
 
@@ -12,63 +10,10 @@
 using namespace relay;
 namespace fs = std::filesystem;
 
-namespace {
-
-class TrainerTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        m_folder = fs::temp_directory_path() /
-                   ("relay-trainer-" + std::to_string(getpid()) + "-" +
-                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(m_folder);
-        fs::create_directories(m_folder);
-    }
-    void TearDown() override { fs::remove_all(m_folder); }
-    std::string storeFile() const { return (m_folder / "runs.db").string(); }
-
-    fs::path m_folder;
-};
-
-ExperimentConfig tinyConfig() {
-    nlohmann::json json = {
-        {"tasks", {{{"task", "ari"}, {"modulus", 5}}}},
-        {"train_lengths", {{"min", 1}, {"max", 2}}},
-        {"test_lengths", {{"min", 1}, {"max", 3}}},
-        {"data", {{"train_samples", 64}, {"test_samples_per_length", 8}, {"probe_count", 2}}},
-        {"model", {{"hidden_size", 16}, {"layers", 1}, {"heads", 2}, {"dropout", 0.1}}},
-        {"optimizer", {{"learning_rate", 3e-3}}},
-        {"training", {{"batch_size", 8}, {"steps", 12}}},
-        {"eval", {{"every", 4}}},
-        {"checkpoint", {{"every", 4}}},
-        {"device", "cpu"},
-        {"threads", 1},
-        {"seed", 7}};
-    return experimentConfigFromJson(json);
-}
-
-// Requests a cancel when the checkpoint of `step` is written (step events are throttled in
-// time, checkpoints are not); the trainer notices after the next step.
-class CancelAt : public TrainingEvents {
-public:
-    CancelAt(std::int64_t step, std::atomic<bool>& flag) : m_step(step), m_flag(flag) {}
-    void emit(const nlohmann::json& event) override {
-        if (event.value("event", "") == "checkpoint" && event.value("step", 0) >= m_step)
-            m_flag.store(true);
-    }
-
-private:
-    std::int64_t m_step;
-    std::atomic<bool>& m_flag;
-};
-
-std::vector<double> losses(RunStore& store, std::int64_t run) {
-    std::vector<double> values;
-    for (const auto& point : store.metrics(run, "loss"))
-        values.push_back(point.value);
-    return values;
-}
-
-} // namespace
+using TrainerTest = test::TinyRunTest;
+using test::CancelAt;
+using test::losses;
+using test::tinyConfig;
 
 TEST_F(TrainerTest, EachKindWritesRunsMetricsEvalsAndCheckpoints) {
     RunStore store(storeFile());

@@ -1,9 +1,9 @@
 // training.ema_decay: the weight average against a recurrence the test computes itself from
 // the trained weights each checkpoint holds, training itself unchanged by it, every reader of
 // the run (evaluation, loadRunModel) using the average, and a resume continuing it exactly.
-#include "config/experiment_config.h"
 #include "model/checkpoint.h"
 #include "store/run_store.h"
+#include "tiny_run_support.h"
 #include "train/evaluation.h"
 #include "train/run_model.h"
 #include "train/trainer.h"
@@ -23,36 +23,14 @@ namespace {
 
 constexpr double kDecay = 0.8;
 
-class WeightAverageTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        m_folder = fs::temp_directory_path() /
-                   ("relay-average-" + std::to_string(getpid()) + "-" +
-                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(m_folder);
-        fs::create_directories(m_folder);
-    }
-    void TearDown() override { fs::remove_all(m_folder); }
-    std::string storeFile() const { return (m_folder / "runs.db").string(); }
-
-    fs::path m_folder;
-};
+using WeightAverageTest = test::TinyRunTest;
+using test::CancelAt;
+using test::losses;
 
 ExperimentConfig tinyConfig(double emaDecay) {
-    nlohmann::json json = {
-        {"tasks", {{{"task", "ari"}, {"modulus", 5}}}},
-        {"train_lengths", {{"min", 1}, {"max", 2}}},
-        {"test_lengths", {{"min", 1}, {"max", 3}}},
-        {"data", {{"train_samples", 64}, {"test_samples_per_length", 8}, {"probe_count", 2}}},
-        {"model", {{"hidden_size", 16}, {"layers", 1}, {"heads", 2}, {"dropout", 0.1}}},
-        {"optimizer", {{"learning_rate", 3e-3}}},
-        {"training", {{"batch_size", 8}, {"steps", 6}, {"ema_decay", emaDecay}}},
-        {"eval", {{"every", 6}}},
-        {"checkpoint", {{"every", 1}}},
-        {"device", "cpu"},
-        {"threads", 1},
-        {"seed", 7}};
-    return experimentConfigFromJson(json);
+    return test::tinyConfig({{"training", {{"steps", 6}, {"ema_decay", emaDecay}}},
+                             {"eval", {{"every", 6}}},
+                             {"checkpoint", {{"every", 1}}}});
 }
 
 // The trained weights ("model.*") and their average ("average.*") a checkpoint holds.
@@ -75,13 +53,6 @@ std::vector<torch::Tensor> weightsOf(const torch::nn::Module& module) {
     for (const auto& parameter : module.parameters())
         weights.push_back(parameter.detach().clone());
     return weights;
-}
-
-std::vector<double> losses(RunStore& store, std::int64_t run) {
-    std::vector<double> values;
-    for (const auto& point : store.metrics(run, "loss"))
-        values.push_back(point.value);
-    return values;
 }
 
 TrainingOutcome train(RunStore& store, const ExperimentConfig& config) {
@@ -185,19 +156,8 @@ TEST_F(WeightAverageTest, AResumeContinuesTheAverageExactly) {
     const auto uninterrupted = train(store, config).run;
 
     // Cancelled after its third checkpoint, then resumed.
-    class CancelAtThree : public TrainingEvents {
-    public:
-        explicit CancelAtThree(std::atomic<bool>& flag) : m_flag(flag) {}
-        void emit(const nlohmann::json& event) override {
-            if (event.value("event", "") == "checkpoint" && event.value("step", 0) >= 3)
-                m_flag.store(true);
-        }
-
-    private:
-        std::atomic<bool>& m_flag;
-    };
     std::atomic<bool> cancel{false};
-    CancelAtThree cancelAtThree(cancel);
+    CancelAt cancelAtThree(3, cancel);
     TrainingRequest request;
     request.config = config;
     const auto first = trainNewRun(store, request, cancelAtThree, cancel);
