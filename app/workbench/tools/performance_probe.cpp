@@ -1,10 +1,10 @@
 #include "performance_probe.h"
 
 #include "closed_set_text.h"
-#include "store/run_kind.h"
 #include "curve_plot.h"
 #include "job_runner.h"
 #include "main_window.h"
+#include "store/run_kind.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
