@@ -1,5 +1,7 @@
 #include "train/trainer.h"
 
+#include "train/training_session.h"
+
 #include "config/stored_config.h"
 #include "model/ar_transformer.h"
 #include "model/autocast.h"
@@ -40,144 +42,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::int64_t kMetricFlushEvery = 50;
 constexpr double kStepEventSeconds = 0.2;
-
-// Everything one run needs while it trains; built the same way for a new and a resumed run, so
-// both start from identical state before the checkpoint (if any) is applied.
-struct Session {
-    Session(RunStore& runStore, std::int64_t runId, ExperimentConfig experiment, RunKind runKind)
-        : store(runStore), run(runId), config(std::move(experiment)), kind(runKind),
-          vocabulary(Vocabulary::ofSize(config.model.vocabularySize)),
-          device(selectDevice(config.device)) {}
-
-    RunStore& store;
-    std::int64_t run;
-    ExperimentConfig config;
-    RunKind kind;
-    Vocabulary vocabulary;
-    torch::Device device;
-    Datasets data;
-    std::vector<TokenizedProblem> tokenized; // data.train as token ids, looked up once
-    std::unique_ptr<BatchSampler> sampler;
-    LoopedTransformer looped{nullptr};
-    ArTransformer autoregressive{nullptr};
-    std::unique_ptr<torch::optim::AdamW> optimizer;
-    LearningRateSchedule schedule;
-    std::string checkpointFolder;
-    std::int64_t completedSteps = 0;
-    std::unique_ptr<TrainingGroup> group; // data-parallel workers; null: this process alone
-    // training.ema_decay > 0: the average of the weights (the model every evaluation and reader
-    // uses) and the pair the checkpoints hold.
-    LoopedTransformer loopedAverage{nullptr};
-    ArTransformer autoregressiveAverage{nullptr};
-    AveragedWeights averagedWeights{nullptr};
-
-    // Only rank 0 writes the store and checkpoints and evaluates.
-    bool isRankZero() const { return !group || group->isRankZero(); }
-
-    torch::nn::Module& module() {
-        return isAutoregressive(kind) ? static_cast<torch::nn::Module&>(*autoregressive)
-                                      : static_cast<torch::nn::Module&>(*looped);
-    }
-    bool averaged() const { return !averagedWeights.is_empty(); }
-    torch::nn::Module& averageModule() {
-        return isAutoregressive(kind) ? static_cast<torch::nn::Module&>(*autoregressiveAverage)
-                                      : static_cast<torch::nn::Module&>(*loopedAverage);
-    }
-    // What checkpoints save and load.
-    torch::nn::Module& checkpointModule() {
-        return averaged() ? static_cast<torch::nn::Module&>(*averagedWeights) : module();
-    }
-};
-
-// A second copy of the model for the weight average, starting equal to the model. Its own
-// initialisation must not shift the random draws that follow (dropout, positions), so the
-// generator's state is put back after it.
-void buildWeightAverage(Session& session) {
-    auto generator = at::detail::getDefaultCPUGenerator();
-    const auto state = generator.get_state();
-    std::shared_ptr<torch::nn::Module> model, average;
-    if (isAutoregressive(session.kind)) {
-        session.autoregressiveAverage = ArTransformer(session.config.model);
-        average = session.autoregressiveAverage.ptr();
-        model = session.autoregressive.ptr();
-    } else {
-        session.loopedAverage = LoopedTransformer(session.config.model);
-        average = session.loopedAverage.ptr();
-        model = session.looped.ptr();
-    }
-    generator.set_state(state);
-    average->to(session.device);
-    copyWeights(*average, *model);
-    for (auto& parameter : average->parameters())
-        parameter.set_requires_grad(false);
-    session.averagedWeights = AveragedWeights(model, average);
-}
-
-// Seeding and initialisation use LibTorch's global generator: one session at a time builds, so
-// stages trained side by side (relay pipeline) still start from their seed's weights.
-std::mutex& sessionBuildMutex() {
-    static std::mutex mutex;
-    return mutex;
-}
-
-void buildSession(Session& session, TrainingEvents& events) {
-    const auto& config = session.config;
-    std::lock_guard<std::mutex> lock(sessionBuildMutex());
-    auto* workers = WorkerGroup::current();
-    setCpuThreads(workers ? workers->threadsPerWorker(config.threads) : config.threads);
-    torch::manual_seed(config.seed);
-    session.data =
-        makeMultitaskDatasets(datasetSpecs(config, config.testLengths.min, config.testLengths.max));
-    auto& train = session.data.train;
-    if (!config.data.trainFile.empty()) {
-        // A given training set (e.g. a Stage II fine-tuning set); test sets stay generated.
-        train = readDatasetFile(config.data.trainFile, detectDatasetFormat(config.data.trainFile));
-        checkTokensKnown(train, session.vocabulary, config.data.trainFile);
-        std::map<std::string, double> weights;
-        for (const auto& entry : config.tasks)
-            weights[entry.task] = entry.weight;
-        for (auto& example : train)
-            example.weight = static_cast<float>(weights.count(taskName(example.problem.task))
-                                                    ? weights[taskName(example.problem.task)]
-                                                    : 1.0);
-    }
-    train.erase(std::remove_if(train.begin(), train.end(),
-                               [&](const DatasetExample& example) {
-                                   return example.problem.complexity < config.trainLengths.min;
-                               }),
-                train.end());
-    session.tokenized.clear();
-    session.tokenized.reserve(train.size());
-    for (const auto& example : train)
-        session.tokenized.push_back(
-            tokenizeProblem(example.problem, session.vocabulary, session.data.multitask));
-    CurriculumPlan curriculum{config.training.curriculum, config.training.curriculumStart,
-                              config.training.curriculumGrowEvery, config.trainLengths.max};
-    session.sampler = std::make_unique<BatchSampler>(train, config.seed, curriculum);
-    if (isAutoregressive(session.kind)) {
-        session.autoregressive = ArTransformer(config.model);
-        session.autoregressive->to(session.device);
-    } else {
-        session.looped = LoopedTransformer(config.model);
-        session.looped->to(session.device);
-    }
-    if (config.training.emaDecay > 0)
-        buildWeightAverage(session);
-    torch::optim::AdamWOptions options(config.optimizer.learningRate);
-    options.betas({config.optimizer.beta1, config.optimizer.beta2});
-    options.eps(config.optimizer.epsilon);
-    options.weight_decay(config.optimizer.weightDecay);
-    session.optimizer =
-        std::make_unique<torch::optim::AdamW>(session.module().parameters(), options);
-    session.schedule =
-        LearningRateSchedule::fromConfig(config.optimizer.learningRate, config.schedule.warmupRatio,
-                                         config.schedule.warmupSteps, config.totalSteps());
-    events.emit({{"event", "stage"},
-                 {"run", session.run},
-                 {"stage", "data"},
-                 {"train_examples", train.size()},
-                 {"test_sets", session.data.test.size()}});
-}
 
 // One step's loss for backward, and what it reports, left on the device until a flush or an
 // event is due (a read is a host sync on a GPU): loss, gradient norm, then L_ans, L_iter and
@@ -540,42 +404,6 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
                  {"steps", session.completedSteps},
                  {"wall_seconds", std::chrono::duration<double>(Clock::now() - started).count()}});
     return outcome;
-}
-
-// The parent's tensors must be the child's, name for name and shape for shape.
-void checkSameShapes(torch::nn::Module& child, const torch::nn::Module& parent,
-                     std::int64_t parentRun) {
-    const auto given = parent.named_parameters();
-    const auto wanted = child.named_parameters();
-    for (const auto& item : wanted) {
-        const auto* found = given.find(item.key());
-        if (!found || found->sizes() != item.value().sizes())
-            throw std::invalid_argument(
-                "parent run " + std::to_string(parentRun) + " has no tensor " + item.key() +
-                " of the shape this run's model needs (its model config differs)");
-    }
-    if (given.size() != wanted.size())
-        throw std::invalid_argument("parent run " + std::to_string(parentRun) +
-                                    "'s model has other tensors than this run's");
-}
-
-// A fine-tune starts from its parent's newest weights as every reader of the parent sees them
-// (its weight average when it kept one); the optimizer starts fresh, as fine-tuning with a new
-// learning rate does.
-void initialiseFromParent(Session& session, std::int64_t parent) {
-    const RunModel weights = loadRunModel(session.store, parent, {}, session.device.str());
-    if (isAutoregressive(weights.kind) != isAutoregressive(session.kind))
-        throw std::invalid_argument("parent run " + std::to_string(parent) + " is a " +
-                                    textOf(weights.kind) + " run; a " + textOf(session.kind) +
-                                    " run cannot start from it");
-    const torch::nn::Module& from =
-        isAutoregressive(weights.kind)
-            ? static_cast<const torch::nn::Module&>(*weights.autoregressive)
-            : static_cast<const torch::nn::Module&>(*weights.looped);
-    checkSameShapes(session.module(), from, parent);
-    copyWeights(session.module(), from);
-    if (session.averaged())
-        copyWeights(session.averageModule(), from);
 }
 
 // Marks the run failed on an exception escaping the training loop, then rethrows.
