@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang++-14, ASan + UBSan) and runs each on its seed corpus for a
 # fixed time, or for a fixed number of inputs from a fixed seed (--runs: the same inputs on
-# every machine, so a CI run is reproducible). CI runs a short budget through ctest (fuzz.short,
-# fuzz.checkpoint_short); run it by hand for as long as you like, e.g. an hour per target:
+# every machine, so a CI run is reproducible). CI runs a short budget of the torch-free targets
+# through ctest (fuzz.short; the checkpoint target stays out of CI while LibTorch's own parser
+# crash in tests/fuzz/unfixed/ is open); run it by hand for as long as you like, e.g. an hour per target:
 #   tests/fuzz/run.sh --seconds 3600 [--runs N] [--build DIR] [--jobs N] [TARGET...]
 # Targets: dataset (CoT_benchmark and JSONL readers), typed (typed problems of the three tasks),
 # config (config file + --set), store (the store opener): torch-free, the default set; and
