@@ -1,5 +1,6 @@
 // `relay pipeline` (the whole method, resumable), `relay generate` (Stage II chains from a
 // looped run) and `relay finetune` (Stage II generation, then the AR fine-tune on it).
+#include "closed_set_option.h"
 #include "commands.h"
 #include "worker_launcher.h"
 
@@ -107,8 +108,19 @@ void printCorrectness(const StageTwoResult& result) {
             std::snprintf(line, sizeof line, "%12s\n", "-");
         std::cout << line;
     }
+    const auto agreement = labelFreeAgreement(result.correctness);
+    if (agreement.precision() >= 0 && agreement.recall() >= 0) {
+        char line[160];
+        std::snprintf(line, sizeof line,
+                      "label-free filter: kept %d of %d chains; precision %.3f, recall %.3f "
+                      "against the verifier\n",
+                      agreement.selected, result.generated, agreement.precision(),
+                      agreement.recall());
+        std::cout << line;
+    }
     std::cout << "fine-tuning sets: " << result.allChainsFile << "\n                  "
-              << result.verifiedChainsFile << "\n";
+              << result.labelFreeChainsFile << "\n                  " << result.verifiedChainsFile
+              << "\n";
 }
 
 void runGenerate(const GenerateArguments& arguments) {
@@ -124,7 +136,7 @@ void runGenerate(const GenerateArguments& arguments) {
 struct FinetuneArguments {
     std::int64_t generator = 0;
     std::int64_t baseline = 0;
-    bool verifiedOnly = false;
+    ChainSelection chains = ChainSelection::All;
     std::vector<std::string> overrides;
     std::string name;
     std::string folder;
@@ -156,8 +168,7 @@ void runFinetune(const FinetuneArguments& arguments) {
 
     nlohmann::json config = experimentConfigToJson(storedExperimentConfig(
         baseline.configJson, "run " + std::to_string(baseline.id) + "'s stored config"));
-    config["data"]["train_file"] =
-        arguments.verifiedOnly ? result.verifiedChainsFile : result.allChainsFile;
+    config["data"]["train_file"] = chainsFile(result, arguments.chains);
     auto stageTwo = experimentConfigFromJson(config).stage2;
     config["optimizer"]["learning_rate"] = stageTwo.learningRate;
     config["training"]["steps"] = stageTwo.steps;
@@ -234,8 +245,14 @@ void addPipelineCommands(CLI::App& app) {
     finetuneCommand->add_option("--generator", finetune->generator, "The looped run")->required();
     finetuneCommand->add_option("--baseline", finetune->baseline, "The AR run to start from")
         ->required();
-    finetuneCommand->add_flag("--verified-only", finetune->verifiedOnly,
-                              "Train only on chains the verifier accepts");
+    auto* chains = addClosedSetOption(finetuneCommand, "--chains", finetune->chains,
+                                      "Which chains to train on: all (the paper), those the "
+                                      "label-free filter keeps, or those the verifier accepts");
+    finetuneCommand
+        ->add_flag_callback(
+            "--verified-only", [finetune] { finetune->chains = ChainSelection::Verified; },
+            "Same as --chains verified")
+        ->excludes(chains);
     finetuneCommand->add_option("--set", finetune->overrides,
                                 "Override a key of the fine-tune's config, e.g. "
                                 "--set training.steps=500 (repeatable); stage2.* keys also "

@@ -208,6 +208,11 @@ const std::vector<ConfigKey>& configKeys() {
             {0, 1e8}),
         key("stage2.verified_only", BIND(stage2.verifiedOnly),
             "fine-tune only on generated chains the exact verifier accepts (our ablation)"),
+        key("stage2.label_free_confidence", BIND(stage2.labelFreeConfidence),
+            "the label-free chain filter (no verifier) keeps a looped chain when its answer "
+            "head agrees with the answer its steps imply and every token it wrote has at least "
+            "this top-1 probability",
+            {0, 1}),
         key("stage2.learning_rate", BIND(stage2.learningRate),
             "AR fine-tuning peak learning rate (paper: 1e-4)", {1e-9, 10}),
         key("stage2.steps", BIND(stage2.steps), "AR fine-tuning optimizer steps", {1, 1e9}),
@@ -238,6 +243,9 @@ const std::vector<ConfigKey>& configKeys() {
             "exactly"),
         key("pipeline.verified_only_ablation", BIND(pipeline.verifiedOnlyAblation),
             "relay pipeline also fine-tunes on verified chains only (a second ar-relay run)"),
+        key("pipeline.label_free_filter", BIND(pipeline.labelFreeFilter),
+            "relay pipeline also fine-tunes on the chains the label-free filter keeps "
+            "(stage2.label_free_confidence), another ar-relay run"),
         key("device", BIND(device), "cpu, cuda, cuda:N or auto"),
         key("precision", BIND(precision),
             "training arithmetic on CUDA; bf16-autocast: matmuls in bfloat16, reductions and "

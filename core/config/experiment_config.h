@@ -113,6 +113,7 @@ struct StageTwoConfig {
     int generatedSamples = 2000;
     int originalSamples = 0; // 0: the paper's share
     bool verifiedOnly = false;
+    double labelFreeConfidence = 0.8;
     double learningRate = 1e-4;
     int steps = 2000;
     int selfChainPhases = 5;
@@ -122,6 +123,7 @@ struct StageTwoConfig {
 struct PipelineConfig {
     bool selfChain = false;
     bool verifiedOnlyAblation = true;
+    bool labelFreeFilter = true;
     bool parallelStages = true;
     int vanillaSteps = 0; // 0: training.steps
     int arSteps = 0;      // 0: training.steps

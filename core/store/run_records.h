@@ -95,6 +95,7 @@ struct ChainRecord {
     bool answerCorrect = false; // the answer is right (whatever the steps)
     int firstWrongStep = 0;
     double tokenAccuracy = -1; // share of the true steps' tokens in place; < 0: not measured
+    int labelFreeKept = -1;    // the label-free filter: 1 kept, 0 left out, -1 not checked
 };
 
 struct CheckpointRecord {

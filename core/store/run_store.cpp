@@ -399,13 +399,14 @@ void RunStore::replaceChains(std::int64_t run, const std::vector<ChainRecord>& c
 void RunStore::insertChains(std::int64_t run, const std::vector<ChainRecord>& chains) {
     auto insert =
         m_database.prepare("INSERT INTO chains (run, task, length, input, steps, answer, verified, "
-                           "first_wrong_step, answer_correct, token_accuracy) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                           "first_wrong_step, answer_correct, token_accuracy, label_free_kept) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& chain : chains) {
         insert.bind(1, run).bind(2, chain.task).bind(3, chain.length).bind(4, chain.input);
         insert.bind(5, chain.stepsJson).bind(6, chain.answer);
         insert.bind(7, chain.verified ? 1 : 0).bind(8, chain.firstWrongStep);
-        insert.bind(9, chain.answerCorrect ? 1 : 0).bind(10, chain.tokenAccuracy).run();
+        insert.bind(9, chain.answerCorrect ? 1 : 0).bind(10, chain.tokenAccuracy);
+        insert.bind(11, chain.labelFreeKept).run();
     }
 }
 
@@ -556,7 +557,8 @@ std::vector<std::int64_t> RunStore::probeSteps(std::int64_t run) {
 std::vector<ChainRecord> RunStore::chains(std::int64_t run) {
     auto query = m_database.prepare(
         "SELECT id, task, length, input, steps, answer, verified, "
-        "first_wrong_step, answer_correct, token_accuracy FROM chains WHERE run = ? "
+        "first_wrong_step, answer_correct, token_accuracy, label_free_kept FROM chains "
+        "WHERE run = ? "
         "ORDER BY id");
     query.bind(1, run);
     std::vector<ChainRecord> result;
@@ -572,6 +574,7 @@ std::vector<ChainRecord> RunStore::chains(std::int64_t run) {
         chain.firstWrongStep = static_cast<int>(query.integer(7));
         chain.answerCorrect = query.integer(8) != 0;
         chain.tokenAccuracy = query.real(9);
+        chain.labelFreeKept = static_cast<int>(query.integer(10));
         result.push_back(chain);
     }
     return result;

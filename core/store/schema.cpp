@@ -113,6 +113,10 @@ DELETE FROM metrics WHERE rowid NOT IN
 DROP INDEX metrics_by_run;
 CREATE UNIQUE INDEX metrics_by_run ON metrics(run, name, step);
 )sql",
+        // Version 5: the label-free Stage II filter's verdict on each chain (-1: not checked).
+        R"sql(
+ALTER TABLE chains ADD COLUMN label_free_kept INTEGER NOT NULL DEFAULT -1;
+)sql",
     };
     return migrations;
 }

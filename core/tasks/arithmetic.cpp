@@ -138,4 +138,11 @@ Verdict ArithmeticTask::verify(const Tokens& input, const std::vector<Tokens>& s
     return verifyArithmeticChain(readInput(input, field), steps, answer, field);
 }
 
+std::optional<std::string> ArithmeticTask::chainAnswer(const std::vector<Tokens>& steps) const {
+    // The reduction ends at the bare value: the last step is the answer.
+    if (steps.empty() || steps.back().size() != 1 || !isNumberToken(steps.back().front()))
+        return std::nullopt;
+    return steps.back().front();
+}
+
 } // namespace relay

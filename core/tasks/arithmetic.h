@@ -22,6 +22,7 @@ public:
                    const std::string& answer) const override;
 
     bool answerIsLastStep() const override { return true; }
+    std::optional<std::string> chainAnswer(const std::vector<Tokens>& steps) const override;
     int iterationCount(int complexity) const override { return complexity; }
     int largestNumber(int) const override { return m_modulus - 1; }
 

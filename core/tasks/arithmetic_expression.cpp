@@ -120,16 +120,6 @@ std::optional<ExpressionSymbol> symbolOf(const std::string& token) {
     return std::nullopt;
 }
 
-bool isDigits(const std::string& token) {
-    if (token.empty())
-        return false;
-    for (char character : token) {
-        if (character < '0' || character > '9')
-            return false;
-    }
-    return true;
-}
-
 std::string at(int position) {
     return " at token " + std::to_string(position);
 }
@@ -159,7 +149,7 @@ std::optional<Expression> readExpression(const Tokens& tokens, int modulus,
     for (int position = 0; position < static_cast<int>(tokens.size()); ++position) {
         const std::string& token = tokens[position];
         const std::string previous = position > 0 ? tokens[position - 1] : std::string();
-        if (isDigits(token)) {
+        if (isNumberToken(token)) {
             if (token.size() > 1 && token[0] == '0')
                 return fail(error, "number '" + token + "' has a leading zero", position, tokens);
             // Compare as text first so huge numbers cannot overflow.
@@ -170,8 +160,8 @@ std::optional<Expression> readExpression(const Tokens& tokens, int modulus,
                             tokens);
             if (!expectOperand)
                 return fail(error,
-                            isDigits(previous) ? "two numbers in a row"
-                                               : "missing operator after ')' before " + token,
+                            isNumberToken(previous) ? "two numbers in a row"
+                                                    : "missing operator after ')' before " + token,
                             position, tokens);
             expression.push_back({ExpressionSymbol::Number, std::stoi(token)});
             expectOperand = false;

@@ -322,4 +322,14 @@ int EditDistanceTask::largestNumber(int maximumComplexity) const {
     return 2 * maximumComplexity + longestSecond;
 }
 
+std::optional<std::string> EditDistanceTask::chainAnswer(const std::vector<Tokens>& steps) const {
+    // Row i holds D[i][1..m] then the row end; the answer is D[n][m], the last row's last entry.
+    if (steps.empty() || steps.back().size() < 2 || steps.back().back() != kRowEnd)
+        return std::nullopt;
+    const auto& last = steps.back()[steps.back().size() - 2];
+    if (!isNumberToken(last))
+        return std::nullopt;
+    return last;
+}
+
 } // namespace relay

@@ -35,6 +35,7 @@ public:
                    const std::string& answer) const override;
 
     bool answerIsLastStep() const override { return false; }
+    std::optional<std::string> chainAnswer(const std::vector<Tokens>& steps) const override;
     int iterationCount(int complexity) const override { return complexity; }
 
     // 3k + 3, and it is reached. D[i][j] <= min(i + 2j, 2i + j) (walk along row i from the

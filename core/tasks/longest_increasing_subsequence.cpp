@@ -278,4 +278,23 @@ int LongestIncreasingSubsequenceTask::largestNumber(int maximumComplexity) const
     return std::max(m_valueRange - 1, maximumComplexity);
 }
 
+std::optional<std::string>
+LongestIncreasingSubsequenceTask::chainAnswer(const std::vector<Tokens>& steps) const {
+    // The steps list the LIS length ending at each position; the answer is the largest.
+    std::optional<int> largest;
+    for (const auto& step : steps) {
+        if (step.empty() || step.back() != kSepToken)
+            return std::nullopt;
+        for (std::size_t index = 0; index + 1 < step.size(); ++index) {
+            const auto& token = step[index];
+            if (!isNumberToken(token) || token.size() > 6)
+                return std::nullopt;
+            largest = std::max(largest.value_or(0), std::stoi(token));
+        }
+    }
+    if (!largest)
+        return std::nullopt;
+    return std::to_string(*largest);
+}
+
 } // namespace relay

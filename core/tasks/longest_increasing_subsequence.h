@@ -32,6 +32,7 @@ public:
                    const std::string& answer) const override;
 
     bool answerIsLastStep() const override { return false; }
+    std::optional<std::string> chainAnswer(const std::vector<Tokens>& steps) const override;
     int iterationCount(int complexity) const override;
 
     // max(valueRange - 1, k): input values stay below valueRange, dp values are at most n.

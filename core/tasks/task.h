@@ -5,6 +5,7 @@
 #include "tasks/problem.h"
 
 #include <memory>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -61,6 +62,12 @@ public:
 
     // True when the last CoT step is the bare answer (ARI), so an AR sequence does not repeat it.
     virtual bool answerIsLastStep() const = 0;
+
+    // The answer a chain's own steps imply, read without solving the input: ARI the last step's
+    // single number, ED the last entry of the last row, LIS the largest length in any step.
+    // Empty when the steps do not have the form to read it from. The label-free Stage II
+    // filter compares it with the answer head's answer.
+    virtual std::optional<std::string> chainAnswer(const std::vector<Tokens>& steps) const = 0;
 
     // T for a problem of this complexity.
     virtual int iterationCount(int complexity) const = 0;

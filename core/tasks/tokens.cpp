@@ -1,5 +1,7 @@
 #include "tasks/tokens.h"
 
+#include <algorithm>
+
 #include <cctype>
 
 namespace relay {
@@ -35,6 +37,12 @@ Tokens flattenSteps(const std::vector<Tokens>& steps) {
     for (const auto& step : steps)
         flat.insert(flat.end(), step.begin(), step.end());
     return flat;
+}
+
+bool isNumberToken(const std::string& token) {
+    return !token.empty() && std::all_of(token.begin(), token.end(), [](char character) {
+        return character >= '0' && character <= '9';
+    });
 }
 
 } // namespace relay

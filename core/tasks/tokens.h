@@ -15,6 +15,9 @@ Tokens splitTokens(std::string_view text);
 // Joins with single spaces.
 std::string joinTokens(const Tokens& tokens);
 
+// A non-negative decimal number: one or more ASCII digits, nothing else.
+bool isNumberToken(const std::string& token);
+
 // Joins every step's tokens into one list (the flat CoT).
 Tokens flattenSteps(const std::vector<Tokens>& steps);
 

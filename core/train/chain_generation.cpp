@@ -18,6 +18,37 @@
 #include <stdexcept>
 
 namespace relay {
+namespace {
+
+// Adaptive stopping's default T_max for a set of problems: the longest T and half of it more
+// (at least 2), so a model can both stop early and run past T.
+std::int64_t adaptiveMaximum(const std::vector<DatasetExample>& problems) {
+    std::int64_t longest = 1;
+    for (const auto& example : problems)
+        longest = std::max<std::int64_t>(longest, example.problem.iterations());
+    return longest + std::max<std::int64_t>(2, longest / 2);
+}
+
+} // namespace
+
+LabelFreeCheck labelFreeCheck(const LoopedDecoding& decoding, const Task& task,
+                              double minimumConfidence) {
+    LabelFreeCheck check;
+    check.answerAgrees = task.chainAnswer(decoding.chain()) == decoding.answer;
+    double lowest = decoding.answerConfidence;
+    const auto chainSteps = decoding.chain().size();
+    for (std::size_t t = 0; t < chainSteps; ++t) {
+        const auto& readOut = decoding.readOuts[t];
+        const auto& confidence = readOut.confidence;
+        // The step is the read-out's right end.
+        for (std::size_t k = 0; k < readOut.step.size() && k < confidence.size(); ++k)
+            lowest = std::min<double>(lowest, confidence[confidence.size() - 1 - k]);
+    }
+    check.confidence = lowest;
+    check.kept = check.answerAgrees && check.confidence >= minimumConfidence;
+    return check;
+}
+
 GeneratedChain checkWrittenChain(const DatasetExample& truth, std::vector<Tokens> steps,
                                  std::string answer) {
     GeneratedChain chain;
@@ -89,11 +120,10 @@ std::vector<DatasetExample> stageTwoProblems(const ExperimentConfig& config, int
     return problems;
 }
 
-std::vector<GeneratedChain> writeLoopedChains(LoopedTransformer& model,
-                                              const Vocabulary& vocabulary,
-                                              const std::vector<DatasetExample>& problems,
-                                              const IterationsConfig& iterations,
-                                              bool prependTaskToken, std::int64_t batchSize) {
+std::vector<GeneratedChain>
+writeLoopedChains(LoopedTransformer& model, const Vocabulary& vocabulary,
+                  const std::vector<DatasetExample>& problems, const IterationsConfig& iterations,
+                  bool prependTaskToken, std::int64_t batchSize, double labelFreeConfidence) {
     // Only inputs go in: the model must not see the true chain it is about to write.
     std::vector<Problem> inputs;
     for (const auto& example : problems) {
@@ -105,20 +135,20 @@ std::vector<GeneratedChain> writeLoopedChains(LoopedTransformer& model,
     StoppingOptions stopping;
     stopping.rule = iterations.rule;
     stopping.fixedIterations = iterations.fixed;
-    if (iterations.rule == StoppingRule::Adaptive) {
-        std::int64_t longest = 1;
-        for (const auto& example : problems)
-            longest = std::max<std::int64_t>(longest, example.problem.iterations());
-        stopping.maximumIterations = iterations.maximum > 0
-                                         ? iterations.maximum
-                                         : longest + std::max<std::int64_t>(2, longest / 2);
-    }
+    if (iterations.rule == StoppingRule::Adaptive)
+        stopping.maximumIterations =
+            iterations.maximum > 0 ? iterations.maximum : adaptiveMaximum(problems);
     auto decodings = decodeLooped(model, vocabulary, inputs, stopping, prependTaskToken, batchSize);
     std::vector<GeneratedChain> chains;
     chains.reserve(problems.size());
-    for (std::size_t index = 0; index < problems.size(); ++index)
-        chains.push_back(
-            checkWrittenChain(problems[index], decodings[index].chain(), decodings[index].answer));
+    for (std::size_t index = 0; index < problems.size(); ++index) {
+        const auto& decoding = decodings[index];
+        auto chain = checkWrittenChain(problems[index], decoding.chain(), decoding.answer);
+        const auto& truth = problems[index];
+        chain.labelFree = labelFreeCheck(
+            decoding, *makeTask(taskName(truth.problem.task), truth.options), labelFreeConfidence);
+        chains.push_back(std::move(chain));
+    }
     return chains;
 }
 
@@ -146,10 +176,12 @@ ChainRecord chainRecordOf(const GeneratedChain& chain) {
         steps.push_back(joinTokens(step));
     record.stepsJson = steps.dump();
     record.answer = chain.written.answer;
-    record.verified = chain.verdict.chainCorrect && chain.verdict.answerCorrect;
+    record.verified = chain.verified();
     record.answerCorrect = chain.verdict.answerCorrect;
     record.firstWrongStep = chain.verdict.firstWrongStep;
     record.tokenAccuracy = chain.tokenAccuracy;
+    if (chain.labelFree)
+        record.labelFreeKept = chain.labelFree->kept ? 1 : 0;
     return record;
 }
 
@@ -163,6 +195,12 @@ std::vector<ChainCorrectness> chainCorrectnessByLength(const std::vector<ChainRe
         ++entry.samples;
         entry.verified += chain.verified ? 1 : 0;
         entry.answerCorrect += chain.answerCorrect ? 1 : 0;
+        if (chain.labelFreeKept >= 0) {
+            auto& agreement = entry.labelFree;
+            agreement.selected += chain.labelFreeKept;
+            agreement.verified += chain.verified ? 1 : 0;
+            agreement.selectedAndVerified += chain.labelFreeKept == 1 && chain.verified ? 1 : 0;
+        }
         if (chain.tokenAccuracy >= 0) {
             auto& [sum, measured] = tokenSums[{chain.task, chain.length}];
             sum += chain.tokenAccuracy;
@@ -180,6 +218,16 @@ std::vector<ChainCorrectness> chainCorrectnessByLength(const std::vector<ChainRe
     return rows;
 }
 
+FilterAgreement labelFreeAgreement(const std::vector<ChainCorrectness>& rows) {
+    FilterAgreement total;
+    for (const auto& row : rows) {
+        total.selected += row.labelFree.selected;
+        total.selectedAndVerified += row.labelFree.selectedAndVerified;
+        total.verified += row.labelFree.verified;
+    }
+    return total;
+}
+
 DatasetExample writtenExample(const GeneratedChain& chain) {
     DatasetExample example = chain.truth;
     example.problem = chain.written;
@@ -193,11 +241,16 @@ DatasetExample writtenExample(const GeneratedChain& chain) {
 }
 
 std::vector<DatasetExample> writtenExamples(const std::vector<GeneratedChain>& chains,
-                                            bool verifiedOnly) {
+                                            ChainSelection selection) {
     std::vector<DatasetExample> examples;
-    for (const auto& chain : chains)
-        if (!verifiedOnly || (chain.verdict.chainCorrect && chain.verdict.answerCorrect))
+    for (const auto& chain : chains) {
+        const bool selected =
+            selection == ChainSelection::All ||
+            (selection == ChainSelection::Verified && chain.verified()) ||
+            (selection == ChainSelection::LabelFree && chain.labelFree && chain.labelFree->kept);
+        if (selected)
             examples.push_back(writtenExample(chain));
+    }
     return examples;
 }
 

@@ -191,8 +191,9 @@ BenchResult chainGeneration(double seconds, const torch::Device& device) {
     }
     LoopedTransformer model(benchConfig(modelOfWidth(64), vocabulary));
     model->to(device);
-    double perCall = timeIt(
-        seconds, device, [&] { writeLoopedChains(model, vocabulary, problems, {}, false, 256); });
+    double perCall = timeIt(seconds, device, [&] {
+        writeLoopedChains(model, vocabulary, problems, {}, false, 256, 0.8);
+    });
     return {"Stage II chains looped d=64 ARI k=6 (write + verify)", "problems", 256 / perCall, 0,
             perCall};
 }

@@ -75,6 +75,7 @@ std::string stageOf(RunKind kind) {
     return textOf(kind);
 }
 const std::string kVerifiedFineTuneStage = stageOf(RunKind::ArRelay) + "-verified";
+const std::string kLabelFreeFineTuneStage = stageOf(RunKind::ArRelay) + "-label-free";
 
 struct StageContext {
     std::string key;
@@ -173,6 +174,7 @@ void fillTable(RunStore& store, const ExperimentConfig& config, PipelineReport& 
         {stageOf(RunKind::LoopedVanilla), "looped (vanilla)"},
         {stageOf(RunKind::Ar), "AR baseline"},
         {stageOf(RunKind::ArRelay), "AR + RELAY chains"},
+        {kLabelFreeFineTuneStage, "AR + label-free chains"},
         {kVerifiedFineTuneStage, "AR + verified chains"},
         {stageOf(RunKind::ArSelf), "AR self-chain"},
     };
@@ -184,14 +186,21 @@ void fillTable(RunStore& store, const ExperimentConfig& config, PipelineReport& 
         report.columns.push_back({title, found->second});
         values.push_back(finalAccuracy(store, found->second));
     }
-    std::map<std::pair<std::string, int>, double> chains, chainTokens;
+    std::map<std::pair<std::string, int>, double> chains, chainTokens, kept, precision;
     if (report.stageTwo) {
         report.columns.push_back({"chains verified", report.stageTwo->generatorRun});
         report.columns.push_back({"chain tokens right", report.stageTwo->generatorRun});
+        report.columns.push_back({"label-free kept", report.stageTwo->generatorRun});
+        report.columns.push_back({"label-free precision", report.stageTwo->generatorRun});
         for (const auto& row : report.stageTwo->correctness) {
             chains[{row.task, row.length}] = row.verified;
             if (row.tokenAccuracy >= 0)
                 chainTokens[{row.task, row.length}] = row.tokenAccuracy;
+            if (row.samples > 0)
+                kept[{row.task, row.length}] =
+                    static_cast<double>(row.labelFree.selected) / row.samples;
+            if (row.labelFree.precision() >= 0)
+                precision[{row.task, row.length}] = row.labelFree.precision();
         }
     }
     for (const auto& entry : config.tasks)
@@ -206,7 +215,7 @@ void fillTable(RunStore& store, const ExperimentConfig& config, PipelineReport& 
                                                            : std::optional(found->second));
             }
             if (report.stageTwo)
-                for (const auto* column : {&chains, &chainTokens}) {
+                for (const auto* column : {&chains, &chainTokens, &kept, &precision}) {
                     auto found = column->find({entry.task, length});
                     row.values.push_back(found == column->end() ? std::nullopt
                                                                 : std::optional(found->second));
@@ -379,6 +388,8 @@ private:
         std::vector<std::function<void(RunStore&)>> jobs = {fineTune(
             stageOf(RunKind::ArRelay),
             m_config.stage2.verifiedOnly ? chains.verifiedChainsFile : chains.allChainsFile)};
+        if (m_config.pipeline.labelFreeFilter && !chains.labelFreeChainsFile.empty())
+            jobs.push_back(fineTune(kLabelFreeFineTuneStage, chains.labelFreeChainsFile));
         if (m_config.pipeline.verifiedOnlyAblation && !m_config.stage2.verifiedOnly)
             jobs.push_back(fineTune(kVerifiedFineTuneStage, chains.verifiedChainsFile));
         runJobs(m_store.path(), m_store, jobs, m_parallel);
@@ -444,28 +455,43 @@ PipelineReport runPipeline(RunStore& store, const PipelineRequest& request, Trai
 std::string pipelineTable(const PipelineReport& report) {
     std::ostringstream out;
     char cell[64];
+    // Each column as wide as its title and two spaces (at least a number's width).
+    auto padded = [](const std::string& text, std::size_t width) {
+        return text + std::string(width > text.size() ? width - text.size() : 0, ' ');
+    };
+    std::vector<std::size_t> widths;
     out << "task  length  ";
     for (const auto& column : report.columns) {
-        std::snprintf(cell, sizeof cell, "%-22s", column.title.c_str());
-        out << cell;
+        widths.push_back(std::max<std::size_t>(column.title.size(), 5) + 2);
+        out << padded(column.title, widths.back());
     }
     out << "\n";
     for (const auto& row : report.rows) {
         std::snprintf(cell, sizeof cell, "%-5s %4d%s  ", row.task.c_str(), row.length,
                       row.inDistribution ? " " : "*");
         out << cell;
-        for (const auto& value : row.values) {
-            if (value)
-                std::snprintf(cell, sizeof cell, "%-22.3f", *value);
-            else
-                std::snprintf(cell, sizeof cell, "%-22s", "-");
-            out << cell;
+        for (std::size_t index = 0; index < row.values.size(); ++index) {
+            const auto& value = row.values[index];
+            std::snprintf(cell, sizeof cell, "%.3f", value.value_or(0));
+            out << padded(value ? cell : "-", index < widths.size() ? widths[index] : 7);
         }
         out << "\n";
     }
     out << "(* = longer than training; model columns: final-answer accuracy, looped with the "
            "oracle T, AR greedy; chains verified: share of generated chains fully correct; chain "
-           "tokens right: mean share of a chain's true step tokens it has in place)\n";
+           "tokens right: mean share of a chain's true step tokens it has in place; label-free "
+           "kept: share of chains the filter keeps without a verifier, precision: share of "
+           "those the verifier accepts)\n";
+    if (report.stageTwo) {
+        const auto agreement = labelFreeAgreement(report.stageTwo->correctness);
+        if (agreement.precision() >= 0 && agreement.recall() >= 0) {
+            std::snprintf(cell, sizeof cell, "precision %.3f, recall %.3f", agreement.precision(),
+                          agreement.recall());
+            out << "label-free filter over all lengths: kept " << agreement.selected << " of "
+                << report.stageTwo->generated << " chains; " << cell
+                << " against the exact verifier\n";
+        }
+    }
     return out.str();
 }
 

@@ -28,11 +28,43 @@ nlohmann::json correctnessJson(const std::vector<ChainCorrectness>& rows) {
                         {"samples", row.samples},
                         {"verified", row.verified},
                         {"answer_correct", row.answerCorrect},
-                        {"token_accuracy", row.tokenAccuracy}});
+                        {"token_accuracy", row.tokenAccuracy},
+                        {"label_free_kept", row.labelFree.selected},
+                        {"label_free_kept_verified", row.labelFree.selectedAndVerified},
+                        {"label_free_checked_verified", row.labelFree.verified}});
     return list;
 }
 
+// Originals plus the chosen written chains, as one fine-tuning file in `folder`.
+std::string writeFineTuningSet(const std::string& folder, const std::string& name,
+                               const std::vector<DatasetExample>& originals,
+                               const std::vector<GeneratedChain>& chains, ChainSelection selection,
+                               int& chainCount) {
+    auto examples = originals;
+    auto written = writtenExamples(chains, selection);
+    chainCount = static_cast<int>(written.size());
+    examples.insert(examples.end(), written.begin(), written.end());
+    const auto path = (std::filesystem::path(folder) / name).string();
+    writeDatasetFile(path, examples, DatasetFormat::Jsonl);
+    return path;
+}
+
 } // namespace
+
+const std::string& chainsFile(const StageTwoResult& result, ChainSelection selection) {
+    switch (selection) {
+    case ChainSelection::LabelFree:
+        if (result.labelFreeChainsFile.empty())
+            throw std::invalid_argument("these Stage II chains were generated before the "
+                                        "label-free filter existed; generate them again");
+        return result.labelFreeChainsFile;
+    case ChainSelection::Verified:
+        return result.verifiedChainsFile;
+    case ChainSelection::All:
+        break;
+    }
+    return result.allChainsFile;
+}
 
 int originalSampleCount(const ExperimentConfig& config, int generated) {
     if (config.stage2.originalSamples > 0)
@@ -96,8 +128,9 @@ StageTwoResult generateStageTwo(RunStore& store, std::int64_t generatorRun,
                  {"lengths", {lengthMin, lengthMax}},
                  {"samples_per_length", counts}});
     auto problems = stageTwoProblems(config, lengthMin, counts);
-    auto chains = writeLoopedChains(generator.looped, generator.vocabulary, problems,
-                                    config.iterations, config.multitask(), kGenerationBatch);
+    auto chains =
+        writeLoopedChains(generator.looped, generator.vocabulary, problems, config.iterations,
+                          config.multitask(), kGenerationBatch, config.stage2.labelFreeConfidence);
     std::vector<ChainRecord> records;
     records.reserve(chains.size());
     for (const auto& chain : chains)
@@ -108,22 +141,19 @@ StageTwoResult generateStageTwo(RunStore& store, std::int64_t generatorRun,
     result.generatorRun = generatorRun;
     result.generated = static_cast<int>(chains.size());
     result.correctness = chainCorrectnessByLength(records);
-    auto verified = writtenExamples(chains, true);
-    result.verified = static_cast<int>(verified.size());
     auto originals = originalExamples(config, originalSampleCount(config, result.generated));
     result.original = static_cast<int>(originals.size());
 
     std::filesystem::create_directories(folder);
-    auto all = originals;
-    auto written = writtenExamples(chains, false);
-    all.insert(all.end(), written.begin(), written.end());
-    result.allChainsFile = (std::filesystem::path(folder) / "finetune-all.jsonl").string();
-    writeDatasetFile(result.allChainsFile, all, DatasetFormat::Jsonl);
-    auto onlyVerified = originals;
-    onlyVerified.insert(onlyVerified.end(), verified.begin(), verified.end());
+    int all = 0;
+    result.allChainsFile = writeFineTuningSet(folder, "finetune-all.jsonl", originals, chains,
+                                              ChainSelection::All, all);
+    result.labelFreeChainsFile =
+        writeFineTuningSet(folder, "finetune-label-free.jsonl", originals, chains,
+                           ChainSelection::LabelFree, result.labelFreeKept);
     result.verifiedChainsFile =
-        (std::filesystem::path(folder) / "finetune-verified.jsonl").string();
-    writeDatasetFile(result.verifiedChainsFile, onlyVerified, DatasetFormat::Jsonl);
+        writeFineTuningSet(folder, "finetune-verified.jsonl", originals, chains,
+                           ChainSelection::Verified, result.verified);
     result.wallSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
@@ -140,9 +170,11 @@ nlohmann::json stageTwoResultToJson(const StageTwoResult& result) {
     return {{"generator_run", result.generatorRun},
             {"generated", result.generated},
             {"verified", result.verified},
+            {"label_free_kept", result.labelFreeKept},
             {"original", result.original},
             {"chain_correctness", correctnessJson(result.correctness)},
             {"all_chains_file", result.allChainsFile},
+            {"label_free_chains_file", result.labelFreeChainsFile},
             {"verified_chains_file", result.verifiedChainsFile},
             {"wall_seconds", result.wallSeconds}};
 }
@@ -152,12 +184,24 @@ StageTwoResult stageTwoResultFromJson(const nlohmann::json& json) {
     result.generatorRun = json.at("generator_run");
     result.generated = json.at("generated");
     result.verified = json.at("verified");
+    // Results written before the label-free filter existed have none of its fields.
+    result.labelFreeKept = json.value("label_free_kept", 0);
     result.original = json.at("original");
-    for (const auto& row : json.at("chain_correctness"))
-        result.correctness.push_back({row.at("task"), row.at("length"), row.at("samples"),
-                                      row.at("verified"), row.at("answer_correct"),
-                                      row.value("token_accuracy", -1.0)});
+    for (const auto& row : json.at("chain_correctness")) {
+        ChainCorrectness correctness;
+        correctness.task = row.at("task");
+        correctness.length = row.at("length");
+        correctness.samples = row.at("samples");
+        correctness.verified = row.at("verified");
+        correctness.answerCorrect = row.at("answer_correct");
+        correctness.tokenAccuracy = row.value("token_accuracy", -1.0);
+        correctness.labelFree.selected = row.value("label_free_kept", 0);
+        correctness.labelFree.selectedAndVerified = row.value("label_free_kept_verified", 0);
+        correctness.labelFree.verified = row.value("label_free_checked_verified", 0);
+        result.correctness.push_back(correctness);
+    }
     result.allChainsFile = json.at("all_chains_file");
+    result.labelFreeChainsFile = json.value("label_free_chains_file", "");
     result.verifiedChainsFile = json.at("verified_chains_file");
     result.wallSeconds = json.at("wall_seconds");
     return result;

@@ -1,7 +1,8 @@
 // Stage II as one job (docs/method.md §3): the looped generator run writes chains for lengths
 // K_train+1..stage2.lengths_max, every chain is verified and stored with the generator run, and
 // the fine-tuning sets are written as JSONL files: original-length problems plus all generated
-// chains (the paper), and plus only the verified ones (our ablation). The AR fine-tune then
+// chains (the paper), plus the chains the label-free filter keeps (no verifier needed), and
+// plus only the verified ones (an oracle upper bound). The AR fine-tune then
 // trains on such a file (config key data.train_file). No LibTorch in this header.
 #pragma once
 
@@ -19,12 +20,17 @@ struct StageTwoResult {
     std::int64_t generatorRun = 0;
     int generated = 0;
     int verified = 0;
+    int labelFreeKept = 0; // chains the label-free filter keeps
     int original = 0;
     std::vector<ChainCorrectness> correctness; // per task and length
     std::string allChainsFile;                 // originals + every generated chain
+    std::string labelFreeChainsFile;           // originals + the label-free filter's chains
     std::string verifiedChainsFile;            // originals + verified chains only
     double wallSeconds = 0;
 };
+
+// The fine-tuning file of a selection of the chains.
+const std::string& chainsFile(const StageTwoResult& result, ChainSelection selection);
 
 // Original-length problems in a fine-tuning set: stage2.original_samples, or the paper's share
 // (42,515 of 100,000) of a set with `generated` generated chains.

@@ -22,12 +22,12 @@ tiny=(--set tasks.0.modulus=5 --set train_lengths.max=2 --set test_lengths.max=4
 run "$relay" pipeline --db "$db" "${tiny[@]}"
 expect_status 0 "pipeline"
 runs_after_first="$(count_rows "SELECT COUNT(*) FROM runs")"
-[[ "$runs_after_first" == 7 ]] || fail "expected 7 runs (3 stage-I/baselines, 2 ar-relay, 2 ar-self), got $runs_after_first"
+[[ "$runs_after_first" == 8 ]] || fail "expected 8 runs (3 stage-I/baselines, 3 ar-relay, 2 ar-self), got $runs_after_first"
 for table in metrics evals step_accuracy probes chains checkpoints; do
     rows="$(count_rows "SELECT COUNT(*) FROM $table")"
     [[ "$rows" -gt 0 ]] || fail "table $table is empty after the pipeline"
 done
-[[ "$(count_rows "SELECT COUNT(*) FROM runs WHERE kind='ar-relay' AND parent_run IS NOT NULL AND generator_run IS NOT NULL")" == 2 ]] \
+[[ "$(count_rows "SELECT COUNT(*) FROM runs WHERE kind='ar-relay' AND parent_run IS NOT NULL AND generator_run IS NOT NULL")" == 3 ]] \
     || fail "ar-relay runs lack their parent or generator"
 # Stages I and the baselines start side by side, so run ids follow no fixed order.
 looped="$(count_rows "SELECT id FROM runs WHERE kind='looped' ORDER BY id LIMIT 1")"
@@ -36,10 +36,13 @@ baseline="$(count_rows "SELECT id FROM runs WHERE kind='ar' ORDER BY id LIMIT 1"
     fail "Stage II chains not stored with the looped run"
 [[ "$(count_rows "SELECT COUNT(*) FROM chains WHERE run=$looped AND token_accuracy < 0")" == 0 ]] ||
     fail "a Stage II chain was stored without its token accuracy (the -1 default)"
+[[ "$(count_rows "SELECT COUNT(*) FROM chains WHERE run=$looped AND label_free_kept NOT IN (0, 1)")" == 0 ]] ||
+    fail "a Stage II chain was stored without the label-free filter's verdict (the -1 default)"
 
 # The report's table, cell by cell, against SQL over the store: model columns are the final
 # answer accuracy of the run's newest evaluation (oracle or greedy), the chain columns the share
-# of the generator's chains verified and their mean token accuracy, per task and length.
+# of the generator's chains verified, their mean token accuracy, the share the label-free filter
+# keeps and the share of those verified, per task and length.
 reports=("$work"/pipelines/*/report.json)
 [[ ${#reports[@]} == 1 && -f "${reports[0]}" ]] || fail "expected one report.json: ${reports[*]}"
 report_check="$(count_rows "
@@ -58,6 +61,10 @@ expected AS (
             WHERE run = k.run AND task = c.task AND length = c.length)
         WHEN 'chain tokens right' THEN (SELECT AVG(token_accuracy) FROM chains
             WHERE run = k.run AND task = c.task AND length = c.length AND token_accuracy >= 0)
+        WHEN 'label-free kept' THEN (SELECT AVG(label_free_kept = 1) FROM chains
+            WHERE run = k.run AND task = c.task AND length = c.length)
+        WHEN 'label-free precision' THEN (SELECT AVG(verified) FROM chains
+            WHERE run = k.run AND task = c.task AND length = c.length AND label_free_kept = 1)
         ELSE (SELECT answer_accuracy FROM evals
             WHERE run = k.run AND task = c.task AND length = c.length
               AND stopping IN ('oracle', 'greedy')
@@ -65,13 +72,16 @@ expected AS (
         END AS truth
     FROM cells c JOIN columns k ON k.col = c.col)
 SELECT (SELECT COUNT(*) FROM cells) || ' cells, ' ||
-       (SELECT COUNT(*) FROM expected WHERE value IS NOT NULL) || ' with values' ||
+       (SELECT COUNT(*) FROM expected
+        WHERE value IS NOT NULL AND title != 'label-free precision') || ' with values' ||
        ifnull((SELECT group_concat(task || ' ' || length || ' ' || title || ': report ' ||
                                    ifnull(value, 'null') || ', store ' || ifnull(truth, 'null'), '; ')
                FROM expected
                WHERE NOT ((value IS NULL AND truth IS NULL) OR abs(value - truth) < 1e-9)), '')")"
-# 4 test lengths x 6 columns, measured; every cell with a value agrees with the store.
-[[ "$report_check" == "24 cells, 22 with values" ]] || fail "report.json against the store: $report_check"
+# 3 test lengths (2-4) x 11 columns (7 models, 4 of the chains); the chain columns are empty at
+# the training length 2, and the label-free precision is left out of the count (empty when
+# the tiny model's filter keeps nothing); every cell with a value agrees with the store.
+[[ "$report_check" == "33 cells, 27 with values" ]] || fail "report.json against the store: $report_check"
 # Each column names a run of its stage's kind.
 wrong_columns="$(count_rows "SELECT COUNT(*) || ifnull(' ' || group_concat(title || '=' || kind, ', '), '')
     FROM (SELECT json_extract(c.value, '\$.title') AS title, r.kind AS kind
@@ -80,17 +90,19 @@ wrong_columns="$(count_rows "SELECT COUNT(*) || ifnull(' ' || group_concat(title
     WHERE kind IS NOT CASE title
         WHEN 'looped (aligned)' THEN 'looped' WHEN 'looped (vanilla)' THEN 'looped-vanilla'
         WHEN 'AR baseline' THEN 'ar' WHEN 'AR + RELAY chains' THEN 'ar-relay'
-        WHEN 'AR + verified chains' THEN 'ar-relay' WHEN 'AR self-chain' THEN 'ar-self'
-        WHEN 'chains verified' THEN 'looped' WHEN 'chain tokens right' THEN 'looped' END")"
+        WHEN 'AR + verified chains' THEN 'ar-relay' WHEN 'AR + label-free chains' THEN 'ar-relay'
+        WHEN 'AR self-chain' THEN 'ar-self'
+        WHEN 'chains verified' THEN 'looped' WHEN 'chain tokens right' THEN 'looped'
+        WHEN 'label-free kept' THEN 'looped' WHEN 'label-free precision' THEN 'looped' END")"
 [[ "$wrong_columns" == 0 ]] || fail "report columns whose run is of another kind: $wrong_columns"
 
 # A re-run skips every finished stage and starts no run.
 run "$relay" pipeline --db "$db" --json "${tiny[@]}"
 expect_status 0 "pipeline re-run"
 skipped="$(grep -c '"state":"skipped"' <<<"$output" || true)"
-[[ "$skipped" == 8 ]] || fail "re-run should skip 8 stages, skipped $skipped; output:
+[[ "$skipped" == 9 ]] || fail "re-run should skip 9 stages, skipped $skipped; output:
 $output"
-[[ "$(count_rows "SELECT COUNT(*) FROM runs")" == 7 ]] || fail "re-run started new runs"
+[[ "$(count_rows "SELECT COUNT(*) FROM runs")" == 8 ]] || fail "re-run started new runs"
 while IFS= read -r line; do
     [[ "$line" == \{*\} ]] || fail "not a JSON event line: $line"
 done <<<"$output"
@@ -104,12 +116,12 @@ run "$relay" pipeline --db "$db" "${tiny[@]}" --set pipeline.self_chain=false --
     --set training.curriculum_grow_every=3 --set pipeline.vanilla_curriculum_grow_every=2 \
     --set pipeline.ar_curriculum_grow_every=1
 expect_status 0 "second pipeline"
-[[ "$(count_rows "SELECT COUNT(*) FROM runs")" == 12 ]] || fail "second pipeline should add 5 runs"
+[[ "$(count_rows "SELECT COUNT(*) FROM runs")" == 14 ]] || fail "second pipeline should add 6 runs"
 # Each baseline trains with its own curriculum interval; Stage I keeps training's.
-intervals="$(count_rows "SELECT group_concat(kind || '=' || json_extract(config, '\$.training.curriculum_grow_every'), ' ') FROM (SELECT kind, config FROM runs WHERE id > 7 AND kind IN ('looped', 'looped-vanilla', 'ar') ORDER BY kind)")"
+intervals="$(count_rows "SELECT group_concat(kind || '=' || json_extract(config, '\$.training.curriculum_grow_every'), ' ') FROM (SELECT kind, config FROM runs WHERE id > 8 AND kind IN ('looped', 'looped-vanilla', 'ar') ORDER BY kind)")"
 [[ "$intervals" == "ar=1 looped=3 looped-vanilla=2" ]] ||
     fail "curriculum intervals per stage: $intervals"
-encodings="$(count_rows "SELECT DISTINCT json_extract(config, '\$.model.ar_position_encoding') FROM runs WHERE id > 7")"
+encodings="$(count_rows "SELECT DISTINCT json_extract(config, '\$.model.ar_position_encoding') FROM runs WHERE id > 8")"
 [[ "$encodings" == rope ]] || fail "runs should record model.ar_position_encoding=rope: $encodings"
 run "$relay" train --db "$db" "${tiny[@]}" --kind ar --set model.position_encoding=rope-randomized \
     --set model.maximum_positions=20
@@ -152,6 +164,12 @@ expect_status 2 "generate --set of a non-stage2 key is a usage error"
 expect_output "stage2" "the error names the keys generate takes"
 run "$relay" finetune --generator "$looped" --baseline "$baseline" --verified-only --db "$db" --folder "$work/stage2" --set training.steps=3
 expect_status 0 "finetune"
+run "$relay" finetune --generator "$looped" --baseline "$baseline" --chains label-free --db "$db" --folder "$work/stage2" --set training.steps=3
+expect_status 0 "finetune on the label-free chains"
+[[ "$(count_rows "SELECT json_extract(config, '\$.data.train_file') FROM runs ORDER BY id DESC LIMIT 1")" == "$work/stage2/finetune-label-free.jsonl" ]] ||
+    fail "the label-free fine-tune does not train on the filter's set"
+run "$relay" finetune --generator "$looped" --baseline "$baseline" --chains some --db "$db" --folder "$work/stage2"
+expect_status 2 "--chains outside its set is a usage error"
 run "$relay" finetune --generator "$looped" --baseline "$looped" --db "$db" --folder "$work/stage2"
 expect_status 2 "finetune from a looped baseline is a usage error"
 echo "pipeline_cli: all checks passed"

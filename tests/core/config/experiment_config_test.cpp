@@ -131,10 +131,12 @@ TEST(ExperimentConfig, EveryKeyRoundTripsToItsOwnMember) {
         entry.write(config, other);
         EXPECT_EQ(entry.read(config), other) << entry.key;
         // No other key moved.
-        for (const ConfigKey& rest : configKeys())
-            if (rest.key != entry.key)
+        for (const ConfigKey& rest : configKeys()) {
+            if (rest.key != entry.key) {
                 EXPECT_EQ(rest.read(config), rest.read(defaults))
                     << entry.key << " moved " << rest.key;
+            }
+        }
     }
 }
 

@@ -194,7 +194,9 @@ TEST_F(RunStoreSafety, MigrationRemovesDuplicateMetricsAndForbidsNewOnes) {
     }
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    // A version 3 store: the non-unique index, and no column of later versions.
     const std::string sql = "DROP INDEX metrics_by_run; "
+                            "ALTER TABLE chains DROP COLUMN label_free_kept; "
                             "CREATE INDEX metrics_by_run ON metrics(run, name, step); "
                             "INSERT INTO metrics VALUES (" +
                             std::to_string(run) +

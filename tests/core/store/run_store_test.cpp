@@ -157,11 +157,13 @@ TEST_F(RunStoreTest, MeasurementsRoundTripAndDeleteCascades) {
     chain.verified = false;
     chain.firstWrongStep = 1;
     chain.tokenAccuracy = 0.75;
+    chain.labelFreeKept = 1;
     store.addChains(run, {chain});
     ASSERT_EQ(store.chains(run).size(), 1u);
     EXPECT_FALSE(store.chains(run)[0].verified);
     EXPECT_EQ(store.chains(run)[0].firstWrongStep, 1);
     EXPECT_DOUBLE_EQ(store.chains(run)[0].tokenAccuracy, 0.75);
+    EXPECT_EQ(store.chains(run)[0].labelFreeKept, 1);
     ChainRecord second = chain;
     second.input = "2 * 3 =";
     second.verified = true;
@@ -255,7 +257,7 @@ TEST_F(RunStoreTest, NewerSchemaIsRefused) {
     EXPECT_THROW(RunStore store(path), StoreError);
 }
 
-TEST_F(RunStoreTest, VersionTwoStoreGainsChainTokenAccuracy) {
+TEST_F(RunStoreTest, VersionTwoStoreGainsChainTokenAccuracyAndLabelFreeVerdict) {
     // A store as version 2 left it: chains without token_accuracy. Opening it migrates it in
     // place, and the old chain reads as "not measured".
     std::string path = file("runs.db");
@@ -274,6 +276,7 @@ TEST_F(RunStoreTest, VersionTwoStoreGainsChainTokenAccuracy) {
     ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw,
                            "ALTER TABLE chains DROP COLUMN token_accuracy; "
+                           "ALTER TABLE chains DROP COLUMN label_free_kept; "
                            "PRAGMA user_version = 2",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
@@ -284,6 +287,7 @@ TEST_F(RunStoreTest, VersionTwoStoreGainsChainTokenAccuracy) {
     ASSERT_EQ(chains.size(), 1u);
     EXPECT_EQ(chains[0].input, "a b | a c <sep>");
     EXPECT_DOUBLE_EQ(chains[0].tokenAccuracy, -1);
+    EXPECT_EQ(chains[0].labelFreeKept, -1); // version 5: not checked
 }
 
 TEST_F(RunStoreTest, RunsOfDeadProcessesAreMarkedInterrupted) {

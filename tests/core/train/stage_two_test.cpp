@@ -1,9 +1,11 @@
 // Stage II pieces against independent numbers: the paper's Table 3 counts, chains with planted
 // errors (stored as not verified at the right step, left out of the verified-only set), the
-// self-chain phase split, and generation inputs that avoid the test sets.
+// label-free filter's selection and its agreement with the verifier, the self-chain phase
+// split, and generation inputs that avoid the test sets.
 #include "tasks/task.h"
 #include "tasks/tokens.h"
 #include "train/chain_generation.h"
+#include "train/looped_decoding.h"
 #include "train/run_model.h"
 #include "train/self_chain.h"
 #include "train/stage_two.h"
@@ -100,12 +102,12 @@ TEST(StageTwoTest, PlantedErrorIsStoredUnverifiedAtItsStep) {
 
     // Only the right chain survives the verified-only set; both are in the full set.
     std::vector<GeneratedChain> chains = {right, wrong};
-    EXPECT_EQ(writtenExamples(chains, false).size(), 2u);
-    auto verified = writtenExamples(chains, true);
+    EXPECT_EQ(writtenExamples(chains, ChainSelection::All).size(), 2u);
+    auto verified = writtenExamples(chains, ChainSelection::Verified);
     ASSERT_EQ(verified.size(), 1u);
     EXPECT_EQ(verified[0].problem.steps, truth.problem.steps);
     // The written examples carry the model's steps, not the true ones.
-    EXPECT_EQ(writtenExamples(chains, false)[1].problem.steps, steps);
+    EXPECT_EQ(writtenExamples(chains, ChainSelection::All)[1].problem.steps, steps);
 
     auto rows = chainCorrectnessByLength({chainRecordOf(right), record});
     ASSERT_EQ(rows.size(), 1u);
@@ -161,16 +163,31 @@ TEST(StageTwoTest, ResultRoundTripsThroughJson) {
     result.generated = 10;
     result.verified = 6;
     result.original = 7;
-    result.correctness = {{"ari", 5, 10, 0.6, 0.8, 0.95}};
+    result.labelFreeKept = 5;
+    result.correctness = {{"ari", 5, 10, 0.6, 0.8, 0.95, FilterAgreement{5, 4, 6}}};
     result.allChainsFile = "/a.jsonl";
+    result.labelFreeChainsFile = "/c.jsonl";
     result.verifiedChainsFile = "/b.jsonl";
     auto back = stageTwoResultFromJson(stageTwoResultToJson(result));
     EXPECT_EQ(back.generatorRun, 4);
     EXPECT_EQ(back.verified, 6);
+    EXPECT_EQ(back.labelFreeKept, 5);
     ASSERT_EQ(back.correctness.size(), 1u);
     EXPECT_DOUBLE_EQ(back.correctness[0].answerCorrect, 0.8);
     EXPECT_DOUBLE_EQ(back.correctness[0].tokenAccuracy, 0.95);
+    EXPECT_EQ(back.correctness[0].labelFree.selected, 5);
+    EXPECT_EQ(back.correctness[0].labelFree.selectedAndVerified, 4);
+    EXPECT_EQ(back.correctness[0].labelFree.verified, 6);
     EXPECT_EQ(back.verifiedChainsFile, "/b.jsonl");
+    EXPECT_EQ(chainsFile(back, ChainSelection::LabelFree), "/c.jsonl");
+    EXPECT_EQ(chainsFile(back, ChainSelection::All), "/a.jsonl");
+
+    // A stage2.json from before the label-free filter: nothing kept, and asking for its file
+    // is an error that says to generate again.
+    auto beforeFilter = stageTwoResultToJson(result);
+    beforeFilter.erase("label_free_chains_file");
+    EXPECT_THROW(chainsFile(stageTwoResultFromJson(beforeFilter), ChainSelection::LabelFree),
+                 std::invalid_argument);
 
     // A stage2.json written before token accuracy existed still reads: not measured.
     auto older = stageTwoResultToJson(result);
@@ -189,4 +206,104 @@ TEST(StageTwoTest, EmptyReadOutsAreDroppedFromTrainingExamples) {
     ASSERT_EQ(example.problem.steps.size(), 2u);
     EXPECT_EQ(example.problem.steps[0], truth.problem.steps[0]);
     EXPECT_EQ(example.problem.steps[1], truth.problem.steps[2]);
+}
+
+namespace {
+
+// A right or wrong chain with the label-free verdict given by hand.
+GeneratedChain checkedChain(std::uint64_t seed, bool right, bool kept) {
+    auto truth = arithmeticExample(4, seed);
+    auto steps = truth.problem.steps;
+    if (!right)
+        steps[1] = {"0"}; // a wrong second step (a real step 2 of four operators is longer)
+    auto chain = checkWrittenChain(truth, steps, truth.problem.answer);
+    chain.labelFree = LabelFreeCheck{true, kept ? 0.9 : 0.1, kept};
+    return chain;
+}
+
+} // namespace
+
+TEST(StageTwoTest, LabelFreeSelectionIsScoredAgainstTheVerifier) {
+    // Verified and kept, verified but left out, wrong but kept, wrong and left out, and an AR
+    // chain (no check): precision 1/2, recall 1/2.
+    std::vector<GeneratedChain> chains = {
+        checkedChain(1, true, true), checkedChain(2, true, false), checkedChain(3, false, true),
+        checkedChain(4, false, false),
+        checkWrittenChain(arithmeticExample(4, 5), arithmeticExample(4, 5).problem.steps,
+                          arithmeticExample(4, 5).problem.answer)};
+    ASSERT_TRUE(chains[0].verified() && chains[1].verified());
+    ASSERT_FALSE(chains[2].verified() || chains[3].verified());
+    ASSERT_TRUE(chains[4].verified() && !chains[4].labelFree);
+
+    auto kept = writtenExamples(chains, ChainSelection::LabelFree);
+    ASSERT_EQ(kept.size(), 2u);
+    EXPECT_EQ(kept[0].problem.input, chains[0].truth.problem.input);
+    EXPECT_EQ(kept[1].problem.input, chains[2].truth.problem.input);
+
+    std::vector<ChainRecord> records;
+    for (const auto& chain : chains)
+        records.push_back(chainRecordOf(chain));
+    EXPECT_EQ(records[0].labelFreeKept, 1);
+    EXPECT_EQ(records[1].labelFreeKept, 0);
+    EXPECT_EQ(records[2].labelFreeKept, 1);
+    EXPECT_EQ(records[3].labelFreeKept, 0);
+    EXPECT_EQ(records[4].labelFreeKept, -1);
+    auto rows = chainCorrectnessByLength(records);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].samples, 5);
+    EXPECT_EQ(rows[0].labelFree.selected, 2);
+    EXPECT_EQ(rows[0].labelFree.selectedAndVerified, 1);
+    EXPECT_EQ(rows[0].labelFree.verified, 2); // the unchecked AR chain is not counted
+    EXPECT_DOUBLE_EQ(rows[0].labelFree.precision(), 0.5);
+    EXPECT_DOUBLE_EQ(rows[0].labelFree.recall(), 0.5);
+    EXPECT_DOUBLE_EQ(labelFreeAgreement(rows).precision(), 0.5);
+    // Nothing selected or nothing verified: undefined, not 0 or 1.
+    EXPECT_LT((FilterAgreement{0, 0, 3}.precision()), 0);
+    EXPECT_LT((FilterAgreement{2, 0, 0}.recall()), 0);
+}
+
+namespace {
+
+// One iteration's read-out: `row` over the width, the step after its last <pad>, and the
+// top-1 probability of each position.
+IterationReadOut readOut(const std::string& row, std::vector<float> confidence) {
+    IterationReadOut out;
+    out.tokens = splitTokens(row);
+    out.step = stripLeftPads(out.tokens);
+    out.confidence = std::move(confidence);
+    return out;
+}
+
+} // namespace
+
+TEST(StageTwoTest, LabelFreeCheckReadsAnswerAgreementAndTheLeastConfidentChainToken) {
+    // Two iterations of width 4: "3 + 4 =" then "7". Scratch left of a step's boundary pad is
+    // never scored, so its low confidence (0.05, 0.01) must not count; the lowest chain token
+    // is the "+" at 0.6.
+    LoopedDecoding decoding;
+    decoding.width = 4;
+    decoding.readOuts = {readOut("3 + 4 =", {0.9f, 0.6f, 0.95f, 0.99f}),
+                         readOut("9 1 <pad> 7", {0.05f, 0.01f, 0.5f, 0.97f})};
+    decoding.chosenIterations = 2;
+    decoding.answer = "7";
+    decoding.answerConfidence = 0.8f;
+    auto task = makeTask("ari");
+    auto check = labelFreeCheck(decoding, *task, 0.6);
+    EXPECT_TRUE(check.answerAgrees);
+    EXPECT_NEAR(check.confidence, 0.6, 1e-6);
+    EXPECT_TRUE(check.kept);
+    EXPECT_FALSE(labelFreeCheck(decoding, *task, 0.61).kept);
+
+    decoding.answerConfidence = 0.3f; // the answer is part of the chain
+    EXPECT_NEAR(labelFreeCheck(decoding, *task, 0).confidence, 0.3, 1e-6);
+
+    decoding.answer = "8"; // the head disagrees with the last step: never kept
+    check = labelFreeCheck(decoding, *task, 0);
+    EXPECT_FALSE(check.answerAgrees);
+    EXPECT_FALSE(check.kept);
+
+    // Iterations after the chosen one are not part of the chain.
+    decoding.answer = "7";
+    decoding.readOuts.push_back(readOut("<pad> <pad> <pad> 7", {1, 1, 1, 0.02f}));
+    EXPECT_NEAR(labelFreeCheck(decoding, *task, 0).confidence, 0.3, 1e-6);
 }
