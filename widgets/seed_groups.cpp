@@ -1,6 +1,7 @@
 #include "seed_groups.h"
 
 #include "config_diff.h"
+#include "curve_math.h"
 
 #include <algorithm>
 #include <cctype>
@@ -40,12 +41,8 @@ bool wordByte(char byte) {
 }
 
 void reorderByX(SeedBand& band) {
-    std::vector<int> order(static_cast<std::size_t>(band.x.size()));
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int a, int b) { return band.x[a] < band.x[b]; });
     SeedBand sorted;
-    for (int index : order) {
+    for (int index : ascendingOrder(band.x)) {
         sorted.x.append(band.x[index]);
         sorted.mean.append(band.mean[index]);
         sorted.min.append(band.min[index]);
