@@ -201,4 +201,6 @@ TEST(ConfigColumnChooserDialog, ListsTheKeysAndReturnsTheCheckedOnes) {
     list->item(1)->setCheckState(Qt::Checked);   // model.layers
     list->item(3)->setCheckState(Qt::Unchecked); // gone.key
     EXPECT_EQ(chooser.chosenKeys(), (QStringList{"model.layers", "seed"}));
+    chooser.show();
+    test::saveScreenshot(chooser, QStringLiteral("config-column-chooser.png"));
 }
