@@ -1,6 +1,7 @@
 #include "comparison_export.h"
 
 #include "qcustomplot_include.h"
+#include "seed_groups.h"
 
 #include <QFile>
 #include <QImage>
@@ -75,7 +76,7 @@ bool exportChartsPdf(QCustomPlot* top, QCustomPlot* bottom, const QString& path,
     return true;
 }
 
-bool exportComparisonCsv(const QMap<std::int64_t, RunData>& runs, XAxisMode mode,
+bool exportComparisonCsv(const std::vector<ComparisonLine>& lines, XAxisMode mode,
                          const QString& metric, const QStringList& preferred, const QString& path,
                          QString* error) {
     QFile file(path);
@@ -84,17 +85,21 @@ bool exportComparisonCsv(const QMap<std::int64_t, RunData>& runs, XAxisMode mode
         return false;
     }
     QTextStream out(&file);
-    out << "run,name,chart,x,y\n";
-    for (auto it = runs.cbegin(); it != runs.cend(); ++it) {
-        const QString name = csvField(QString::fromStdString(it->run.name));
-        const XYSeries curve = metricSeries(*it, mode).value(metric);
-        for (int i = 0; i < curve.x.size(); ++i)
-            out << it.key() << ',' << name << ',' << csvField(metric) << ',' << curve.x[i] << ','
-                << QString::number(curve.y[i], 'g', 10) << '\n';
-        const XYSeries accuracy = accuracyByLengthAtEnd(*it, preferred);
-        for (int i = 0; i < accuracy.x.size(); ++i)
-            out << it.key() << ',' << name << ",accuracy_by_length," << accuracy.x[i] << ','
-                << QString::number(accuracy.y[i], 'g', 10) << '\n';
+    out << "run,name,chart,x,y,y_min,y_max,seeds\n";
+    const auto number = [](double value) { return QString::number(value, 'g', 10); };
+    for (const ComparisonLine& line : lines) {
+        QStringList ids;
+        for (const RunData* run : line.runs)
+            ids.append(QString::number(run->run.id));
+        const QString start = ids.join(QLatin1Char(' ')) + QLatin1Char(',') + csvField(line.name);
+        const auto write = [&](const QString& chart, const SeedBand& band) {
+            for (int i = 0; i < band.x.size(); ++i)
+                out << start << ',' << chart << ',' << number(band.x[i]) << ','
+                    << number(band.mean[i]) << ',' << number(band.min[i]) << ','
+                    << number(band.max[i]) << ',' << band.runs[i] << '\n';
+        };
+        write(csvField(metric), seedBandOfMetric(line.runs, metric, mode));
+        write(QStringLiteral("accuracy_by_length"), seedBandOfAccuracy(line.runs, preferred));
     }
     out.flush();
     if (file.error() != QFileDevice::NoError) {

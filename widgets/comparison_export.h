@@ -6,11 +6,11 @@
 #include "run_series.h"
 
 #include <QColor>
-#include <QMap>
 #include <QString>
 #include <QStringList>
 
 #include <cstdint>
+#include <vector>
 
 class QCustomPlot;
 
@@ -22,10 +22,19 @@ bool exportChartsPng(QCustomPlot* top, QCustomPlot* bottom, const QColor& backgr
 bool exportChartsPdf(QCustomPlot* top, QCustomPlot* bottom, const QString& path,
                      QString* error = nullptr);
 
-// One line per drawn point: run, name, chart (the metric or accuracy_by_length), x, y. The
-// metric curve is `metric` along `mode`; the accuracy by length uses the first stopping rule
-// of `preferred` a run has.
-bool exportComparisonCsv(const QMap<std::int64_t, RunData>& runs, XAxisMode mode,
+// One line the comparison draws: one run, or a group of runs that differ only in their seed
+// (seed_groups.h), and the name the CSV gives it.
+struct ComparisonLine {
+    std::vector<const RunData*> runs;
+    QString name;
+};
+
+// One row per drawn point: run (the id, or a group's ids separated by spaces), name, chart (the
+// metric or accuracy_by_length), x, y (a group's mean), y_min, y_max (a group's band; y for a
+// single run) and seeds (how many of the runs have that x). The metric curve is `metric` along
+// `mode`; the accuracy by length uses the first stopping rule of `preferred` a run has. The
+// aggregation is the drawing's own (seedBandOfMetric, seedBandOfAccuracy).
+bool exportComparisonCsv(const std::vector<ComparisonLine>& lines, XAxisMode mode,
                          const QString& metric, const QStringList& preferred, const QString& path,
                          QString* error = nullptr);
 

@@ -1,12 +1,14 @@
 #include "config_diff.h"
 
+#include "config/stored_config.h"
+
 #include <set>
 
 namespace relay {
 namespace {
 
 void flattenInto(const nlohmann::json& node, const std::string& prefix,
-                 std::map<std::string, std::string>& leaves) {
+                 std::map<std::string, nlohmann::json>& leaves) {
     if (node.is_object() && !node.empty()) {
         for (const auto& [key, value] : node.items())
             flattenInto(value, prefix.empty() ? key : prefix + "." + key, leaves);
@@ -14,16 +16,28 @@ void flattenInto(const nlohmann::json& node, const std::string& prefix,
         for (std::size_t i = 0; i < node.size(); ++i)
             flattenInto(node[i], prefix + "." + std::to_string(i), leaves);
     } else {
-        leaves[prefix] = node.dump();
+        leaves[prefix] = node;
     }
 }
 
 } // namespace
 
-std::map<std::string, std::string> flattenJson(const nlohmann::json& document) {
-    std::map<std::string, std::string> leaves;
+std::map<std::string, nlohmann::json> flattenJsonLeaves(const nlohmann::json& document) {
+    std::map<std::string, nlohmann::json> leaves;
     flattenInto(document, "", leaves);
     return leaves;
+}
+
+std::map<std::string, std::string> flattenJson(const nlohmann::json& document) {
+    std::map<std::string, std::string> text;
+    for (const auto& [key, value] : flattenJsonLeaves(document))
+        text.emplace(key, value.dump());
+    return text;
+}
+
+nlohmann::json currentFormConfig(const std::string& configJson) {
+    const auto stored = tryStoredExperimentConfig(configJson, "stored config");
+    return stored ? experimentConfigToJson(*stored) : nlohmann::json::object();
 }
 
 std::vector<ConfigDiffRow> diffConfigs(const std::vector<nlohmann::json>& configs) {

@@ -10,8 +10,15 @@
 
 namespace relay {
 
-// Leaves of a JSON document by dotted path; values as compact JSON text.
+// Leaves of a JSON document by dotted path.
+std::map<std::string, nlohmann::json> flattenJsonLeaves(const nlohmann::json& document);
+// The same with values as compact JSON text.
 std::map<std::string, std::string> flattenJson(const nlohmann::json& document);
+
+// A run's stored config with every key as this version writes it, so runs stored by different
+// versions line up (older ones gain the keys added since, at the value they ran with); an empty
+// object when it cannot be read.
+nlohmann::json currentFormConfig(const std::string& configJson);
 
 struct ConfigDiffRow {
     std::string key;

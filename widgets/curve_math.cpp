@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace relay {
 
@@ -21,6 +22,13 @@ QVector<double> debiasedEma(const QVector<double>& values, double weight) {
         smoothed[i] = moving / (1 - correction);
     }
     return smoothed;
+}
+
+std::vector<int> ascendingOrder(const QVector<double>& x) {
+    std::vector<int> order(static_cast<std::size_t>(x.size()));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return x[a] < x[b]; });
+    return order;
 }
 
 int lowerIndex(const QVector<double>& x, double value) {

@@ -5,6 +5,8 @@
 
 #include <QVector>
 
+#include <vector>
+
 namespace relay {
 
 // Exponential moving average with bias correction: s_i = m_i / (1 - w^(i+1)) where
@@ -17,6 +19,9 @@ QVector<double> debiasedEma(const QVector<double>& values, double weight);
 // spikes survive. Slices that hold at most two points are copied as they are. x must be sorted.
 void decimateMinMax(const QVector<double>& x, const QVector<double>& y, int first, int last,
                     int buckets, QVector<double>& outX, QVector<double>& outY);
+
+// The indices of x in ascending order of x, equal values in their original order.
+std::vector<int> ascendingOrder(const QVector<double>& x);
 
 // Index of the first x >= value (x sorted ascending).
 int lowerIndex(const QVector<double>& x, double value);

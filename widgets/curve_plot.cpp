@@ -8,6 +8,26 @@
 
 namespace relay {
 
+BandGraphs addBandGraphs(QCustomPlot* plot, const QColor& color) {
+    static const QString bands = QStringLiteral("bands");
+    if (!plot->layer(bands))
+        plot->addLayer(bands, plot->layer(QStringLiteral("main")), QCustomPlot::limBelow);
+    BandGraphs band;
+    band.lower = plot->addGraph();
+    band.upper = plot->addGraph();
+    QColor shade = color;
+    shade.setAlpha(55); // light on a light background, dark on a dark one
+    for (QCPGraph* bound : {band.lower, band.upper}) {
+        bound->setLayer(bands);
+        bound->setPen(Qt::NoPen);
+        bound->removeFromLegend();
+        bound->setAdaptiveSampling(false);
+    }
+    band.upper->setBrush(shade);
+    band.upper->setChannelFillGraph(band.lower);
+    return band;
+}
+
 CurvePlot::CurvePlot(const QString& title, QWidget* parent) : QCustomPlot(parent) {
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     // Zoom and drag along x only by default: curves share a step axis, y follows the data.
@@ -120,8 +140,27 @@ void CurvePlot::setSeriesData(int index, QVector<double> x, QVector<double> y) {
         redrawSeries();
 }
 
+void CurvePlot::setSeriesBand(int index, QVector<double> lower, QVector<double> upper) {
+    Series& series = m_series[index];
+    if (!series.band.upper)
+        series.band = addBandGraphs(this, series.color);
+    series.lower = std::move(lower);
+    series.upper = std::move(upper);
+    updateSmoothed(series);
+    if (m_following)
+        fitToData();
+    else
+        redrawSeries();
+}
+
 void CurvePlot::updateSmoothed(Series& series) {
-    series.smoothed = m_smoothing > 0 ? debiasedEma(series.y, m_smoothing) : QVector<double>();
+    const auto smooth = [this](const QVector<double>& values) {
+        return m_smoothing > 0 && !values.isEmpty() ? debiasedEma(values, m_smoothing)
+                                                    : QVector<double>();
+    };
+    series.smoothed = smooth(series.y);
+    series.smoothedLower = smooth(series.lower); // the band smoothed like its line
+    series.smoothedUpper = smooth(series.upper);
 }
 
 int CurvePlot::drawnPointCount(int series) const {
@@ -158,12 +197,13 @@ void CurvePlot::fitToData() {
             continue;
         xMin = std::min(xMin, series.x.first());
         xMax = std::max(xMax, series.x.last());
-        for (double value : series.y) {
-            if (!std::isfinite(value) || (m_logScale && value <= 0))
-                continue;
-            yMin = std::min(yMin, value);
-            yMax = std::max(yMax, value);
-        }
+        for (const QVector<double>* values : {&series.y, &series.lower, &series.upper})
+            for (double value : *values) {
+                if (!std::isfinite(value) || (m_logScale && value <= 0))
+                    continue;
+                yMin = std::min(yMin, value);
+                yMax = std::max(yMax, value);
+            }
     }
     if (xMin > xMax) {
         replot(rpQueuedReplot);
@@ -212,6 +252,16 @@ void CurvePlot::redrawSeries() {
             series.raw->setVisible(false);
         }
         series.line->setData(drawX, drawY, true);
+        if (series.band.upper) {
+            const auto drawBound = [&](QCPGraph* graph, const QVector<double>& raw,
+                                       const QVector<double>& smoothed) {
+                decimateMinMax(series.x, smoothing ? smoothed : raw, first, last, buckets, drawX,
+                               drawY);
+                graph->setData(drawX, drawY, true);
+            };
+            drawBound(series.band.lower, series.lower, series.smoothedLower);
+            drawBound(series.band.upper, series.upper, series.smoothedUpper);
+        }
     }
     m_redrawing = false;
     replot(rpQueuedReplot);

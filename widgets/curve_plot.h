@@ -1,6 +1,7 @@
 // A QCustomPlot that holds full series and draws them decimated to the visible pixels, with
 // optional debiased-EMA smoothing (the raw curve drawn faint beneath) and a log-scale y axis.
-// Used by the training dashboard and the run comparison. Drag pans, the wheel zooms.
+// Used by the training dashboard and the run comparison. Drag pans, the wheel zooms. A series
+// may carry a band (e.g. the minimum and maximum over seeds) shaded around its line.
 #pragma once
 
 #include "qcustomplot_include.h"
@@ -8,6 +9,15 @@
 #include <QVector>
 
 namespace relay {
+
+// A shaded band between two graphs of `plot`, in a light shade of `color`, beneath every line
+// (on a layer of its own below the main one) and not in the legend. Set the bounds' data on
+// `lower` and `upper`.
+struct BandGraphs {
+    QCPGraph* lower = nullptr;
+    QCPGraph* upper = nullptr;
+};
+BandGraphs addBandGraphs(QCustomPlot* plot, const QColor& color);
 
 class CurvePlot : public QCustomPlot {
     Q_OBJECT
@@ -17,6 +27,9 @@ public:
     // Returns the series index. Series keep their full data; drawing decimates.
     int addSeries(const QString& name, const QColor& color);
     void setSeriesData(int series, QVector<double> x, QVector<double> y);
+    // A band from lower to upper at the series' x (call after setSeriesData, same length).
+    void setSeriesBand(int series, QVector<double> lower, QVector<double> upper);
+    BandGraphs seriesBand(int series) const { return m_series.at(series).band; }
     void clearSeries(); // removes every series
     int seriesCount() const { return m_series.size(); }
     int pointCount(int series) const { return m_series.at(series).x.size(); }
@@ -45,8 +58,10 @@ private:
         QString name;
         QColor color;
         QVector<double> x, y, smoothed;
+        QVector<double> lower, upper, smoothedLower, smoothedUpper; // the band, if any
         QCPGraph* raw = nullptr;
         QCPGraph* line = nullptr;
+        BandGraphs band;
     };
     void redrawSeries();
     void updateSmoothed(Series& series);

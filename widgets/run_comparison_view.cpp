@@ -7,6 +7,7 @@
 #include "curve_plot.h"
 #include "run_series.h"
 #include "run_table_model.h"
+#include "seed_groups.h"
 #include "series_colors.h"
 
 #include <QCheckBox>
@@ -49,11 +50,19 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
     m_smoothing->setRange(0, 99);
     m_logScale = new QCheckBox(tr("Log scale"), this);
     m_allKeys = new QCheckBox(tr("Show identical keys"), this);
+    m_groupSeeds = new QCheckBox(tr("Group seeds"), this);
+    m_groupSeeds->setObjectName(QStringLiteral("groupSeeds"));
+    m_groupSeeds->setChecked(true);
+    m_groupSeeds->setToolTip(
+        tr("Runs of one kind whose configs differ only in the seed (and the name) are drawn as "
+           "one line, their mean at each step, with the band from their minimum to their "
+           "maximum shaded. A step some of them lack is averaged over those that have it."));
     form->addRow(tr("Curve:"), m_metric);
     form->addRow(tr("X axis:"), m_xAxis);
     form->addRow(tr("Smoothing:"), m_smoothing);
     form->addRow(QString(), m_logScale);
     form->addRow(tr("Stopping:"), m_stopping);
+    form->addRow(QString(), m_groupSeeds);
     form->addRow(QString(), m_allKeys);
     side->addLayout(form);
     auto* exports = new QHBoxLayout;
@@ -130,6 +139,10 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
     connect(m_stopping, qOverload<int>(&QComboBox::currentIndexChanged), this,
             &RunComparisonView::redraw);
     connect(m_allKeys, &QCheckBox::toggled, this, &RunComparisonView::drawDiff);
+    connect(m_groupSeeds, &QCheckBox::toggled, this, [this] {
+        m_overlay->setFollowing(true);
+        redraw();
+    });
     connect(m_smoothing, &QSlider::valueChanged, this,
             [this](int value) { m_overlay->setSmoothing(value / 100.0); });
     connect(m_logScale, &QCheckBox::toggled, m_overlay, &CurvePlot::setLogScale);
@@ -151,6 +164,55 @@ QString RunComparisonView::runLabel(std::int64_t run) const {
     return QStringLiteral("%1 · %2 (%3)")
         .arg(run)
         .arg(QString::fromStdString(row->run.name), screenText(row->run.kind));
+}
+
+QString RunComparisonView::lineName(const std::vector<std::int64_t>& group) const {
+    const auto runs = groupData(group);
+    if (runs.size() == 1)
+        return QString::fromStdString(runs.front()->run.name);
+    std::vector<std::string> names;
+    for (const RunData* data : runs)
+        names.push_back(data->run.name);
+    QString name = QString::fromStdString(commonRunName(names));
+    if (name.isEmpty())
+        name = screenText(runs.front()->run.kind);
+    return tr("%1 ×%2 seeds").arg(name).arg(runs.size());
+}
+
+QString RunComparisonView::groupLabel(const std::vector<std::int64_t>& group) const {
+    if (group.size() == 1)
+        return runLabel(group.front());
+    QStringList ids;
+    for (std::int64_t run : group)
+        ids.append(QString::number(run));
+    return QStringLiteral("%1 · %2 (%3)")
+        .arg(ids.join(QStringLiteral(", ")), lineName(group),
+             screenText(groupData(group).front()->run.kind));
+}
+
+std::vector<const RunData*>
+RunComparisonView::groupData(const std::vector<std::int64_t>& group) const {
+    std::vector<const RunData*> runs;
+    for (std::int64_t run : group)
+        runs.push_back(&*m_data.constFind(run));
+    return runs;
+}
+
+std::vector<std::vector<std::int64_t>> RunComparisonView::currentGroups() const {
+    std::vector<RunRecord> runs;
+    for (const RunData& data : m_data)
+        runs.push_back(data.run);
+    if (m_groupSeeds->isChecked())
+        return groupRunsBySeed(runs);
+    std::vector<std::vector<std::int64_t>> alone;
+    for (const RunRecord& run : runs)
+        alone.push_back({run.id});
+    return alone;
+}
+
+QStringList RunComparisonView::preferredStopping() const {
+    return {m_stopping->currentData().toString(), QStringLiteral("greedy"),
+            QStringLiteral("oracle")};
 }
 
 void RunComparisonView::rebuildRunList() {
@@ -209,6 +271,14 @@ void RunComparisonView::setMetric(const QString& name) {
     m_metric->setCurrentText(name);
 }
 
+void RunComparisonView::setGroupSeeds(bool group) {
+    m_groupSeeds->setChecked(group);
+}
+
+bool RunComparisonView::groupSeeds() const {
+    return m_groupSeeds->isChecked();
+}
+
 void RunComparisonView::onRunLoaded(const RunData& data) {
     if (!m_data.contains(data.run.id))
         return;
@@ -222,6 +292,7 @@ void RunComparisonView::onRunLoaded(const RunData& data) {
 }
 
 void RunComparisonView::redraw() {
+    m_groups = currentGroups();
     drawOverlay();
     drawAccuracy();
     drawDiff();
@@ -231,11 +302,14 @@ void RunComparisonView::redraw() {
 void RunComparisonView::drawOverlay() {
     const XAxisMode mode = m_xAxis->currentIndex() == 0 ? XAxisMode::Step : XAxisMode::WallTime;
     m_overlay->clearSeries();
-    int colour = 0;
-    for (auto it = m_data.cbegin(); it != m_data.cend(); ++it, ++colour) {
-        const auto series = metricSeries(*it, mode).value(m_metric->currentText());
-        const int index = m_overlay->addSeries(runLabel(it.key()), seriesColor(colour));
-        m_overlay->setSeriesData(index, series.x, series.y);
+    for (std::size_t line = 0; line < m_groups.size(); ++line) {
+        const auto& group = m_groups[line];
+        const SeedBand band = seedBandOfMetric(groupData(group), m_metric->currentText(), mode);
+        const int index =
+            m_overlay->addSeries(groupLabel(group), seriesColor(static_cast<int>(line)));
+        m_overlay->setSeriesData(index, band.x, band.mean);
+        if (group.size() > 1)
+            m_overlay->setSeriesBand(index, band.min, band.max);
     }
     m_overlay->setAxisLabels(mode == XAxisMode::Step ? tr("step") : tr("wall time (s)"),
                              m_metric->currentText());
@@ -245,23 +319,29 @@ void RunComparisonView::drawOverlay() {
 void RunComparisonView::drawAccuracy() {
     m_accuracy->clearGraphs();
     m_accuracy->clearItems();
-    const QStringList preferred = {m_stopping->currentData().toString(), QStringLiteral("greedy"),
-                                   QStringLiteral("oracle")};
-    int colour = 0, trainingMin = 0, trainingMax = 0, longest = 1;
-    for (auto it = m_data.cbegin(); it != m_data.cend(); ++it, ++colour) {
+    int trainingMin = 0, trainingMax = 0, longest = 1;
+    for (std::size_t line = 0; line < m_groups.size(); ++line) {
+        const auto& group = m_groups[line];
+        const QColor colour = seriesColor(static_cast<int>(line));
         QString used;
-        const XYSeries series = accuracyByLengthAtEnd(*it, preferred, &used);
+        const SeedBand band = seedBandOfAccuracy(groupData(group), preferredStopping(), &used);
+        if (group.size() > 1) {
+            const BandGraphs shade = addBandGraphs(m_accuracy, colour);
+            shade.lower->setData(band.x, band.min, true);
+            shade.upper->setData(band.x, band.max, true);
+        }
         QCPGraph* graph = m_accuracy->addGraph();
-        graph->setName(used.isEmpty() ? runLabel(it.key())
-                                      : QStringLiteral("%1 [%2]").arg(runLabel(it.key()), used));
-        graph->setPen(QPen(seriesColor(colour), 2));
+        graph->setName(used.isEmpty() ? groupLabel(group)
+                                      : QStringLiteral("%1 [%2]").arg(groupLabel(group), used));
+        graph->setPen(QPen(colour, 2));
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 6));
-        graph->setData(series.x, series.y, true);
-        if (!series.x.isEmpty())
-            longest = std::max(longest, static_cast<int>(series.x.last()));
+        graph->setData(band.x, band.mean, true);
+        if (!band.x.isEmpty())
+            longest = std::max(longest, static_cast<int>(band.x.last()));
         if (trainingMax == 0) {
+            const RunRecord& run = groupData(group).front()->run;
             const auto config =
-                tryStoredExperimentConfig(it->run.configJson, "run " + std::to_string(it.key()));
+                tryStoredExperimentConfig(run.configJson, "run " + std::to_string(run.id));
             trainingMin = config ? config->trainLengths.min : 1;
             trainingMax = config ? config->trainLengths.max : 0;
         }
@@ -294,10 +374,7 @@ void RunComparisonView::drawDiff() {
     std::vector<nlohmann::json> configs;
     QStringList headers = {tr("config key")};
     for (auto it = m_data.cbegin(); it != m_data.cend(); ++it) {
-        // Every key as this version writes it, so runs stored by different versions line up.
-        const auto stored =
-            tryStoredExperimentConfig(it->run.configJson, "run " + std::to_string(it.key()));
-        nlohmann::json config = stored ? experimentConfigToJson(*stored) : nlohmann::json::object();
+        nlohmann::json config = currentFormConfig(it->run.configJson);
         config["(kind)"] = textOf(it->run.kind); // the kind is not in the config but differs too
         configs.push_back(std::move(config));
         headers.append(runLabel(it.key()));
@@ -337,9 +414,11 @@ bool RunComparisonView::exportPdf(const QString& path, QString* error) const {
 
 bool RunComparisonView::exportCsv(const QString& path, QString* error) const {
     const XAxisMode mode = m_xAxis->currentIndex() == 0 ? XAxisMode::Step : XAxisMode::WallTime;
-    const QStringList preferred = {m_stopping->currentData().toString(), QStringLiteral("greedy"),
-                                   QStringLiteral("oracle")};
-    return exportComparisonCsv(m_data, mode, m_metric->currentText(), preferred, path, error);
+    std::vector<ComparisonLine> lines;
+    for (const auto& group : m_groups)
+        lines.push_back({groupData(group), lineName(group)});
+    return exportComparisonCsv(lines, mode, m_metric->currentText(), preferredStopping(), path,
+                               error);
 }
 
 void RunComparisonView::askExport(const QString& format) {

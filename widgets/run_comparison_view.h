@@ -1,12 +1,16 @@
 // Run comparison: pick runs, overlay one metric of each, draw answer accuracy against test
 // length with one line per run and the training range shaded (the paper's main figure), list
 // the config keys where they differ, and export the charts (PNG, PDF) and their data (CSV).
+// With "Group seeds" on, runs that differ only in their seed (seed_groups.h) are drawn as one
+// line, their mean, with their minimum-to-maximum band shaded around it.
 #pragma once
 
 #include "store_access.h"
 
 #include <QMap>
 #include <QWidget>
+
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
@@ -30,13 +34,17 @@ public:
     QList<qint64> selectedRuns() const;
     bool allLoaded() const; // every selected run's data has arrived
     void setMetric(const QString& name);
+    void setGroupSeeds(bool group);
+    bool groupSeeds() const;
+    // The lines drawn, as the runs behind each (one run each while seeds are not grouped).
+    const std::vector<std::vector<std::int64_t>>& drawnGroups() const { return m_groups; }
 
     CurvePlot* overlayPlot() const { return m_overlay; }
     QCustomPlot* accuracyPlot() const { return m_accuracy; }
     QTableWidget* diffTable() const { return m_diff; }
 
-    // Both charts stacked (PNG, PDF); the drawn data in long form (CSV:
-    // run,name,chart,x,y). Return false and set *error when the file cannot be written.
+    // Both charts stacked (PNG, PDF); the drawn data in long form (CSV, see
+    // exportComparisonCsv). Return false and set *error when the file cannot be written.
     bool exportPng(const QString& path, QString* error = nullptr) const;
     bool exportPdf(const QString& path, QString* error = nullptr) const;
     bool exportCsv(const QString& path, QString* error = nullptr) const;
@@ -53,6 +61,11 @@ private:
     void drawDiff();
     void askExport(const QString& format);
     QString runLabel(std::int64_t run) const;
+    QString lineName(const std::vector<std::int64_t>& group) const;   // in the CSV
+    QString groupLabel(const std::vector<std::int64_t>& group) const; // in the legends
+    std::vector<const RunData*> groupData(const std::vector<std::int64_t>& group) const;
+    std::vector<std::vector<std::int64_t>> currentGroups() const;
+    QStringList preferredStopping() const;
 
     StoreAccess* m_store;
     RunTableModel* m_model;
@@ -64,10 +77,12 @@ private:
     QSlider* m_smoothing;
     QCheckBox* m_logScale;
     QCheckBox* m_allKeys;
+    QCheckBox* m_groupSeeds;
     CurvePlot* m_overlay;
     QCustomPlot* m_accuracy;
     QTableWidget* m_diff;
     QTimer* m_refresh;
+    std::vector<std::vector<std::int64_t>> m_groups; // as drawn
     bool m_updatingList = false;
 };
 

@@ -1,5 +1,8 @@
 #include "run_history_view.h"
 
+#include "config_column_chooser.h"
+#include "config_columns_proxy.h"
+#include "run_history_filter.h"
 #include "run_table_model.h"
 #include "store/run_store.h"
 
@@ -26,7 +29,12 @@ RunHistoryView::RunHistoryView(StoreAccess* store, RunTableModel* model, QWidget
     auto* layout = new QVBoxLayout(this);
     auto* top = new QHBoxLayout;
     m_filter = new QLineEdit(this);
-    m_filter->setPlaceholderText(tr("Filter by name, kind, task, status, tags or notes"));
+    m_filter->setPlaceholderText(
+        tr("Filter by name, kind, task, status, tags or notes, and by config keys: "
+           "model.layers=3 optimizer.learning_rate<1e-3"));
+    m_filter->setToolTip(
+        tr("Free text matches any column. A term key=value (or !=, <, <=, >, >=) whose key is "
+           "in the runs' configs keeps the runs that meet it; numbers compare by value."));
     m_filter->setClearButtonEnabled(true);
     top->addWidget(new QLabel(tr("Filter:"), this));
     top->addWidget(m_filter, 1);
@@ -37,15 +45,14 @@ RunHistoryView::RunHistoryView(StoreAccess* store, RunTableModel* model, QWidget
     auto* notes = new QPushButton(tr("Notes…"), this);
     auto* remove = new QPushButton(tr("Delete…"), this);
     remove->setObjectName(QStringLiteral("deleteRunButton"));
-    for (QPushButton* button : {open, compare, rename, tags, notes, remove})
+    auto* columns = new QPushButton(tr("Config columns…"), this);
+    columns->setToolTip(tr("Show keys of the runs' configs as columns"));
+    for (QPushButton* button : {columns, open, compare, rename, tags, notes, remove})
         top->addWidget(button);
     layout->addLayout(top);
 
-    m_proxy = new QSortFilterProxyModel(this);
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(RunTableModel::SortRole);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_proxy->setFilterKeyColumn(-1); // every column
+    m_columns = new ConfigColumnsProxy(m_model, this);
+    m_proxy = new RunHistoryFilter(m_columns, this);
     m_table = new QTableView(this);
     m_table->setObjectName(QStringLiteral("historyTable"));
     m_table->setModel(m_proxy);
@@ -56,9 +63,9 @@ RunHistoryView::RunHistoryView(StoreAccess* store, RunTableModel* model, QWidget
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setColumnWidth(RunTableModel::Id, 50);
-    m_table->setColumnWidth(RunTableModel::Name, 220);
-    m_table->setColumnWidth(RunTableModel::Started, 130);
+    applyColumnWidths();
+    // A reset (new runs, other config columns) forgets widths and moved sections.
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &RunHistoryView::applyColumnWidths);
     layout->addWidget(m_table, 1);
 
     connect(m_filter, &QLineEdit::textChanged, this, &RunHistoryView::setFilterText);
@@ -78,12 +85,49 @@ RunHistoryView::RunHistoryView(StoreAccess* store, RunTableModel* model, QWidget
     connect(tags, &QPushButton::clicked, this, &RunHistoryView::askTags);
     connect(notes, &QPushButton::clicked, this, &RunHistoryView::askNotes);
     connect(remove, &QPushButton::clicked, this, &RunHistoryView::askDelete);
+    connect(columns, &QPushButton::clicked, this, &RunHistoryView::askConfigColumns);
+}
+
+void RunHistoryView::applyColumnWidths() {
+    m_table->setColumnWidth(RunTableModel::Id, 50);
+    m_table->setColumnWidth(RunTableModel::Name, 220);
+    m_table->setColumnWidth(RunTableModel::Started, 130);
+    // The config columns follow the name on screen, where a wide table does not scroll them out
+    // of sight; in the model they stay after the table's own columns.
+    QHeaderView* header = m_table->horizontalHeader();
+    for (int column = m_columns->firstKeyColumn(); column < m_columns->columnCount(); ++column) {
+        header->moveSection(header->visualIndex(column),
+                            RunTableModel::Name + 1 + column - m_columns->firstKeyColumn());
+        m_table->resizeColumnToContents(column);
+    }
+}
+
+QSortFilterProxyModel* RunHistoryView::proxy() const {
+    return m_proxy;
 }
 
 void RunHistoryView::setFilterText(const QString& text) {
     if (m_filter->text() != text)
         m_filter->setText(text);
-    m_proxy->setFilterFixedString(text);
+    m_proxy->setFilterText(text);
+}
+
+void RunHistoryView::setConfigColumns(const QStringList& keys) {
+    m_columns->setKeys(keys);
+}
+
+QStringList RunHistoryView::configColumns() const {
+    return m_columns->keys();
+}
+
+QStringList RunHistoryView::availableConfigKeys() const {
+    return m_columns->availableKeys();
+}
+
+void RunHistoryView::askConfigColumns() {
+    ConfigColumnChooser chooser(availableConfigKeys(), configColumns(), this);
+    if (chooser.exec() == QDialog::Accepted)
+        setConfigColumns(chooser.chosenKeys());
 }
 
 QList<qint64> RunHistoryView::selectedRuns() const {
@@ -97,7 +141,8 @@ void RunHistoryView::selectRun(std::int64_t run) {
     const int row = m_model->rowOfRun(run);
     if (row < 0)
         return;
-    const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+    const QModelIndex index =
+        m_proxy->mapFromSource(m_columns->mapFromSource(m_model->index(row, 0)));
     m_table->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect |
                                                  QItemSelectionModel::Rows);
     m_table->scrollTo(index);

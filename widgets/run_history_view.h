@@ -1,6 +1,8 @@
 // Run history: every run of the store in a sortable, filterable table (name, kind, task,
-// status, started, duration, best in- and out-of-distribution accuracy, tags, notes), with
-// rename, tag, note and delete (after confirmation; checkpoint files only when asked).
+// status, started, duration, best in- and out-of-distribution accuracy, tags, notes, and any
+// config keys the user picks as columns), with rename, tag, note and delete (after
+// confirmation; checkpoint files only when asked). The filter takes free text and conditions
+// on config keys ("model.layers=3 seed>1", run_history_filter.h).
 #pragma once
 
 #include "store_access.h"
@@ -15,6 +17,8 @@ class QTableView;
 
 namespace relay {
 
+class ConfigColumnsProxy;
+class RunHistoryFilter;
 class RunTableModel;
 
 class RunHistoryView : public QWidget {
@@ -23,8 +27,12 @@ public:
     RunHistoryView(StoreAccess* store, RunTableModel* model, QWidget* parent = nullptr);
 
     QTableView* table() const { return m_table; }
-    QSortFilterProxyModel* proxy() const { return m_proxy; }
+    QSortFilterProxyModel* proxy() const;
     void setFilterText(const QString& text);
+    // Config keys shown as columns after the table's own, in this order.
+    void setConfigColumns(const QStringList& keys);
+    QStringList configColumns() const;
+    QStringList availableConfigKeys() const; // every dotted key of the runs' stored configs
     QList<qint64> selectedRuns() const;
     void selectRun(std::int64_t run);
 
@@ -45,11 +53,14 @@ private:
     void askTags();
     void askNotes();
     void askDelete();
+    void askConfigColumns();
+    void applyColumnWidths();
     void applyEdit(std::function<void(RunStore&)> body);
 
     StoreAccess* m_store;
     RunTableModel* m_model;
-    QSortFilterProxyModel* m_proxy;
+    ConfigColumnsProxy* m_columns;
+    RunHistoryFilter* m_proxy;
     QTableView* m_table;
     QLineEdit* m_filter;
 };

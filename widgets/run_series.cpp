@@ -1,10 +1,10 @@
 #include "run_series.h"
 
 #include "config/stored_config.h"
+#include "curve_math.h"
 
 #include <algorithm>
 #include <map>
-#include <numeric>
 
 namespace relay {
 namespace {
@@ -12,12 +12,8 @@ namespace {
 void sortByX(XYSeries& series) {
     if (std::is_sorted(series.x.begin(), series.x.end()))
         return;
-    std::vector<int> order(series.x.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int a, int b) { return series.x[a] < series.x[b]; });
     XYSeries sorted;
-    for (int index : order) {
+    for (int index : ascendingOrder(series.x)) {
         sorted.x.append(series.x[index]);
         sorted.y.append(series.y[index]);
     }

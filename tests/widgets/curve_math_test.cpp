@@ -54,3 +54,9 @@ TEST(CurveMath, SmallRangesAreCopiedAsTheyAre) {
     EXPECT_EQ(outX, QVector<double>({2, 3}));
     EXPECT_EQ(outY, QVector<double>({3, 2}));
 }
+
+TEST(CurveMath, AscendingOrderKeepsEqualValuesInTheirOrder) {
+    // 1 at indices 1 and 3: a stable order lists 1 before 3 (a plain sort may not).
+    EXPECT_EQ(relay::ascendingOrder({3, 1, 2, 1}), (std::vector<int>{1, 3, 2, 0}));
+    EXPECT_TRUE(relay::ascendingOrder({}).empty());
+}

@@ -177,10 +177,10 @@ TEST_F(RunViews, ComparisonExportsWriteValidFiles) {
     ASSERT_TRUE(csvFile.open(QIODevice::ReadOnly | QIODevice::Text));
     const QStringList lines = QString::fromUtf8(csvFile.readAll()).split('\n', Qt::SkipEmptyParts);
     ASSERT_FALSE(lines.isEmpty());
-    EXPECT_EQ(lines.first(), "run,name,chart,x,y");
+    EXPECT_EQ(lines.first(), "run,name,chart,x,y,y_min,y_max,seeds");
     EXPECT_EQ(lines.size(), 1 + 2 * 20 + 2 * 5); // loss per step and accuracy per length, 2 runs
     for (const QString& line : lines)
-        EXPECT_EQ(line.count(','), 4) << line.toStdString();
+        EXPECT_EQ(line.count(','), 7) << line.toStdString();
 
     EXPECT_FALSE(comparison->exportCsv("/nonexistent-folder/x.csv", &error));
     EXPECT_FALSE(error.isEmpty());

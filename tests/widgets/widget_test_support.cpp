@@ -1,5 +1,6 @@
 #include "widget_test_support.h"
 
+#include "config/experiment_config.h"
 #include "event_wait.h"
 #include "qcustomplot_include.h"
 
@@ -9,6 +10,7 @@
 #include <QFile>
 #include <QLockFile>
 #include <QProcess>
+#include <QWidget>
 
 namespace relay::test {
 
@@ -97,6 +99,23 @@ const QCPGraph* namedGraph(const QCustomPlot* plot, const QString& name) {
         if (plot->graph(index)->name() == name)
             return plot->graph(index);
     return nullptr;
+}
+
+std::string storedConfigJson(const std::function<void(nlohmann::json&)>& edit) {
+    nlohmann::json config = loadPreset("cpu-quick-ari");
+    if (edit)
+        edit(config);
+    return experimentConfigToJson(experimentConfigFromJson(config)).dump();
+}
+
+void saveScreenshot(QWidget& widget, const QString& name) {
+    const QString folder = qEnvironmentVariable("RELAY_TEST_SCREENSHOTS");
+    if (folder.isEmpty())
+        return;
+    QDir().mkpath(folder);
+    waitUntil([] { return false; }, 300); // queued replots and layout passes
+    const QString path = QDir(folder).filePath(name);
+    EXPECT_TRUE(widget.grab().save(path, "PNG")) << path.toStdString();
 }
 
 bool waitFor(const std::function<bool()>& done, int timeoutMilliseconds) {

@@ -6,10 +6,14 @@
 #include <QString>
 #include <QStringList>
 
+#include <nlohmann/json.hpp>
+
 #include <functional>
+#include <string>
 
 class QCPGraph;
 class QCustomPlot;
+class QWidget;
 
 namespace relay::test {
 
@@ -34,6 +38,14 @@ QString copyStoreInto(const QString& source, const QString& folder);
 // The graph that draws a CurvePlot series as its line: the one named as the series (its faint
 // raw copy has no name). nullptr when none is.
 const QCPGraph* namedGraph(const QCustomPlot* plot, const QString& name);
+
+// A config as a run stores it: the cpu-quick-ari preset with `edit` applied to its JSON,
+// validated and written back by this version (every key), as the engine stores one.
+std::string storedConfigJson(const std::function<void(nlohmann::json&)>& edit = {});
+
+// Saves a picture of `widget` as `name` in $RELAY_TEST_SCREENSHOTS when that is set (to look
+// at a view as a user would on a machine without a screen); does nothing otherwise.
+void saveScreenshot(QWidget& widget, const QString& name);
 
 bool waitFor(const std::function<bool()>& done, int timeoutMilliseconds = 60000);
 

@@ -1,0 +1,164 @@
+#include "seed_groups.h"
+
+#include "config_diff.h"
+#include "curve_math.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <optional>
+
+namespace relay {
+namespace {
+
+// The key two runs share exactly when they belong to one group; nullopt: the run stays alone.
+std::optional<std::string> groupKey(const RunRecord& run) {
+    const auto stored = nlohmann::json::parse(run.configJson, nullptr, false);
+    if (stored.is_discarded() || !stored.is_object() || stored.empty())
+        return std::nullopt; // no config stored (yet)
+    nlohmann::json config = currentFormConfig(run.configJson);
+    if (config.empty())
+        return std::nullopt;
+    for (const std::string& key : seedGroupIgnoredKeys())
+        config.erase(key);
+    return textOf(run.kind) + '\n' + config.dump();
+}
+
+// A curve with one value per x (the last of repeated ones), x ascending.
+std::map<double, double> lastValueByX(const XYSeries& curve) {
+    std::map<double, double> values;
+    for (int i = 0; i < std::min(curve.x.size(), curve.y.size()); ++i)
+        values[curve.x[i]] = curve.y[i];
+    return values;
+}
+
+bool wordByte(char byte) {
+    const auto value = static_cast<unsigned char>(byte);
+    return value >= 0x80 || std::isalnum(value); // bytes of non-ASCII letters count as letters
+}
+
+void reorderByX(SeedBand& band) {
+    SeedBand sorted;
+    for (int index : ascendingOrder(band.x)) {
+        sorted.x.append(band.x[index]);
+        sorted.mean.append(band.mean[index]);
+        sorted.min.append(band.min[index]);
+        sorted.max.append(band.max[index]);
+        sorted.runs.append(band.runs[index]);
+    }
+    band = std::move(sorted);
+}
+
+} // namespace
+
+const std::vector<std::string>& seedGroupIgnoredKeys() {
+    static const std::vector<std::string> keys = {"seed", "name"};
+    return keys;
+}
+
+std::vector<std::vector<std::int64_t>> groupRunsBySeed(const std::vector<RunRecord>& runs) {
+    std::vector<std::vector<std::int64_t>> groups;
+    std::map<std::string, std::size_t> groupOfKey;
+    for (const RunRecord& run : runs) {
+        const auto key = groupKey(run);
+        if (!key) {
+            groups.push_back({run.id});
+            continue;
+        }
+        const auto [found, added] = groupOfKey.emplace(*key, groups.size());
+        if (added)
+            groups.emplace_back();
+        groups[found->second].push_back(run.id);
+    }
+    return groups;
+}
+
+SeedBand aggregateCurves(const std::vector<XYSeries>& curves) {
+    std::map<double, std::vector<double>> valuesAtX;
+    for (const XYSeries& curve : curves)
+        for (const auto& [x, y] : lastValueByX(curve)) {
+            std::vector<double>& values = valuesAtX[x];
+            if (std::isfinite(y))
+                values.push_back(y);
+        }
+    SeedBand band;
+    constexpr double missing = std::numeric_limits<double>::quiet_NaN();
+    for (const auto& [x, values] : valuesAtX) {
+        band.x.append(x);
+        band.runs.append(static_cast<int>(values.size()));
+        if (values.empty()) {
+            band.mean.append(missing);
+            band.min.append(missing);
+            band.max.append(missing);
+            continue;
+        }
+        band.mean.append(std::accumulate(values.begin(), values.end(), 0.0) /
+                         static_cast<double>(values.size()));
+        band.min.append(*std::min_element(values.begin(), values.end()));
+        band.max.append(*std::max_element(values.begin(), values.end()));
+    }
+    return band;
+}
+
+SeedBand seedBandOfMetric(const std::vector<const RunData*>& runs, const QString& metric,
+                          XAxisMode mode) {
+    const std::string name = metric.toStdString();
+    std::vector<XYSeries> values(runs.size()), wallTimes(runs.size());
+    for (std::size_t run = 0; run < runs.size(); ++run)
+        for (const MetricPoint& point : runs[run]->metrics)
+            if (point.name == name) {
+                values[run].x.append(static_cast<double>(point.step));
+                values[run].y.append(point.value);
+                wallTimes[run].x.append(static_cast<double>(point.step));
+                wallTimes[run].y.append(point.wallTime);
+            }
+    SeedBand band = aggregateCurves(values);
+    if (mode == XAxisMode::WallTime) {
+        // Same points, so the same steps in the same order.
+        band.x = aggregateCurves(wallTimes).mean;
+        reorderByX(band);
+    }
+    return band;
+}
+
+SeedBand seedBandOfAccuracy(const std::vector<const RunData*>& runs, const QStringList& preferred,
+                            QString* usedStopping) {
+    std::vector<XYSeries> curves;
+    for (const RunData* run : runs) {
+        QString used;
+        curves.push_back(accuracyByLengthAtEnd(*run, preferred, &used));
+        if (usedStopping && curves.size() == 1)
+            *usedStopping = used;
+    }
+    return aggregateCurves(curves);
+}
+
+std::string commonRunName(const std::vector<std::string>& names) {
+    if (names.empty())
+        return {};
+    std::size_t length = names.front().size();
+    for (const std::string& name : names) {
+        length = std::min(length, name.size());
+        length = static_cast<std::size_t>(
+            std::mismatch(name.begin(), name.begin() + static_cast<std::ptrdiff_t>(length),
+                          names.front().begin())
+                .first -
+            name.begin());
+    }
+    // Cut back to a whole word: "sweep-s1" and "sweep-s2" share "sweep-s", named "sweep".
+    bool midWord = false;
+    for (const std::string& name : names)
+        midWord = midWord || (length > 0 && length < name.size() && wordByte(name[length - 1]) &&
+                              wordByte(name[length]));
+    if (midWord)
+        while (length > 0 && wordByte(names.front()[length - 1]))
+            --length;
+    while (length > 0 && !wordByte(names.front()[length - 1]))
+        --length;
+    return names.front().substr(0, length);
+}
+
+} // namespace relay

@@ -1,0 +1,52 @@
+// Runs that differ only in their seed, grouped, and their curves aggregated: the run comparison
+// draws each group as one line (the mean over its runs) with a band from their minimum to their
+// maximum, the way a result over several seeds is reported.
+#pragma once
+
+#include "run_series.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace relay {
+
+// Top-level config keys two runs of one group may differ in: the seed (what varies) and the
+// run's name (a label). Every other key changes what is trained or measured, so it splits
+// groups; so does the run kind, which the config does not hold.
+const std::vector<std::string>& seedGroupIgnoredKeys();
+
+// Groups of run ids, each in the order of `runs`, the groups in the order of their first run.
+// Configs are compared as this version writes them (currentFormConfig), so runs stored by
+// different versions still group. A run without a readable stored config stays alone.
+std::vector<std::vector<std::int64_t>> groupRunsBySeed(const std::vector<RunRecord>& runs);
+
+// Curves of one group aggregated at every x any of them has (the union of their x): mean,
+// minimum and maximum over the curves that have a value at that x, and how many do. A run that
+// skipped a step, or has not reached it yet, is left out there rather than counted as zero, so
+// `runs` may vary along x. Within one curve a repeated x counts once, with its last value;
+// values that are not finite (a diverged run's loss) are left out, and an x where no finite
+// value is left has NaN statistics (a gap in the line) and runs 0. x ascending.
+struct SeedBand {
+    QVector<double> x, mean, min, max;
+    QVector<int> runs;
+};
+SeedBand aggregateCurves(const std::vector<XYSeries>& curves);
+
+// One metric of a group's runs, aggregated by step. Along wall time the runs are still lined
+// up by step (their clocks differ, so equal wall times are no common point): each point sits at
+// the mean wall time at which the runs that have the step reached it.
+SeedBand seedBandOfMetric(const std::vector<const RunData*>& runs, const QString& metric,
+                          XAxisMode mode);
+
+// Answer accuracy by length at each run's last evaluation (accuracyByLengthAtEnd), aggregated
+// by length. *usedStopping: the rule of the first run.
+SeedBand seedBandOfAccuracy(const std::vector<const RunData*>& runs, const QStringList& preferred,
+                            QString* usedStopping = nullptr);
+
+// What a group's runs are called together: the longest common start of their names, cut back
+// to a whole word and without trailing separators ("sweep-s1", "sweep-s2" -> "sweep"); empty
+// when they share no word.
+std::string commonRunName(const std::vector<std::string>& names);
+
+} // namespace relay
