@@ -154,18 +154,19 @@ void runJobs(const std::string& storePath, RunStore& store,
             std::rethrow_exception(error);
 }
 
-// Final-answer accuracy of a run's newest evaluation per (task, length): oracle for looped
-// runs, greedy for AR runs.
-std::map<std::pair<std::string, int>, double> finalAccuracy(RunStore& store, std::int64_t run) {
+// One measure of a run's newest evaluation per (task, length): oracle for looped runs, greedy
+// for AR runs.
+std::map<std::pair<std::string, int>, double>
+finalEvaluation(RunStore& store, std::int64_t run, double EvalRecord::*measure) {
     auto evals = store.evals(run);
     std::int64_t last = 0;
     for (const auto& eval : evals)
         last = std::max(last, eval.step);
-    std::map<std::pair<std::string, int>, double> accuracy;
+    std::map<std::pair<std::string, int>, double> values;
     for (const auto& eval : evals)
         if (eval.step == last && (eval.stopping == "oracle" || eval.stopping == "greedy"))
-            accuracy[{eval.task, eval.length}] = eval.answerAccuracy;
-    return accuracy;
+            values[{eval.task, eval.length}] = eval.*measure;
+    return values;
 }
 
 void fillTable(RunStore& store, const ExperimentConfig& config, PipelineReport& report) {
@@ -184,7 +185,12 @@ void fillTable(RunStore& store, const ExperimentConfig& config, PipelineReport& 
         if (found == report.runs.end())
             continue;
         report.columns.push_back({title, found->second});
-        values.push_back(finalAccuracy(store, found->second));
+        values.push_back(finalEvaluation(store, found->second, &EvalRecord::answerAccuracy));
+    }
+    // The paper's Fig. 7 measure: the aligned looped model's CoT token accuracy by length.
+    if (auto found = report.runs.find(stageOf(RunKind::Looped)); found != report.runs.end()) {
+        report.columns.push_back({"looped tokens right", found->second});
+        values.push_back(finalEvaluation(store, found->second, &EvalRecord::tokenAccuracy));
     }
     std::map<std::pair<std::string, int>, double> chains, chainTokens, kept, precision;
     if (report.stageTwo) {
@@ -478,7 +484,8 @@ std::string pipelineTable(const PipelineReport& report) {
         out << "\n";
     }
     out << "(* = longer than training; model columns: final-answer accuracy, looped with the "
-           "oracle T, AR greedy; chains verified: share of generated chains fully correct; chain "
+           "oracle T, AR greedy; looped tokens right: the aligned looped model's CoT token "
+           "accuracy (the paper's Fig. 7); chains verified: share of generated chains fully correct; chain "
            "tokens right: mean share of a chain's true step tokens it has in place; label-free "
            "kept: share of chains the filter keeps without a verifier, precision: share of "
            "those the verifier accepts)\n";

@@ -61,6 +61,9 @@ expected AS (
             WHERE run = k.run AND task = c.task AND length = c.length)
         WHEN 'chain tokens right' THEN (SELECT AVG(token_accuracy) FROM chains
             WHERE run = k.run AND task = c.task AND length = c.length AND token_accuracy >= 0)
+        WHEN 'looped tokens right' THEN (SELECT token_accuracy FROM evals
+            WHERE run = k.run AND task = c.task AND length = c.length AND stopping = 'oracle'
+              AND step = (SELECT MAX(step) FROM evals WHERE run = k.run))
         WHEN 'label-free kept' THEN (SELECT AVG(label_free_kept = 1) FROM chains
             WHERE run = k.run AND task = c.task AND length = c.length)
         WHEN 'label-free precision' THEN (SELECT AVG(verified) FROM chains
@@ -78,10 +81,11 @@ SELECT (SELECT COUNT(*) FROM cells) || ' cells, ' ||
                                    ifnull(value, 'null') || ', store ' || ifnull(truth, 'null'), '; ')
                FROM expected
                WHERE NOT ((value IS NULL AND truth IS NULL) OR abs(value - truth) < 1e-9)), '')")"
-# 3 test lengths (2-4) x 11 columns (7 models, 4 of the chains); the chain columns are empty at
-# the training length 2, and the label-free precision is left out of the count (empty when
-# the tiny model's filter keeps nothing); every cell with a value agrees with the store.
-[[ "$report_check" == "33 cells, 27 with values" ]] || fail "report.json against the store: $report_check"
+# 3 test lengths (2-4) x 12 columns (7 models, the looped model's token accuracy, 4 of the
+# chains); the chain columns are empty at the training length 2, and the label-free precision
+# is left out of the count (empty when the tiny model's filter keeps nothing); every cell with
+# a value agrees with the store.
+[[ "$report_check" == "36 cells, 30 with values" ]] || fail "report.json against the store: $report_check"
 # Each column names a run of its stage's kind.
 wrong_columns="$(count_rows "SELECT COUNT(*) || ifnull(' ' || group_concat(title || '=' || kind, ', '), '')
     FROM (SELECT json_extract(c.value, '\$.title') AS title, r.kind AS kind
@@ -93,7 +97,8 @@ wrong_columns="$(count_rows "SELECT COUNT(*) || ifnull(' ' || group_concat(title
         WHEN 'AR + verified chains' THEN 'ar-relay' WHEN 'AR + label-free chains' THEN 'ar-relay'
         WHEN 'AR self-chain' THEN 'ar-self'
         WHEN 'chains verified' THEN 'looped' WHEN 'chain tokens right' THEN 'looped'
-        WHEN 'label-free kept' THEN 'looped' WHEN 'label-free precision' THEN 'looped' END")"
+        WHEN 'label-free kept' THEN 'looped' WHEN 'label-free precision' THEN 'looped'
+        WHEN 'looped tokens right' THEN 'looped' END")"
 [[ "$wrong_columns" == 0 ]] || fail "report columns whose run is of another kind: $wrong_columns"
 
 # A re-run skips every finished stage and starts no run.
