@@ -39,15 +39,17 @@ void expectCell(const SeedSpread& cell, Values perSeed, std::optional<double> me
     ASSERT_EQ(cell.perSeed.size(), perSeed.size());
     for (std::size_t index = 0; index < perSeed.size(); ++index) {
         ASSERT_EQ(cell.perSeed[index].has_value(), perSeed[index].has_value()) << index;
-        if (perSeed[index])
+        if (perSeed[index]) {
             EXPECT_DOUBLE_EQ(*cell.perSeed[index], *perSeed[index]) << index;
+        }
     }
     const std::pair<const std::optional<double>*, std::optional<double>> checks[] = {
         {&cell.mean, mean}, {&cell.minimum, minimum}, {&cell.maximum, maximum}, {&cell.sd, sd}};
     for (const auto& [got, want] : checks) {
         ASSERT_EQ(got->has_value(), want.has_value());
-        if (want)
+        if (want) {
             EXPECT_NEAR(**got, *want, 1e-12);
+        }
     }
 }
 
@@ -137,7 +139,7 @@ TEST(SeedSpread, JsonKeepsEverySeedsValueAndReadsBack) {
     EXPECT_TRUE(json["rows"][0]["cells"][1]["sd"].is_null());
     // `values` holds the means, where a single pipeline's report has its numbers.
     EXPECT_EQ(json["rows"][1]["values"][0], json["rows"][1]["cells"][0]["mean"]);
-    EXPECT_TRUE(json["rows"][2]["values"][2].is_null()); // length 3: only seed 8, no chains
+    EXPECT_EQ(json["rows"][2]["cells"][2]["seeds"], nlohmann::json::parse("[null, 0.1, null]"));
 
     const auto back = pipelineSeedsReportFromJson(json);
     EXPECT_EQ(pipelineSeedsReportToJson(back), json);
