@@ -38,7 +38,7 @@ std::optional<double> valueAt(const PipelineReport& report, const RowKey& row,
     return index < found->values.size() ? found->values[index] : std::nullopt;
 }
 
-nlohmann::json optionalJson(const std::optional<double>& value) {
+template <class Value> nlohmann::json optionalJson(const std::optional<Value>& value) {
     return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
@@ -197,7 +197,7 @@ nlohmann::json pipelineSeedsReportToJson(const PipelineSeedsReport& report) {
     for (const auto& column : report.columns) {
         auto runs = nlohmann::json::array();
         for (const auto& run : column.runs)
-            runs.push_back(run ? nlohmann::json(*run) : nlohmann::json(nullptr));
+            runs.push_back(optionalJson(run));
         columns.push_back({{"title", column.title}, {"runs", runs}});
     }
     json["columns"] = columns;
