@@ -57,17 +57,25 @@ std::string evalLine(const nlohmann::json& event) {
     return line;
 }
 
-// "== stage looped: skipped (run 3, already finished)"; data stages stay one short line.
+// "== stage looped: skipped (run 3, already finished)"; data stages stay one short line. With
+// --seeds, each seed's pipeline begins with "== seed 8 (2 of 3)" and its stages name the seed.
 std::string stageLine(const nlohmann::json& event) {
     std::string stage = event.value("stage", "");
     if (!event.contains("state"))
         return "stage " + stage;
+    const std::string seed = event.contains("seed")
+                                 ? "seed " + std::to_string(event.value("seed", std::uint64_t{0}))
+                                 : "";
+    if (stage == "seed")
+        return "== " + seed + " (" + std::to_string(event.value("index", 0)) + " of " +
+               std::to_string(event.value("seeds", 0)) + ")";
     if (stage == "report")
-        return "== pipeline " + event.value("state", "");
+        return "== pipeline " + event.value("state", "") + (seed.empty() ? "" : " (" + seed + ")");
     std::string line = "== stage " + stage + ": " + event.value("state", "");
-    std::string detail;
+    std::string detail = seed;
     if (event.contains("run") && event["run"].is_number_integer())
-        detail = "run " + std::to_string(event["run"].get<std::int64_t>());
+        detail += (detail.empty() ? "" : ", ") + std::string("run ") +
+                  std::to_string(event["run"].get<std::int64_t>());
     if (event.contains("reason"))
         detail += (detail.empty() ? "" : ", ") + event.value("reason", "");
     if (event.contains("generated"))

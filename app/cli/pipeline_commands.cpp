@@ -9,6 +9,7 @@
 #include "store/run_store.h"
 #include "tasks/atomic_file.h"
 #include "train/pipeline.h"
+#include "train/pipeline_seeds.h"
 #include "train/stage_two.h"
 #include "train/trainer.h"
 
@@ -17,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <type_traits>
 
 namespace relay::cli {
 namespace {
@@ -30,7 +32,19 @@ struct PipelineArguments {
     std::string name;
     std::string database;
     bool json = false;
+    int seeds = 0; // --seeds: pipeline.seeds (checked with the key's range)
 };
+
+// "pipeline <key>: finished, 812 s" (or "... over 3 seeds: ...") and the table.
+template <class Report> void printReport(const Report& report, const std::string& table) {
+    std::cout << "\npipeline " << report.key;
+    if constexpr (std::is_same_v<Report, PipelineSeedsReport>)
+        std::cout << " over " << report.seeds.size() << " seeds";
+    std::cout << ": " << textOf(report.status);
+    if (!report.message.empty())
+        std::cout << " (" << report.message << ")";
+    std::cout << ", " << static_cast<int>(report.wallSeconds) << " s\n" << table;
+}
 
 void runPipelineCommand(const PipelineArguments& arguments) {
     auto events = makeEventPrinter(arguments.json);
@@ -40,26 +54,31 @@ void runPipelineCommand(const PipelineArguments& arguments) {
         resolveConfig(arguments.config, arguments.preset, arguments.overrides, "cpu-quick-ari");
     request.name = arguments.name;
     RunStore store(storePath(arguments.database));
-    PipelineReport report;
+    RunStatus status = RunStatus::Finished;
     try {
-        report = runPipeline(store, request, *events, cancel);
+        // One seed: one pipeline, as before pipeline.seeds existed.
+        if (request.config.pipeline.seeds > 1) {
+            const auto report = runPipelineSeeds(store, request, *events, cancel);
+            status = report.status;
+            if (!arguments.json)
+                printReport(report, pipelineSeedsTable(report));
+        } else {
+            const auto report = runPipeline(store, request, *events, cancel);
+            status = report.status;
+            if (!arguments.json)
+                printReport(report, pipelineTable(report));
+        }
     } catch (const std::invalid_argument&) {
         throw;
     } catch (const std::exception& error) {
         std::cerr << "relay: pipeline failed: " << errorText(error) << "\n";
         throw CLI::RuntimeError(1);
     }
-    if (!arguments.json) {
-        std::cout << "\npipeline " << report.key << ": " << textOf(report.status);
-        if (!report.message.empty())
-            std::cout << " (" << report.message << ")";
-        std::cout << ", " << static_cast<int>(report.wallSeconds) << " s\n"
-                  << pipelineTable(report);
-        if (report.status != RunStatus::Finished)
+    if (status != RunStatus::Finished) {
+        if (!arguments.json)
             std::cout << "run the same command again to resume\n";
-    }
-    if (report.status != RunStatus::Finished)
         throw CLI::RuntimeError(1);
+    }
 }
 
 struct GenerateArguments {
@@ -210,9 +229,15 @@ void addPipelineCommands(CLI::App& app) {
     command->add_option("--name", pipeline->name, "Pipeline name (default: the config's name)");
     command->add_option("--db", pipeline->database, "Run store (default: the XDG data folder)");
     command->add_flag("--json", pipeline->json, "One JSON event per line (the GUI's protocol)");
+    auto* seeds = command->add_option(
+        "--seeds", pipeline->seeds,
+        "Run the whole method once per seed (seed, seed+1, ...) and report each cell as the "
+        "mean and range over them (pipeline.seeds; default 1)");
     auto workers = std::make_shared<WorkerFlags>();
     addWorkerFlags(*command, *workers);
-    command->callback([pipeline, workers] {
+    command->callback([pipeline, workers, seeds] {
+        if (seeds->count() > 0) // the config key checks the number and names itself
+            pipeline->overrides.push_back("pipeline.seeds=" + std::to_string(pipeline->seeds));
         runWithWorkers(
             *workers,
             [&] {

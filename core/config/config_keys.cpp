@@ -246,6 +246,10 @@ const std::vector<ConfigKey>& configKeys() {
         key("pipeline.label_free_filter", BIND(pipeline.labelFreeFilter),
             "relay pipeline also fine-tunes on the chains the label-free filter keeps "
             "(stage2.label_free_confidence), another ar-relay run"),
+        key("pipeline.seeds", BIND(pipeline.seeds),
+            "relay pipeline runs the whole method once per seed (seed, seed+1, ...), each an "
+            "ordinary pipeline, and reports every cell as the mean and range over them",
+            {1, 1000}),
         key("device", BIND(device), "cpu, cuda, cuda:N or auto"),
         key("precision", BIND(precision),
             "training arithmetic on CUDA; bf16-autocast: matmuls in bfloat16, reductions and "

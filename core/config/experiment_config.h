@@ -131,6 +131,9 @@ struct PipelineConfig {
     // that trains fewer steps than Stage I needs a shorter one to reach K_train in time.
     int vanillaCurriculumGrowEvery = 0;
     int arCurriculumGrowEvery = 0;
+    // Seeds the method runs with (seed, seed+1, ...): one ordinary pipeline each, reported as
+    // the spread over them (train/pipeline_seeds.h).
+    int seeds = 1;
 };
 
 struct ExperimentConfig {

@@ -232,6 +232,12 @@ void fillTable(RunStore& store, const ExperimentConfig& config, PipelineReport& 
 
 } // namespace
 
+std::string pipelineName(const PipelineRequest& request) {
+    return !request.name.empty()          ? request.name
+           : !request.config.name.empty() ? request.config.name
+                                          : "pipeline";
+}
+
 std::string pipelineKey(const ExperimentConfig& config, const std::string& name) {
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx",
@@ -265,9 +271,7 @@ public:
         m_parallel = m_config.pipeline.parallelStages && !onCuda;
         if (m_parallel)
             m_config.threads = 1; // one core per stage; LibTorch's thread count is process-wide
-        const std::string name = !request.name.empty()    ? request.name
-                                 : !m_config.name.empty() ? m_config.name
-                                                          : "pipeline";
+        const std::string name = pipelineName(request);
         m_report.key = pipelineKey(m_config, name);
         m_folder = !request.folder.empty() ? request.folder
                                            : defaultPipelineFolder(store.path(), m_report.key);

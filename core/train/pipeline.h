@@ -54,6 +54,8 @@ struct PipelineReport {
     double wallSeconds = 0;
 };
 
+// The pipeline's name: the request's, else the config's, else "pipeline".
+std::string pipelineName(const PipelineRequest& request);
 // The key runs of this pipeline are tagged with: name + "-" + 8 hex digits of the config.
 std::string pipelineKey(const ExperimentConfig& config, const std::string& name);
 // The default folder of a pipeline: <store folder>/pipelines/<key>, with every character of the

@@ -177,4 +177,10 @@ run "$relay" finetune --generator "$looped" --baseline "$baseline" --chains some
 expect_status 2 "--chains outside its set is a usage error"
 run "$relay" finetune --generator "$looped" --baseline "$looped" --db "$db" --folder "$work/stage2"
 expect_status 2 "finetune from a looped baseline is a usage error"
+
+# --seeds sets pipeline.seeds, checked as the key is (running seeds is tested in
+# tests/core/train/pipeline_seeds_test.cpp: a pipeline more here would cost a minute).
+run "$relay" pipeline --db "$db" "${tiny[@]}" --seeds 0
+expect_status 2 "--seeds 0 is a usage error"
+expect_output "pipeline.seeds" "the error names the key"
 echo "pipeline_cli: all checks passed"
