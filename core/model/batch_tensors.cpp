@@ -72,6 +72,11 @@ private:
     std::size_t m_bytes = 0;
 };
 
+// A batch's task weights; none given means 1 for every example.
+std::vector<float> weightsOf(const std::vector<float>& given, std::int64_t batchSize) {
+    return given.empty() ? std::vector<float>(static_cast<std::size_t>(batchSize), 1.0f) : given;
+}
+
 // The read-out plan's arrays (StepReadOut), built on the host.
 struct HostReadOut {
     std::vector<std::int64_t> positions, targets, iteration;
@@ -112,9 +117,7 @@ LoopedBatchTensors toTensors(const LoopedBatch& batch, const torch::Device& devi
     upload.add(tensors.stepMask, batch.stepMask, {t, b, n}, "stepMask");
     upload.add(tensors.answerTargets, batch.answerTargets, {b}, "answerTargets");
     upload.add(tensors.iterations, batch.iterations, {b}, "iterations");
-    const auto weights = batch.weights.empty()
-                             ? std::vector<float>(static_cast<std::size_t>(b), 1.0f)
-                             : batch.weights;
+    const auto weights = weightsOf(batch.weights, b);
     upload.add(tensors.weights, weights, {b}, "weights");
     // Built after the checks above (the plan indexes the arrays they sized).
     const HostReadOut readOut = hostReadOutOf(batch, weights);
@@ -137,9 +140,7 @@ ArBatchTensors toTensors(const ArBatch& batch, const torch::Device& device) {
     upload.add(tensors.lossMask, batch.lossMask, {b, l}, "lossMask");
     upload.add(tensors.promptLengths, batch.promptLengths, {b}, "promptLengths");
     upload.add(tensors.sequenceLengths, batch.sequenceLengths, {b}, "sequenceLengths");
-    const auto weights = batch.weights.empty()
-                             ? std::vector<float>(static_cast<std::size_t>(b), 1.0f)
-                             : batch.weights;
+    const auto weights = weightsOf(batch.weights, b);
     upload.add(tensors.weights, weights, {b}, "weights");
     upload.upload(device);
     return tensors;
