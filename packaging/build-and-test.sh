@@ -13,8 +13,8 @@ QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j"$(nproc)"
 # 109 s to test on 2 cores shared with three other builds, where the whole engine under ASan
 # (LibTorch headers in every translation unit) would take several times that. The readers also
 # run under ASan + UBSan above, in fuzz.short (libFuzzer targets replaying their seed corpora,
-# crash regressions included, then mutating them); the checkpoint target runs by hand
-# (tests/fuzz/run.sh checkpoint) while LibTorch's parser crash in tests/fuzz/unfixed/ is open.
+# crash regressions included, then mutating them) and fuzz.checkpoint_replay (the checkpoint
+# loader on its corpus; its mutations run by hand: tests/fuzz/run.sh checkpoint).
 cd "$root"
 cmake --preset asan-torch-free >/dev/null
 cmake --build --preset asan-torch-free -j"$(nproc)"

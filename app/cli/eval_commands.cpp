@@ -89,10 +89,7 @@ void runEval(const EvalArguments& arguments) {
     auto report = isAutoregressive(model.kind)
                       ? evaluateAr(model.autoregressive, model.vocabulary, sets, options)
                       : evaluateLooped(model.looped, model.vocabulary, sets, options);
-    store.addEvals(model.run, report.evals);
-    store.addStepAccuracy(model.run, report.stepAccuracies);
-    for (const auto& matrix : report.hitMatrices)
-        store.addHitMatrix(model.run, matrix);
+    store.addEvaluation(model.run, report.evals, report.stepAccuracies, report.hitMatrices);
 
     if (arguments.json) {
         nlohmann::json rows = nlohmann::json::array();

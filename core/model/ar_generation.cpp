@@ -66,21 +66,25 @@ Generation generateGreedy(ArTransformer& model,
     std::int64_t unfinished = batch;
     for (std::int64_t step = 0; step < options.maximumNewTokens && unfinished > 0; ++step) {
         auto [probability, next] = torch::softmax(logits.to(torch::kFloat32), -1).max(-1);
-        auto nextHost = next.to(torch::kCPU).contiguous();
-        auto probabilityHost = probability.to(torch::kCPU).contiguous();
-        const auto* nextTokens = nextHost.data_ptr<std::int64_t>();
-        const auto* nextProbabilities = probabilityHost.data_ptr<float>();
+        // One read of the device per step: tokens and probabilities travel in one tensor (a
+        // float64 holds every token id and every float32 probability exactly).
+        const auto stepHost =
+            torch::stack({next.to(torch::kFloat64), probability.to(torch::kFloat64)})
+                .to(torch::kCPU)
+                .contiguous();
+        const auto* nextTokens = stepHost.data_ptr<double>();
+        const auto* nextProbabilities = nextTokens + batch;
         for (std::int64_t row = 0; row < batch; ++row) {
             const auto index = static_cast<std::size_t>(row);
             if (result.ended[index])
                 continue;
-            const auto token = nextTokens[row];
+            const auto token = static_cast<std::int64_t>(nextTokens[row]);
             if (token == options.endToken) {
                 result.ended[index] = true;
                 --unfinished;
             } else {
                 result.tokens[index].push_back(token);
-                result.probabilities[index].push_back(nextProbabilities[row]);
+                result.probabilities[index].push_back(static_cast<float>(nextProbabilities[row]));
             }
         }
         if (unfinished == 0 || step + 1 == options.maximumNewTokens)

@@ -1,20 +1,20 @@
 #include "model/checkpoint.h"
 
+#include "model/archive_reader.h"
 #include "model/checkpoint_format.h"
 #include "model/checksum.h"
 #include "model/generator_state.h"
 #include "tasks/atomic_file.h"
 #include "version.h"
 
-#include <caffe2/serialize/inline_container.h>
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <sstream>
-
+#include <cctype>
 #include <functional>
 #include <map>
 #include <set>
+#include <string_view>
 
 namespace relay {
 namespace {
@@ -117,51 +117,62 @@ std::string serializedTensors(const std::vector<torch::Tensor>& tensors) {
     return bytes;
 }
 
-// LibTorch sizes a storage by the count its pickle claims, not by the bytes of the record that
-// backs it: a record cut short under a recomputed checksum would be read past its end. So every
-// storage record is first padded to `largest` bytes (the largest tensor the metadata lists),
-// each storage read back must claim no more than that, and the padding, all 0xFF bytes, reads
-// as NaN, which the finiteness check then reports (checkStorage).
-std::string withPaddedStorages(std::string_view archive, std::size_t largest) {
-    std::istringstream in{std::string(archive)};
-    caffe2::serialize::PyTorchStreamReader reader(&in);
-    std::string out;
-    caffe2::serialize::PyTorchStreamWriter writer(appenderTo(out));
-    writer.setMinVersion(reader.version());
-    std::vector<char> padded;
-    for (const auto& name : reader.getAllRecords()) {
-        if (name == "version" || name == ".data/version" || name == ".data/serialization_id")
-            continue; // the writer writes its own
-        auto [data, size] = reader.getRecord(name);
-        const char* bytes = static_cast<const char*>(data.get());
-        if (name.rfind("data/", 0) == 0 && size < largest) {
-            padded.assign(largest, static_cast<char>(0xFF));
-            std::copy(bytes, bytes + size, padded.begin());
-            writer.writeRecord(name, padded.data(), padded.size());
-        } else {
-            writer.writeRecord(name, bytes, size);
+// The names LibTorch's AdamW writes into its archive: the fixed ones below, "params/N",
+// "param_groups/N" and their "/size", and each parameter's key (its address when saved, e.g.
+// "0x55d0c12a3b40"). The optimizer section is written again with these names as identifiers of
+// the TorchScript source LibTorch then reads, so nothing else may pass.
+bool isOptimizerName(const std::string& name) {
+    static const std::set<std::string> fixed = {
+        "pytorch_version", "state",          "param_groups", "options", "step", "exp_avg",
+        "exp_avg_sq",      "max_exp_avg_sq", "lr",           "betas",   "eps",  "weight_decay",
+        "amsgrad"};
+    if (fixed.count(name) != 0)
+        return true;
+    const auto isDigits = [](std::string_view text) {
+        return !text.empty() && text.size() <= 20 &&
+               std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    for (std::string_view prefix : {"params/", "param_groups/"})
+        if (name.rfind(prefix, 0) == 0) {
+            const std::string_view rest = std::string_view(name).substr(prefix.size());
+            return rest == "size" || isDigits(rest);
         }
-    }
-    writer.writeEndOfFile();
-    return out;
+    if (name.rfind("0x", 0) == 0 && name.size() > 2 && name.size() <= 18)
+        return std::all_of(name.begin() + 2, name.end(),
+                           [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+    return isDigits(name);
 }
 
-std::vector<torch::Tensor> deserializedTensors(const std::string& bytes, torch::Device device) {
+// A section's LibTorch archive read without its TorchScript (archive_reader.h).
+ArchiveObject sectionArchive(std::string_view section, const char* name, const std::string& path) {
+    try {
+        return readArchive(section);
+    } catch (const ArchiveError& error) {
+        throw CheckpointError("checkpoint '" + path + "' is corrupted: its " + name +
+                              " section: " + error.what());
+    }
+}
+
+// The model section holds the tensors the metadata lists, saved under "0", "1", ... (values
+// other than tensors, which no writer of ours adds, are ignored).
+std::vector<torch::Tensor> modelTensors(const ArchiveObject& archive, std::size_t count,
+                                        const std::string& path) {
+    const std::string what = "checkpoint '" + path + "' is inconsistent: ";
+    std::size_t held = 0;
+    for (const auto& entry : archive)
+        held += entry.value().isTensor() ? 1 : 0;
+    if (held != count)
+        throw CheckpointError(what + "its metadata lists " + std::to_string(count) +
+                              " tensors but its model section holds " + std::to_string(held));
     std::vector<torch::Tensor> tensors;
-    torch::load(tensors, bytes.data(), bytes.size(), device);
-    return tensors;
-}
-
-// Bytes of the largest tensor the metadata lists (8 bytes an element: no dtype is wider).
-std::size_t largestTensorBytes(const std::vector<CheckpointTensorInfo>& tensors) {
-    std::size_t largest = 8;
-    for (const auto& tensor : tensors) {
-        std::size_t count = 1;
-        for (auto extent : tensor.shape)
-            count *= static_cast<std::size_t>(std::max<std::int64_t>(extent, 0));
-        largest = std::max(largest, count * 8);
+    for (std::size_t index = 0; index < count; ++index) {
+        const auto found = archive.find(std::to_string(index));
+        if (found == archive.end() || !found->value().isTensor())
+            throw CheckpointError(what + "its model section has no tensor " +
+                                  std::to_string(index));
+        tensors.push_back(found->value().toTensor());
     }
-    return largest;
+    return tensors;
 }
 
 // LibTorch 1.13 reads a parameter group's saved options but keeps the current ones (later
@@ -189,28 +200,12 @@ std::string_view requiredSection(const DecodedCheckpoint& checkpoint, const char
     return *section;
 }
 
-// A tensor read from a file may claim a shape its stored bytes cannot hold (a record cut short
-// under a recomputed checksum): copying from it would read past the end of the storage.
-void checkStorage(const torch::Tensor& tensor, const std::string& what, std::size_t largest) {
-    if (tensor.numel() == 0)
-        return;
-    if (!tensor.has_storage())
-        throw CheckpointError(what + " has no data");
-    std::int64_t lastElement = tensor.storage_offset();
-    for (std::int64_t dimension = 0; dimension < tensor.dim(); ++dimension) {
-        if (tensor.stride(dimension) < 0)
-            throw CheckpointError(what + " has a negative stride");
-        lastElement += (tensor.size(dimension) - 1) * tensor.stride(dimension);
-    }
-    const auto needed = static_cast<std::uint64_t>(lastElement + 1) * tensor.element_size();
-    const auto held = static_cast<std::uint64_t>(tensor.storage().nbytes());
-    if (needed > held || held > largest)
-        throw CheckpointError(what + " needs " + std::to_string(needed) +
-                              " bytes of data but the file holds " +
-                              std::to_string(std::min<std::uint64_t>(held, largest)));
+// The archive reader already bounds every tensor by its data record; the values themselves
+// must still be numbers (a damaged record under a recomputed checksum may hold anything).
+void checkFinite(const torch::Tensor& tensor, const std::string& what) {
     if (tensor.is_floating_point() && !torch::isfinite(tensor).all().item<bool>())
         throw CheckpointError(what + " holds values that are not finite numbers (its bytes of "
-                                     "data were cut short or damaged)");
+                                     "data were damaged)");
 }
 
 // Tensors read back must be exactly what the metadata promised (a guard against writer bugs).
@@ -230,23 +225,7 @@ void checkLoadedTensors(const std::vector<torch::Tensor>& loaded,
         if (std::string(c10::toString(tensor.scalar_type())) != stored[index].dataType)
             throw CheckpointError(what + " holds " + c10::toString(tensor.scalar_type()) +
                                   ", metadata says " + stored[index].dataType);
-        checkStorage(tensor, what, largestTensorBytes(stored));
-    }
-}
-
-// Every optimizer moment must be backed by the bytes the file gave it. (The state is walked
-// without its keys, whose type differs between LibTorch versions.)
-void checkOptimizerState(const torch::optim::Optimizer& optimizer, const std::string& path,
-                         std::size_t largest) {
-    const std::string what = "checkpoint '" + path + "' has a corrupted optimizer state";
-    for (const auto& entry : optimizer.state()) {
-        const auto* adam = dynamic_cast<const torch::optim::AdamWParamState*>(entry.second.get());
-        if (adam == nullptr)
-            continue;
-        checkStorage(adam->exp_avg(), what, largest);
-        checkStorage(adam->exp_avg_sq(), what, largest);
-        if (adam->max_exp_avg_sq().defined())
-            checkStorage(adam->max_exp_avg_sq(), what, largest);
+        checkFinite(tensor, what);
     }
 }
 
@@ -305,18 +284,29 @@ CheckpointMetadata loadCheckpoint(const std::string& path, torch::nn::Module& mo
 
     try {
         // Decode everything before touching the module, so a bad section changes nothing.
-        const std::size_t largest = largestTensorBytes(metadata.tensors);
-        std::vector<torch::Tensor> loaded = deserializedTensors(
-            withPaddedStorages(requiredSection(checkpoint, kModelSection, path), largest), device);
+        const std::vector<torch::Tensor> loaded = modelTensors(
+            sectionArchive(requiredSection(checkpoint, kModelSection, path), kModelSection, path),
+            metadata.tensors.size(), path);
         checkLoadedTensors(loaded, metadata.tensors, path);
         std::map<std::string, torch::Tensor> loadedByName;
         for (std::size_t index = 0; index < loaded.size(); ++index)
             loadedByName[metadata.tensors[index].name] = loaded[index];
         torch::serialize::InputArchive optimizerArchive;
         if (optimizer != nullptr) {
-            const auto section =
-                withPaddedStorages(requiredSection(checkpoint, kOptimizerSection, path), largest);
-            optimizerArchive.load_from(section.data(), section.size(), device);
+            const ArchiveObject state = sectionArchive(
+                requiredSection(checkpoint, kOptimizerSection, path), kOptimizerSection, path);
+            forEachTensor(state, [&](const std::string& name, const torch::Tensor& tensor) {
+                checkFinite(tensor, "checkpoint '" + path + "' has a corrupted optimizer state: '" +
+                                        name + "'");
+            });
+            std::string rewritten;
+            try {
+                rewritten = rewrittenArchive(state, isOptimizerName);
+            } catch (const ArchiveError& error) {
+                throw CheckpointError("checkpoint '" + path + "' is corrupted: its " +
+                                      kOptimizerSection + " section: " + error.what());
+            }
+            optimizerArchive.load_from(rewritten.data(), rewritten.size(), device);
         }
         // CUDA generators only for a CUDA target: a CPU load on a GPU host leaves CUDA alone.
         std::vector<int> cudaDevices;
@@ -337,7 +327,6 @@ CheckpointMetadata loadCheckpoint(const std::string& path, torch::nn::Module& mo
         if (optimizer != nullptr) {
             optimizer->load(optimizerArchive);
             restoreGroupOptions(optimizerArchive, *optimizer);
-            checkOptimizerState(*optimizer, path, largest);
         }
         if (options.restoreRandomState)
             restoreGeneratorStates(generators);
@@ -347,8 +336,7 @@ CheckpointMetadata loadCheckpoint(const std::string& path, torch::nn::Module& mo
         throw CheckpointError("cannot load checkpoint '" + path +
                               "': " + error.what_without_backtrace());
     } catch (const std::exception& error) {
-        // A damaged archive's TorchScript fails in LibTorch's parser, which throws its own
-        // errors (their first line says what; the rest quotes the code).
+        // Only the first line: LibTorch's errors may go on to quote code.
         const std::string what = error.what();
         throw CheckpointError("cannot load checkpoint '" + path +
                               "': " + what.substr(0, what.find('\n')));

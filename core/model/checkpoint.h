@@ -39,7 +39,8 @@ std::string saveCheckpoint(const std::string& path, const torch::nn::Module& mod
 // `device` and copies the tensors into it in place (an optimizer built on its parameters
 // stays valid). With an `optimizer`, its state is restored on `device`; a checkpoint without
 // optimizer state is then an error. Throws CheckpointError naming the file; a file that fails
-// verification or the shape check leaves the module and optimizer untouched.
+// verification or the shape check leaves the module and optimizer untouched. LibTorch never
+// reads the file's own TorchScript or pickle (model/archive_reader.h).
 CheckpointMetadata loadCheckpoint(const std::string& path, torch::nn::Module& module,
                                   torch::optim::Optimizer* optimizer, c10::Device device,
                                   const CheckpointLoadOptions& options = {});

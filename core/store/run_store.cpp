@@ -320,7 +320,8 @@ int RunStore::markInterruptedRuns() {
 }
 
 // The measurement tables (metrics, evals, step accuracy, hit matrices, probes, chains,
-// checkpoints): each add* call writes all its rows in one transaction.
+// checkpoints): each add* call writes all its rows in one transaction, an evaluation's four
+// tables included.
 
 void RunStore::addMetrics(std::int64_t run, const std::vector<MetricPoint>& points) {
     m_database.transaction([&] {
@@ -333,56 +334,62 @@ void RunStore::addMetrics(std::int64_t run, const std::vector<MetricPoint>& poin
     });
 }
 
-void RunStore::addEvals(std::int64_t run, const std::vector<EvalRecord>& evals) {
+void RunStore::addEvaluation(std::int64_t run, const std::vector<EvalRecord>& evals,
+                             const std::vector<StepAccuracyRecord>& stepAccuracies,
+                             const std::vector<HitMatrixRecord>& hitMatrices,
+                             const std::vector<ProbeRecord>& probes) {
     m_database.transaction([&] {
-        auto insert = m_database.prepare(
-            "INSERT INTO evals (run, step, task, length, samples, answer_accuracy, "
-            "chain_accuracy, token_accuracy, stopping) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        for (const auto& eval : evals) {
-            insert.bind(1, run).bind(2, eval.step).bind(3, eval.task).bind(4, eval.length);
-            insert.bind(5, eval.samples).bind(6, eval.answerAccuracy);
-            insert.bind(7, eval.chainAccuracy).bind(8, eval.tokenAccuracy);
-            insert.bind(9, eval.stopping).run();
-        }
+        insertEvals(run, evals);
+        insertStepAccuracy(run, stepAccuracies);
+        for (const auto& matrix : hitMatrices)
+            insertHitMatrix(run, matrix);
+        insertProbes(run, probes);
     });
 }
 
-void RunStore::addStepAccuracy(std::int64_t run, const std::vector<StepAccuracyRecord>& records) {
-    m_database.transaction([&] {
-        auto insert = m_database.prepare("INSERT INTO step_accuracy (run, step, task, length, "
-                                         "cot_step, accuracy) VALUES (?, ?, ?, ?, ?, ?)");
-        for (const auto& record : records) {
-            insert.bind(1, run).bind(2, record.step).bind(3, record.task);
-            insert.bind(4, record.length).bind(5, record.cotStep).bind(6, record.accuracy).run();
-        }
-    });
+void RunStore::insertEvals(std::int64_t run, const std::vector<EvalRecord>& evals) {
+    auto insert = m_database.prepare(
+        "INSERT INTO evals (run, step, task, length, samples, answer_accuracy, "
+        "chain_accuracy, token_accuracy, stopping) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& eval : evals) {
+        insert.bind(1, run).bind(2, eval.step).bind(3, eval.task).bind(4, eval.length);
+        insert.bind(5, eval.samples).bind(6, eval.answerAccuracy);
+        insert.bind(7, eval.chainAccuracy).bind(8, eval.tokenAccuracy);
+        insert.bind(9, eval.stopping).run();
+    }
 }
 
-void RunStore::addHitMatrix(std::int64_t run, const HitMatrixRecord& matrix) {
-    m_database.transaction([&] {
-        auto insert = m_database.prepare(
-            "INSERT INTO hit_matrix (run, step, task, length, cot_step, position, accuracy, "
-            "samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        for (const auto& cell : matrix.cells) {
-            insert.bind(1, run).bind(2, matrix.step).bind(3, matrix.task).bind(4, matrix.length);
-            insert.bind(5, cell.cotStep).bind(6, cell.position).bind(7, cell.accuracy);
-            insert.bind(8, cell.samples).run();
-        }
-    });
+void RunStore::insertStepAccuracy(std::int64_t run,
+                                  const std::vector<StepAccuracyRecord>& records) {
+    auto insert = m_database.prepare("INSERT INTO step_accuracy (run, step, task, length, "
+                                     "cot_step, accuracy) VALUES (?, ?, ?, ?, ?, ?)");
+    for (const auto& record : records) {
+        insert.bind(1, run).bind(2, record.step).bind(3, record.task);
+        insert.bind(4, record.length).bind(5, record.cotStep).bind(6, record.accuracy).run();
+    }
 }
 
-void RunStore::addProbes(std::int64_t run, const std::vector<ProbeRecord>& probes) {
-    m_database.transaction([&] {
-        auto insert = m_database.prepare(
-            "INSERT INTO probes (run, training_step, problem_index, problem, length, iteration, "
-            "predicted, target, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        for (const auto& probe : probes) {
-            insert.bind(1, run).bind(2, probe.trainingStep).bind(3, probe.problemIndex);
-            insert.bind(4, probe.problem).bind(5, probe.length).bind(6, probe.iteration);
-            insert.bind(7, probe.predicted).bind(8, probe.target);
-            insert.bind(9, probe.confidenceJson).run();
-        }
-    });
+void RunStore::insertHitMatrix(std::int64_t run, const HitMatrixRecord& matrix) {
+    auto insert = m_database.prepare(
+        "INSERT INTO hit_matrix (run, step, task, length, cot_step, position, accuracy, "
+        "samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& cell : matrix.cells) {
+        insert.bind(1, run).bind(2, matrix.step).bind(3, matrix.task).bind(4, matrix.length);
+        insert.bind(5, cell.cotStep).bind(6, cell.position).bind(7, cell.accuracy);
+        insert.bind(8, cell.samples).run();
+    }
+}
+
+void RunStore::insertProbes(std::int64_t run, const std::vector<ProbeRecord>& probes) {
+    auto insert = m_database.prepare(
+        "INSERT INTO probes (run, training_step, problem_index, problem, length, iteration, "
+        "predicted, target, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& probe : probes) {
+        insert.bind(1, run).bind(2, probe.trainingStep).bind(3, probe.problemIndex);
+        insert.bind(4, probe.problem).bind(5, probe.length).bind(6, probe.iteration);
+        insert.bind(7, probe.predicted).bind(8, probe.target);
+        insert.bind(9, probe.confidenceJson).run();
+    }
 }
 
 void RunStore::addChains(std::int64_t run, const std::vector<ChainRecord>& chains) {

@@ -58,10 +58,11 @@ public:
 
     // Measurements; each call is one transaction however many rows it writes.
     void addMetrics(std::int64_t run, const std::vector<MetricPoint>& points);
-    void addEvals(std::int64_t run, const std::vector<EvalRecord>& evals);
-    void addStepAccuracy(std::int64_t run, const std::vector<StepAccuracyRecord>& records);
-    void addHitMatrix(std::int64_t run, const HitMatrixRecord& matrix);
-    void addProbes(std::int64_t run, const std::vector<ProbeRecord>& probes);
+    // One evaluation's rows: either all of them land or (on any error) none.
+    void addEvaluation(std::int64_t run, const std::vector<EvalRecord>& evals,
+                       const std::vector<StepAccuracyRecord>& stepAccuracies,
+                       const std::vector<HitMatrixRecord>& hitMatrices,
+                       const std::vector<ProbeRecord>& probes = {});
     void addChains(std::int64_t run, const std::vector<ChainRecord>& chains);
     // Replaces the run's chains in one transaction (a regenerated Stage II set).
     void replaceChains(std::int64_t run, const std::vector<ChainRecord>& chains);
@@ -84,6 +85,11 @@ public:
 
 private:
     void migrate();
+    // Inserts without a transaction of their own (the caller's).
+    void insertEvals(std::int64_t run, const std::vector<EvalRecord>& evals);
+    void insertStepAccuracy(std::int64_t run, const std::vector<StepAccuracyRecord>& records);
+    void insertHitMatrix(std::int64_t run, const HitMatrixRecord& matrix);
+    void insertProbes(std::int64_t run, const std::vector<ProbeRecord>& probes);
     void insertChains(std::int64_t run, const std::vector<ChainRecord>& chains);
     void requireRun(std::int64_t run);
 

@@ -46,12 +46,8 @@ EvaluationOptions optionsFor(const RunEvaluationContext& context, std::int64_t s
 nlohmann::json storeAndSummarize(const EvaluationReport& report,
                                  const std::vector<ProbeRecord>& probes,
                                  const RunEvaluationContext& context, const std::string& primary) {
-    context.store->addEvals(context.run, report.evals);
-    context.store->addStepAccuracy(context.run, report.stepAccuracies);
-    for (const auto& matrix : report.hitMatrices)
-        context.store->addHitMatrix(context.run, matrix);
-    if (!probes.empty())
-        context.store->addProbes(context.run, probes);
+    context.store->addEvaluation(context.run, report.evals, report.stepAccuracies,
+                                 report.hitMatrices, probes);
 
     nlohmann::json summary = {{"stopping", primary}};
     summary["in_distribution"] = meanOf(report.evals, primary, false, context.trainLengthMax);

@@ -17,6 +17,7 @@
 #include <caffe2/serialize/inline_container.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -132,7 +133,11 @@ bool mutateArchiveRecord(std::string& archive, std::mt19937& random) {
                 names.push_back(name);
         if (names.empty())
             return false;
-        const std::string chosen = names[random() % names.size()];
+        // The pickle half the time: it is what the loader interprets (the source records it
+        // never reads).
+        const bool hasPickle = std::find(names.begin(), names.end(), "data.pkl") != names.end();
+        const std::string chosen =
+            hasPickle && random() % 2 == 0 ? "data.pkl" : names[random() % names.size()];
         std::string out;
         caffe2::serialize::PyTorchStreamWriter writer([&out](const void* data, std::size_t size) {
             out.append(static_cast<const char*>(data), size);

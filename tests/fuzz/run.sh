@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang++-14, ASan + UBSan) and runs each on its seed corpus for a
 # fixed time, or for a fixed number of inputs from a fixed seed (--runs: the same inputs on
-# every machine, so a CI run is reproducible). CI runs a short budget of the torch-free targets
-# through ctest (fuzz.short; the checkpoint target stays out of CI while LibTorch's own parser
-# crash in tests/fuzz/unfixed/ is open); run it by hand for as long as you like, e.g. an hour per target:
-#   tests/fuzz/run.sh --seconds 3600 [--runs N] [--build DIR] [--jobs N] [TARGET...]
+# every machine, so a CI run is reproducible), or only replays the seed corpus, crash
+# reproducers included (--replay: each shipped input once, no mutation). CI runs the torch-free
+# targets for a short budget (ctest's fuzz.short) and replays the checkpoint target's corpus
+# (fuzz.checkpoint_replay: its custom mutator draws differently from run to run, so a budget of
+# mutations would not be reproducible); run it by hand for as long as you like, e.g. an hour per
+# target:
+#   tests/fuzz/run.sh --seconds 3600 [--runs N | --replay] [--build DIR] [--jobs N] [TARGET...]
 # Targets: dataset (CoT_benchmark and JSONL readers), typed (typed problems of the three tasks),
 # config (config file + --set), store (the store opener): torch-free, the default set; and
 # checkpoint (the checkpoint reader, which links LibTorch), only when named. Exits 1 when a
@@ -15,6 +18,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 seconds=60
 runs=""
+replay=0
 build="$root/build-fuzz"
 jobs=2
 targets=()
@@ -22,6 +26,7 @@ while (($#)); do
     case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
+    --replay) replay=1; shift ;;
     --build) build="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
     *) targets+=("$1"); shift ;;
@@ -41,7 +46,7 @@ flags=(-std=c++17 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined,fu
 torch_free=("$root"/core/tasks/*.cpp "$root"/core/config/*.cpp "$root"/core/model/model_config.cpp
             "$root"/core/store/*.cpp)
 # The checkpoint reader and what it calls, against the system LibTorch (gcc's C++11 ABI).
-checkpoint=("$root"/core/model/checkpoint.cpp "$root"/core/model/checkpoint_format.cpp
+checkpoint=("$root"/core/model/checkpoint.cpp "$root"/core/model/archive_reader.cpp "$root"/core/model/checkpoint_format.cpp
             "$root"/core/model/checksum.cpp "$root"/core/model/generator_state.cpp
             "$root"/core/tasks/atomic_file.cpp "$root"/core/version.cpp)
 torch_flags=(-isystem /usr/include/torch/csrc/api/include -D_GLIBCXX_USE_CXX11_ABI=1
@@ -91,15 +96,28 @@ for target in "${targets[@]}"; do
         budget=(-runs="$runs" -seed=1)
     fi
     mkdir -p "$corpus"
+    inputs=("$corpus" "$root/tests/fuzz/corpus/$target")
+    if ((replay)); then
+        # Files, not folders: libFuzzer runs each once and mutates nothing.
+        inputs=("$root/tests/fuzz/corpus/$target"/*)
+        budget=()
+    fi
     log="$build/fuzz_$target.log"
-    echo "== fuzz_$target: ${runs:-$seconds s}${runs:+ inputs}"
+    if ((replay)); then
+        echo "== fuzz_$target: replay of ${#inputs[@]} inputs"
+    else
+        echo "== fuzz_$target: ${runs:-$seconds s}${runs:+ inputs}"
+    fi
     if ! (cd "$build" && env "${environment[@]}" "$binary" "${budget[@]}" -max_len="$max_len" \
-              -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$corpus" \
-              "$root/tests/fuzz/corpus/$target" >"$log" 2>&1); then
+              -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "${inputs[@]}" >"$log" 2>&1); then
         status=1
         echo "fuzz_$target FOUND A PROBLEM (see $log):"
         grep -m5 -E 'ERROR|SUMMARY|Test unit written' "$log" || tail -20 "$log"
     fi
-    grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$log" | sed "s/^/    /"
+    if ((replay)); then
+        echo "    executed $(grep -c '^Executed ' "$log" || true) of ${#inputs[@]} inputs"
+    else
+        grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$log" | sed "s/^/    /"
+    fi
 done
 exit $status

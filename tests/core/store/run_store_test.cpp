@@ -120,14 +120,13 @@ TEST_F(RunStoreTest, MeasurementsRoundTripAndDeleteCascades) {
     eval.answerAccuracy = 0.75;
     eval.chainAccuracy = 0.5;
     eval.tokenAccuracy = 0.9;
-    store.addEvals(run, {eval});
+    store.addEvaluation(run, {eval}, {}, {});
     ASSERT_EQ(store.evals(run).size(), 1u);
     EXPECT_DOUBLE_EQ(store.evals(run)[0].chainAccuracy, 0.5);
 
     HitMatrixRecord older{50, "ari", 5, {{1, 0, 0.1, 10}}};
     HitMatrixRecord newer{100, "ari", 5, {{1, 0, 1.0, 10}, {1, 1, 0.5, 10}, {2, 0, 0.25, 10}}};
-    store.addHitMatrix(run, older);
-    store.addHitMatrix(run, newer);
+    store.addEvaluation(run, {}, {}, {older, newer});
     auto matrix = store.hitMatrix(run, 5);
     EXPECT_EQ(matrix.step, 100);
     ASSERT_EQ(matrix.cells.size(), 3u);
@@ -141,9 +140,9 @@ TEST_F(RunStoreTest, MeasurementsRoundTripAndDeleteCascades) {
     probe.predicted = "<pad> 3";
     probe.target = "<pad> 3";
     probe.confidenceJson = "[0.9,0.99]";
-    store.addProbes(run, {probe});
+    store.addEvaluation(run, {}, {}, {}, {probe});
     probe.trainingStep = 200;
-    store.addProbes(run, {probe});
+    store.addEvaluation(run, {}, {}, {}, {probe});
     EXPECT_EQ(store.probeSteps(run), (std::vector<std::int64_t>{100, 200}));
     EXPECT_EQ(store.probes(run, 200).size(), 1u);
     EXPECT_EQ(store.probes(run).size(), 2u);
@@ -185,6 +184,55 @@ TEST_F(RunStoreTest, MeasurementsRoundTripAndDeleteCascades) {
     EXPECT_TRUE(store.metrics(run).empty());
     EXPECT_TRUE(store.chains(run).empty());
     EXPECT_TRUE(store.checkpoints(run).empty());
+}
+
+// An evaluation writes four tables; a failure in any of them (here a trigger, set by another
+// connection, that refuses one table's rows) must leave none of the evaluation's rows, where
+// one transaction per table left the tables written before the failure.
+TEST_F(RunStoreTest, AnEvaluationLandsWholeOrNotAtAll) {
+    const std::string path = file("runs.db");
+    RunStore store(path);
+    const auto run = store.createRun(sampleRun("evaluated"));
+    const std::vector<EvalRecord> evals = {EvalRecord{7, "ari", 3, 10, 0.5, 0.25, 0.75, "oracle"}};
+    const std::vector<StepAccuracyRecord> stepAccuracies = {{7, "ari", 3, 1, 0.5}};
+    const std::vector<HitMatrixRecord> matrices = {{7, "ari", 3, {{1, 0, 0.5, 10}}}};
+    ProbeRecord probe;
+    probe.trainingStep = 7;
+    const auto countOf = [&](const std::string& table) {
+        sqlite3* database = nullptr;
+        EXPECT_EQ(sqlite3_open(path.c_str(), &database), SQLITE_OK);
+        sqlite3_stmt* statement = nullptr;
+        sqlite3_prepare_v2(database, ("SELECT count(*) FROM " + table).c_str(), -1, &statement,
+                           nullptr);
+        sqlite3_step(statement);
+        const int count = sqlite3_column_int(statement, 0);
+        sqlite3_finalize(statement);
+        sqlite3_close(database);
+        return count;
+    };
+    const auto execute = [&](const std::string& sql) {
+        sqlite3* database = nullptr;
+        ASSERT_EQ(sqlite3_open(path.c_str(), &database), SQLITE_OK);
+        ASSERT_EQ(sqlite3_exec(database, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+            << sqlite3_errmsg(database);
+        sqlite3_close(database);
+    };
+    const std::vector<std::string> tables = {"evals", "step_accuracy", "hit_matrix", "probes"};
+    // Each table but the first in turn refuses its rows: every table written before it must
+    // be rolled back.
+    for (std::size_t failing = 1; failing < tables.size(); ++failing) {
+        SCOPED_TRACE(tables[failing]);
+        execute("CREATE TRIGGER refuse BEFORE INSERT ON " + tables[failing] +
+                " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+        EXPECT_THROW(store.addEvaluation(run, evals, stepAccuracies, matrices, {probe}),
+                     StoreError);
+        for (const auto& table : tables)
+            EXPECT_EQ(countOf(table), 0) << table;
+        execute("DROP TRIGGER refuse");
+    }
+    store.addEvaluation(run, evals, stepAccuracies, matrices, {probe});
+    for (const auto& table : tables)
+        EXPECT_EQ(countOf(table), 1) << table;
 }
 
 TEST_F(RunStoreTest, DataSurvivesReopen) {
@@ -327,7 +375,8 @@ TEST_F(RunStoreTest, TwoWritersAndAReaderNeverSeeLockErrors) {
                 for (int index = 0; index < 50; ++index)
                     points.push_back({batch * 50 + index, 0.0, "loss", 1.0});
                 store.addMetrics(run, points);
-                store.addEvals(run, {EvalRecord{batch, "ari", 3, 10, 1, 1, 1, "oracle"}});
+                store.addEvaluation(run, {EvalRecord{batch, "ari", 3, 10, 1, 1, 1, "oracle"}}, {},
+                                    {});
             }
             _exit(0);
         } catch (const std::exception& error) {
@@ -374,8 +423,10 @@ TEST_F(RunStoreTest, DeleteMeasurementsAfterKeepsEarlierSteps) {
     for (int step = 1; step <= 10; ++step)
         points.push_back({step, 0.0, "loss", 1.0});
     store.addMetrics(run, points);
-    store.addEvals(run, {EvalRecord{5, "ari", 3, 1, 1, 1, 1, "oracle"},
-                         EvalRecord{10, "ari", 3, 1, 1, 1, 1, "oracle"}});
+    store.addEvaluation(run,
+                        {EvalRecord{5, "ari", 3, 1, 1, 1, 1, "oracle"},
+                         EvalRecord{10, "ari", 3, 1, 1, 1, 1, "oracle"}},
+                        {}, {});
     store.addCheckpoint(run, {5, "a", "x", 0});
     store.addCheckpoint(run, {10, "b", "y", 0});
     store.deleteMeasurementsAfter(run, 5);

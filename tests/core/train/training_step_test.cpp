@@ -1,9 +1,11 @@
 // The looped training step's fast paths against the general ones: the host-built read-out plan
 // against the Eq. 6 mask, a batch sorted by T against the same batch in another order, and the
-// sync test: a step (batch upload, forward, RELAY loss, backward, AdamW) asks the device for
-// no host read. Host reads are counted with LibTorch's RecordFunction observer on the ops that
-// block on a GPU: item() (_local_scalar_dense), boolean-mask indexing (nonzero), bool(tensor).
-// Copies to the host are not seen on a CPU (they are no-ops there).
+// sync tests: a step (batch upload, forward, RELAY loss, backward, AdamW) asks the device for
+// no host read, and greedy AR decoding for one per generated token. Host reads are counted with
+// LibTorch's RecordFunction observer on the ops that block on a GPU: item()
+// (_local_scalar_dense), boolean-mask indexing (nonzero), bool(tensor), and copies to the host
+// (.to(kCPU)), which are no-ops on a CPU and so are counted where they are asked for.
+#include "model/ar_generation.h"
 #include "model/batch_tensors.h"
 #include "model/looped_transformer.h"
 #include "tasks/arithmetic.h"
@@ -16,6 +18,7 @@
 #include <algorithm>
 #include <cstring>
 #include <random>
+#include <type_traits>
 #include <vector>
 
 namespace relay {
@@ -26,19 +29,30 @@ class HostReadCounter {
 public:
     HostReadCounter() {
         s_count = 0;
-        m_handle = at::addThreadLocalCallback(at::RecordFunctionCallback(&onStart));
+        s_copies = 0;
+        m_handle =
+            at::addThreadLocalCallback(at::RecordFunctionCallback(&onStart).needsInputs(true));
     }
     ~HostReadCounter() { at::removeCallback(m_handle); }
     int count() const { return s_count; }
+    // Copies to the host asked for with .to(kCPU).
+    int hostCopies() const { return s_copies; }
 
 private:
     static std::unique_ptr<at::ObserverContext> onStart(const at::RecordFunction& function) {
         for (const char* name : {"aten::_local_scalar_dense", "aten::nonzero", "aten::is_nonzero"})
             if (std::strcmp(function.name(), name) == 0)
                 ++s_count;
+        if (std::strcmp(function.name(), "aten::to") == 0)
+            for (const auto& input : function.inputs())
+                if (input.isDevice() && input.toDevice().is_cpu()) {
+                    ++s_copies;
+                    break;
+                }
         return nullptr;
     }
     static inline thread_local int s_count = 0;
+    static inline thread_local int s_copies = 0;
     at::CallbackHandle m_handle;
 };
 
@@ -76,6 +90,71 @@ TEST(HostReadCounter, SeesItemAndMaskIndexing) {
     EXPECT_EQ(counter.count(), 1);
     values.index({values > 2});
     EXPECT_GE(counter.count(), 2);
+}
+
+TEST(HostReadCounter, SeesCopiesToTheHostButNotConversions) {
+    auto values = torch::arange(6.0);
+    HostReadCounter counter;
+    values.to(torch::kCPU);
+    values.to(torch::kFloat64); // stays on its device
+    EXPECT_EQ(counter.hostCopies(), 1);
+}
+
+TEST(TrainingStep, GreedyDecodingReadsTheDeviceOncePerToken) {
+    // Token and probability of a step come back in one copy: a decoding that read them back
+    // separately makes two per token and fails. The prompt's setup reads a fixed number.
+    const auto vocabulary = Vocabulary::forLargestNumber(10);
+    torch::manual_seed(8);
+    ArTransformer model(smallConfig(vocabulary));
+    model->eval();
+    GenerationOptions options;
+    options.endToken = -1; // never produced: every row decodes to the limit
+    std::vector<int> copies;
+    for (std::int64_t tokens = 0; tokens <= 4; ++tokens) {
+        options.maximumNewTokens = tokens;
+        HostReadCounter counter;
+        const auto generation = generateGreedy(model, {{2, 5, 7}, {2, 9}}, options);
+        copies.push_back(counter.hostCopies());
+        ASSERT_EQ(static_cast<std::int64_t>(generation.tokens[1].size()), tokens);
+    }
+    for (std::int64_t tokens = 1; tokens <= 4; ++tokens)
+        EXPECT_EQ(copies[static_cast<std::size_t>(tokens)] - copies[0], tokens) << tokens;
+}
+
+// The batch travels as one packed buffer; each tensor must be exactly its array, shaped.
+template <typename Value>
+void expectHolds(const torch::Tensor& tensor, const std::vector<Value>& values,
+                 std::vector<std::int64_t> shape, const char* name) {
+    const auto type = std::is_same_v<Value, float> ? torch::kFloat32 : torch::kLong;
+    const auto expected =
+        torch::from_blob(const_cast<Value*>(values.data()), shape, torch::TensorOptions(type));
+    EXPECT_EQ(tensor.scalar_type(), type) << name;
+    EXPECT_TRUE(torch::equal(tensor, expected)) << name;
+}
+
+TEST(TrainingStep, UploadedBatchesHoldEachArrayExactly) {
+    const auto vocabulary = Vocabulary::forLargestNumber(10);
+    BatchOptions options;
+    options.weights = {1.0f, 2.0f, 0.5f, 3.0f, 1.0f};
+    const auto problems = mixedLengths(5);
+    const auto looped = makeLoopedBatch(problems, vocabulary, options);
+    const auto tensors = toTensors(looped, torch::kCPU);
+    const auto b = looped.batchSize, n = looped.width, t = looped.maxIterations;
+    expectHolds(tensors.inputIds, looped.inputIds, {b, n}, "inputIds");
+    expectHolds(tensors.exampleWidths, looped.exampleWidths, {b}, "exampleWidths");
+    expectHolds(tensors.stepTargets, looped.stepTargets, {t, b, n}, "stepTargets");
+    expectHolds(tensors.stepMask, looped.stepMask, {t, b, n}, "stepMask");
+    expectHolds(tensors.answerTargets, looped.answerTargets, {b}, "answerTargets");
+    expectHolds(tensors.iterations, looped.iterations, {b}, "iterations");
+    expectHolds(tensors.weights, looped.weights, {b}, "weights");
+
+    const auto ar = makeArBatch(problems, vocabulary);
+    const auto arTensors = toTensors(ar, torch::kCPU);
+    expectHolds(arTensors.tokens, ar.tokens, {ar.batchSize, ar.length}, "tokens");
+    expectHolds(arTensors.lossMask, ar.lossMask, {ar.batchSize, ar.length}, "lossMask");
+    expectHolds(arTensors.promptLengths, ar.promptLengths, {ar.batchSize}, "promptLengths");
+    expectHolds(arTensors.sequenceLengths, ar.sequenceLengths, {ar.batchSize}, "sequenceLengths");
+    EXPECT_TRUE(torch::equal(arTensors.weights, torch::ones({ar.batchSize})));
 }
 
 TEST(TrainingStep, ReadOutPlanIsTheMaskedCellsInRowMajorOrder) {
