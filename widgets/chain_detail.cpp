@@ -26,6 +26,25 @@ QString tokensHtml(const Tokens& tokens, const std::vector<int>& wrong, bool mar
 
 } // namespace
 
+QString labelFreeVerdictText(int labelFreeKept) {
+    return labelFreeKept == 1   ? QStringLiteral("kept")
+           : labelFreeKept == 0 ? QStringLiteral("left out")
+                                : QStringLiteral("not checked");
+}
+
+QString labelFreeReason(int labelFreeKept) {
+    if (labelFreeKept == 1)
+        return QStringLiteral("the answer head agrees with the answer the steps imply and every "
+                              "token is confident enough");
+    if (labelFreeKept == 0)
+        return QStringLiteral("the answer head disagrees with the answer the steps imply, or a "
+                              "token is not confident enough");
+    // Stored before the filter existed, or an AR model's own chains (the filter reads the
+    // looped generator's answer head).
+    return QStringLiteral("the chain was stored before the filter existed, or is an AR "
+                          "model's own chain");
+}
+
 QString chainDetailHtml(const ChainReview& review) {
     const ChainRecord& chain = review.chain;
     QString html;
@@ -48,6 +67,9 @@ QString chainDetailHtml(const ChainReview& review) {
                    .arg(100 * chain.tokenAccuracy, 0, 'f', 1)
              : QString()) +
         QStringLiteral("</p>");
+    html +=
+        QStringLiteral("<p><b>label-free filter</b>: %1 — %2</p>")
+            .arg(labelFreeVerdictText(chain.labelFreeKept), labelFreeReason(chain.labelFreeKept));
     if (!review.error.empty())
         html += QStringLiteral("<p>The true chain is unknown: %1</p>")
                     .arg(QString::fromStdString(review.error).toHtmlEscaped());

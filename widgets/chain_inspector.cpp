@@ -31,6 +31,7 @@ enum Column {
     AnswerRight,
     TokensRight,
     FirstWrong,
+    LabelFree,
     ColumnCount
 };
 
@@ -45,6 +46,7 @@ ChainInspector::ChainInspector(QWidget* parent) : QWidget(parent) {
     m_verdict->addItem(tr("all chains"), int(ChainFilter::All));
     m_verdict->addItem(tr("verified"), int(ChainFilter::Verified));
     m_verdict->addItem(tr("wrong"), int(ChainFilter::Wrong));
+    m_verdict->addItem(tr("kept by the label-free filter"), int(ChainFilter::LabelFreeKept));
     m_summary = new QLabel;
     m_exportJsonl = new QPushButton(tr("Export JSONL…"));
     m_exportCotbench = new QPushButton(tr("Export CoT_benchmark…"));
@@ -56,7 +58,7 @@ ChainInspector::ChainInspector(QWidget* parent) : QWidget(parent) {
     m_table->setObjectName(QStringLiteral("chainTable"));
     m_table->setHorizontalHeaderLabels({tr("#"), tr("length"), tr("input"), tr("answer"),
                                         tr("chain"), tr("answer right"), tr("tokens right"),
-                                        tr("first wrong")});
+                                        tr("first wrong"), tr("label-free")});
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -210,21 +212,33 @@ void ChainInspector::applyFilter() {
                              : QStringLiteral("—"));
         set(FirstWrong,
             chain.firstWrongStep > 0 ? QString::number(chain.firstWrongStep) : QStringLiteral("—"));
+        set(LabelFree, labelFreeVerdictText(chain.labelFreeKept),
+            chain.labelFreeKept == 1   ? seriesColor(2)
+            : chain.labelFreeKept == 0 ? seriesColor(3)
+                                       : QColor());
     }
     m_table->resizeColumnToContents(Number);
     m_table->resizeColumnToContents(Length);
-    int verified = 0;
-    for (int index : m_shown)
-        verified += m_reviews[static_cast<std::size_t>(index)].chain.verified ? 1 : 0;
+    int verified = 0, labelFreeKept = 0, labelFreeChecked = 0;
+    for (int index : m_shown) {
+        const ChainRecord& chain = m_reviews[static_cast<std::size_t>(index)].chain;
+        verified += chain.verified ? 1 : 0;
+        labelFreeKept += chain.labelFreeKept == 1 ? 1 : 0;
+        labelFreeChecked += chain.labelFreeKept >= 0 ? 1 : 0;
+    }
     m_summary->setText(
         m_reviews.empty()
             ? tr("Run %1 has no Stage II chains yet: AR fine-tuning (or relay generate %1) "
                  "writes them.")
                   .arg(currentRun())
-            : tr("%1 of %2 chains shown · %3 verified")
+            : tr("%1 of %2 chains shown · %3 verified%4")
                   .arg(m_shown.size())
                   .arg(m_reviews.size())
-                  .arg(verified));
+                  .arg(verified)
+                  .arg(labelFreeChecked > 0 ? tr(" · label-free filter kept %1 of %2 checked")
+                                                  .arg(labelFreeKept)
+                                                  .arg(labelFreeChecked)
+                                            : QString()));
     m_exportJsonl->setEnabled(!m_shown.empty());
     m_exportCotbench->setEnabled(!m_shown.empty());
     if (!m_shown.empty())

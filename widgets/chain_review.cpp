@@ -80,7 +80,8 @@ std::vector<int> filterChains(const std::vector<ChainReview>& reviews, int lengt
         if (length > 0 && chain.length != length)
             continue;
         if ((filter == ChainFilter::Verified && !chain.verified) ||
-            (filter == ChainFilter::Wrong && chain.verified))
+            (filter == ChainFilter::Wrong && chain.verified) ||
+            (filter == ChainFilter::LabelFreeKept && chain.labelFreeKept != 1))
             continue;
         indices.push_back(i);
     }

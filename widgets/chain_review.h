@@ -29,7 +29,8 @@ struct LengthCorrectness {
     double tokenAccuracy = -1;
 };
 
-enum class ChainFilter { All, Verified, Wrong };
+// LabelFreeKept: the chains the label-free Stage II filter kept (ChainRecord::labelFreeKept).
+enum class ChainFilter { All, Verified, Wrong, LabelFreeKept };
 
 std::vector<ChainReview> reviewChains(const std::vector<ChainRecord>& chains,
                                       const std::string& configJson);

@@ -2,10 +2,10 @@
 
 #include "config/stored_config.h"
 
+#include "closed_set_text.h"
 #include "run_chooser.h"
 #include "store_access.h"
 
-#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -40,6 +40,35 @@ QStringList FineTuneRequest::generateOverrides() const {
     return list;
 }
 
+namespace {
+
+QString chainSetHelp(ChainSelection chains) {
+    switch (chains) {
+    case ChainSelection::All:
+        return FineTuneLauncher::tr("Every generated chain (the paper)");
+    case ChainSelection::LabelFree:
+        return FineTuneLauncher::tr("The chains the label-free filter keeps: the answer head "
+                                    "agrees with the steps and every token is confident");
+    case ChainSelection::Verified:
+        return FineTuneLauncher::tr("The chains the task's verifier accepts");
+    }
+    return {};
+}
+
+} // namespace
+
+QStringList FineTuneRequest::fineTuneArguments() const {
+    QStringList arguments = {QStringLiteral("finetune"), QStringLiteral("--generator"),
+                             QString::number(generator), QStringLiteral("--baseline"),
+                             QString::number(baseline),  QStringLiteral("--chains"),
+                             screenText(chains)};
+    if (!name.isEmpty())
+        arguments << QStringLiteral("--name") << name;
+    for (const QString& assignment : overrides())
+        arguments << QStringLiteral("--set") << assignment;
+    return arguments;
+}
+
 FineTuneLauncher::FineTuneLauncher(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("fineTuneLauncher"));
     qRegisterMetaType<FineTuneRequest>();
@@ -59,7 +88,14 @@ FineTuneLauncher::FineTuneLauncher(QWidget* parent) : QWidget(parent) {
                              "starts at the generator run's value)"));
     m_samples->setToolTip(tr("Generated chains, split over the lengths in the paper's Table 3 "
                              "proportions (stage2.generated_samples)"));
-    m_verifiedOnly = new QCheckBox(tr("Train only on chains the verifier accepts"));
+    m_chains = new QComboBox;
+    m_chains->setObjectName(QStringLiteral("fineTuneChains"));
+    for (const auto& [chains, name] : ClosedSet<ChainSelection>::names) {
+        m_chains->addItem(QString::fromLatin1(name), int(chains));
+        m_chains->setItemData(m_chains->count() - 1, chainSetHelp(chains), Qt::ToolTipRole);
+    }
+    m_chains->setToolTip(tr("Which Stage II chains the fine-tune trains on (relay finetune "
+                            "--chains)"));
     m_steps = new QSpinBox;
     m_steps->setRange(1, 10000000);
     m_learningRate = new QDoubleSpinBox;
@@ -80,7 +116,7 @@ FineTuneLauncher::FineTuneLauncher(QWidget* parent) : QWidget(parent) {
     auto* stage2Form = new QFormLayout(stage2);
     stage2Form->addRow(tr("Lengths up to"), m_lengths);
     stage2Form->addRow(tr("Generated samples"), m_samples);
-    stage2Form->addRow(QString(), m_verifiedOnly);
+    stage2Form->addRow(tr("Train on chains"), m_chains);
     auto* training = new QGroupBox(tr("Fine-tune"));
     auto* trainingForm = new QFormLayout(training);
     trainingForm->addRow(tr("Steps"), m_steps);
@@ -167,8 +203,8 @@ void FineTuneLauncher::selectBaseline(qint64 run) {
     m_baseline->setCurrentIndex(m_baseline->findData(QVariant::fromValue<qint64>(run)));
 }
 
-void FineTuneLauncher::setVerifiedOnly(bool verifiedOnly) {
-    m_verifiedOnly->setChecked(verifiedOnly);
+void FineTuneLauncher::setChainSelection(ChainSelection chains) {
+    m_chains->setCurrentIndex(m_chains->findData(int(chains)));
 }
 
 void FineTuneLauncher::setSteps(int steps) {
@@ -191,7 +227,8 @@ void FineTuneLauncher::updateGeneratorDefaults() {
     m_samples->setValue(generator.stage2.generatedSamples);
     m_steps->setValue(generator.stage2.steps);
     m_learningRate->setValue(generator.stage2.learningRate);
-    m_verifiedOnly->setChecked(generator.stage2.verifiedOnly);
+    setChainSelection(generator.stage2.verifiedOnly ? ChainSelection::Verified
+                                                    : ChainSelection::All);
 }
 
 FineTuneRequest FineTuneLauncher::request() const {
@@ -200,7 +237,7 @@ FineTuneRequest FineTuneLauncher::request() const {
         m_generator->currentIndex() >= 0 ? m_generator->currentData().toLongLong() : -1;
     request.baseline =
         m_baseline->currentIndex() >= 0 ? m_baseline->currentData().toLongLong() : -1;
-    request.verifiedOnly = m_verifiedOnly->isChecked();
+    request.chains = ChainSelection(m_chains->currentData().toInt());
     request.steps = m_steps->value();
     request.learningRate = m_learningRate->value();
     request.batchSize = m_batchSize->value();

@@ -1,12 +1,15 @@
 // The AR fine-tuning launcher (docs/architecture.md, view 5): the looped generator run and the AR
 // baseline, the Stage II lengths and samples (the generator's config: the paper's proportions), the
-// verified-only switch and the fine-tune's hyperparameters; Launch asks for Stage II generation
-// and then the fine-tune as engine jobs, and the two stages report their progress here.
+// chain set to train on (all / label-free / verified) and the fine-tune's hyperparameters; Launch
+// asks for Stage II generation and then the fine-tune as engine jobs, and the two stages report
+// their progress here.
 #pragma once
+
+// The chain sets `relay finetune --chains` takes: the engine's closed set (a torch-free header).
+#include "train/chain_generation.h"
 
 #include <QWidget>
 
-class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -22,7 +25,7 @@ struct RunRow;
 struct FineTuneRequest {
     qint64 generator = -1;
     qint64 baseline = -1;
-    bool verifiedOnly = false;
+    ChainSelection chains = ChainSelection::All; // relay finetune --chains
     int steps = 0;
     double learningRate = 0;
     int batchSize = 0;
@@ -33,6 +36,8 @@ struct FineTuneRequest {
     QStringList overrides() const;
     // `--set stage2.key=value` for `relay generate`.
     QStringList generateOverrides() const;
+    // The arguments of `relay finetune` for this request (the chains already generated).
+    QStringList fineTuneArguments() const;
 };
 
 class FineTuneLauncher : public QWidget {
@@ -46,7 +51,7 @@ public:
     void setRuns(const QVector<RunRow>& rows);
     void selectGenerator(qint64 run);
     void selectBaseline(qint64 run);
-    void setVerifiedOnly(bool verifiedOnly);
+    void setChainSelection(ChainSelection chains);
     void setSteps(int steps);
     FineTuneRequest request() const;
     void launch(); // as if Launch was clicked
@@ -72,7 +77,7 @@ private:
     QComboBox* m_baseline;
     QSpinBox* m_lengths;
     QSpinBox* m_samples;
-    QCheckBox* m_verifiedOnly;
+    QComboBox* m_chains;
     QSpinBox* m_steps;
     QDoubleSpinBox* m_learningRate;
     QSpinBox* m_batchSize;

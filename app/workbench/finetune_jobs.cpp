@@ -67,19 +67,11 @@ void FineTuneJobs::onEnded(Job* job) {
         if (m_launcher->stageState(Stage::Generate) != StageState::Finished)
             m_launcher->setStage(Stage::Generate, StageState::Finished);
         Q_EMIT chainsGenerated(m_request.generator);
-        QStringList arguments = {QStringLiteral("finetune"), QStringLiteral("--generator"),
-                                 QString::number(m_request.generator), QStringLiteral("--baseline"),
-                                 QString::number(m_request.baseline)};
-        if (m_request.verifiedOnly)
-            arguments << QStringLiteral("--verified-only");
-        if (!m_request.name.isEmpty())
-            arguments << QStringLiteral("--name") << m_request.name;
-        for (const QString& assignment : m_request.overrides())
-            arguments << QStringLiteral("--set") << assignment;
         m_launcher->setStage(Stage::FineTune, StageState::Running);
-        m_fineTune = m_runner->start(arguments, tr("fine-tune run %1 on run %2's chains")
-                                                    .arg(m_request.baseline)
-                                                    .arg(m_request.generator));
+        m_fineTune =
+            m_runner->start(m_request.fineTuneArguments(), tr("fine-tune run %1 on run %2's chains")
+                                                               .arg(m_request.baseline)
+                                                               .arg(m_request.generator));
     } else if (job == m_fineTune && job != nullptr) {
         const bool finished = job->state() == Job::State::Finished;
         m_launcher->setStage(Stage::FineTune, finished ? StageState::Finished : StageState::Failed,

@@ -253,7 +253,7 @@ TEST(FineTuneLauncher, StartsGenerationThenTheFineTune) {
     launcher->selectGenerator(1);
     launcher->selectBaseline(2);
     launcher->setSteps(4);
-    launcher->setVerifiedOnly(false);
+    launcher->setChainSelection(ChainSelection::LabelFree); // the real engine must take it
     // The Stage II sample count is the user's to choose; relay generate gets it as --set.
     auto* samples = launcher->findChild<QSpinBox*>(QStringLiteral("fineTuneSamples"));
     ASSERT_NE(samples, nullptr);
@@ -273,6 +273,8 @@ TEST(FineTuneLauncher, StartsGenerationThenTheFineTune) {
     const QStringList arguments = views->fineTuneJobs()->fineTuneJob()->arguments();
     EXPECT_EQ(arguments.value(0), QStringLiteral("finetune"));
     EXPECT_TRUE(arguments.contains(QStringLiteral("training.steps=4")));
+    EXPECT_EQ(arguments.value(arguments.indexOf(QStringLiteral("--chains")) + 1),
+              QStringLiteral("label-free"));
     ASSERT_TRUE(test::waitFor([&] { return !launcher->running(); }, 180000));
     EXPECT_EQ(launcher->stageState(FineTuneLauncher::Stage::FineTune),
               FineTuneLauncher::StageState::Finished)
