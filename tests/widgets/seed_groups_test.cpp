@@ -171,7 +171,7 @@ protected:
                 eval.answerAccuracy = accuracy[index][std::size_t(length - 1)];
                 evals.push_back(eval);
             }
-            store.addEvals(id, evals);
+            store.addEvaluation(id, evals, {}, {});
             store.setStatus(id, RunStatus::Finished);
         }
     }
