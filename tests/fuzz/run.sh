@@ -53,6 +53,13 @@ torch_flags=(-isystem /usr/include/torch/csrc/api/include -D_GLIBCXX_USE_CXX11_A
              -DRELAY_HAVE_TORCH -DRELAY_VERSION='"fuzz"' -DRELAY_COMMIT='"fuzz"')
 mkdir -p "$build/objects"
 build="$(cd "$build" && pwd)" # the fuzzers run inside it
+# An object is rebuilt when its source is newer; a changed header (a struct that grew a member)
+# would leave objects of two layouts side by side, so any change to core's headers drops them all.
+headers="$(cat "$root"/core/*.h "$root"/core/*/*.h | cksum)"
+if [[ "$(cat "$build/objects/headers.cksum" 2>/dev/null)" != "$headers" ]]; then
+    rm -f "$build"/objects/*.o
+    echo "$headers" >"$build/objects/headers.cksum"
+fi
 
 # compile SOURCE... : sets $objects to their object files, compiling those older than their
 # source ($jobs at a time).
