@@ -1,6 +1,6 @@
 // Runs what the fine-tuning launcher asks for as two engine jobs: `relay generate GENERATOR`
-// (Stage II chains, verified and stored), then `relay finetune --generator --baseline --chains` on them
-// (an ar-relay run), feeding each stage's events back to the launcher. When the fine-tune
+// (Stage II chains, verified and stored), then `relay finetune --generator --baseline --chains` on
+// them (an ar-relay run), feeding each stage's events back to the launcher. When the fine-tune
 // finishes it asks for the comparison of the baseline and the fine-tuned run.
 #pragma once
 

@@ -8,8 +8,8 @@
 #include <cstring>
 #include <map>
 #include <memory>
-#include <utility>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 namespace relay {

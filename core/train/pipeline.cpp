@@ -156,8 +156,8 @@ void runJobs(const std::string& storePath, RunStore& store,
 
 // One measure of a run's newest evaluation per (task, length): oracle for looped runs, greedy
 // for AR runs.
-std::map<std::pair<std::string, int>, double>
-finalEvaluation(RunStore& store, std::int64_t run, double EvalRecord::*measure) {
+std::map<std::pair<std::string, int>, double> finalEvaluation(RunStore& store, std::int64_t run,
+                                                              double EvalRecord::*measure) {
     auto evals = store.evals(run);
     std::int64_t last = 0;
     for (const auto& eval : evals)
@@ -489,7 +489,8 @@ std::string pipelineTable(const PipelineReport& report) {
     }
     out << "(* = longer than training; model columns: final-answer accuracy, looped with the "
            "oracle T, AR greedy; looped tokens right: the aligned looped model's CoT token "
-           "accuracy (the paper's Fig. 7); chains verified: share of generated chains fully correct; chain "
+           "accuracy (the paper's Fig. 7); chains verified: share of generated chains fully "
+           "correct; chain "
            "tokens right: mean share of a chain's true step tokens it has in place; label-free "
            "kept: share of chains the filter keeps without a verifier, precision: share of "
            "those the verifier accepts)\n";
