@@ -5,6 +5,7 @@
 // that neither their training set nor their test sets contain, from a stream training never
 // used, and score the models on them. A regression in loading, the looped forward pass with
 // the oracle T, tokenisation or the answer read-out shows up as accuracy near chance (1/11).
+#include "demo_store_copy.h"
 #include "store/run_store.h"
 #include "tasks/dataset.h"
 #include "train/evaluation.h"
@@ -12,10 +13,8 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <map>
 #include <set>
-#include <unistd.h>
 
 namespace relay {
 namespace {
@@ -26,16 +25,13 @@ constexpr int kPerLength = 150;
 
 class HeldOutLearning : public ::testing::Test {
 protected:
-    static void SetUpTestSuite() {
-        // The store is opened for writing (WAL, migrations), so a copy, never the source tree.
-        s_folder =
-            std::filesystem::temp_directory_path() / ("relay-held-out-" + std::to_string(getpid()));
-        std::filesystem::remove_all(s_folder);
-        std::filesystem::copy(RELAY_DEMO_DIR, s_folder, std::filesystem::copy_options::recursive);
+    static void SetUpTestSuite() { s_demo = new test::DemoStoreCopy("held-out"); }
+    static void TearDownTestSuite() {
+        delete s_demo;
+        s_demo = nullptr;
     }
-    static void TearDownTestSuite() { std::filesystem::remove_all(s_folder); }
 
-    static RunStore openStore() { return RunStore((s_folder / "runs.db").string()); }
+    static RunStore openStore() { return RunStore(s_demo->storeFile()); }
 
     // Problems of each training length that the run's training and test sets do not contain,
     // drawn from a stream seeded away from the run's seed.
@@ -87,10 +83,10 @@ protected:
         return byLength;
     }
 
-    static std::filesystem::path s_folder;
+    static test::DemoStoreCopy* s_demo;
 };
 
-std::filesystem::path HeldOutLearning::s_folder;
+test::DemoStoreCopy* HeldOutLearning::s_demo = nullptr;
 
 TEST_F(HeldOutLearning, AlignedLoopedModelAnswersUnseenProblemsOfTheTrainingLengths) {
     auto store = openStore();
