@@ -192,6 +192,75 @@ void restoreGroupOptions(torch::serialize::InputArchive& archive,
     }
 }
 
+// An archive object's member, or null (the archive reader guarantees only what it read).
+const c10::IValue* memberOf(const ArchiveObject& object, const std::string& name) {
+    const auto found = object.find(name);
+    return found == object.end() ? nullptr : &found->value();
+}
+
+std::int64_t countOf(const c10::IValue* value) {
+    return value != nullptr && value->isTensor() && value->toTensor().numel() == 1
+               ? value->toTensor().item<std::int64_t>()
+               : -1;
+}
+
+// The optimizer section must describe this optimizer: as many groups and parameters, and every
+// moment (AdamW's exp_avg, exp_avg_sq, max_exp_avg_sq) of its parameter's shape. LibTorch
+// checks only the counts; a moment of another shape would fail at the first step, far from
+// the file, or broadcast silently. Checked before anything is changed.
+void checkOptimizerState(const ArchiveObject& state, const torch::optim::Optimizer& optimizer,
+                         const std::string& path) {
+    const std::string what = "checkpoint '" + path + "' has an optimizer state that ";
+    const c10::IValue* groups = memberOf(state, "param_groups");
+    const c10::IValue* moments = memberOf(state, "state");
+    if (groups == nullptr || !groups->isGenericDict() || moments == nullptr ||
+        !moments->isGenericDict())
+        throw CheckpointError(what + "lacks its 'param_groups' or 'state' object");
+    const auto& wanted = optimizer.param_groups();
+    const ArchiveObject groupObjects = groups->toGenericDict();
+    const std::int64_t groupCount = countOf(memberOf(groupObjects, "param_groups/size"));
+    if (groupCount != static_cast<std::int64_t>(wanted.size()))
+        throw CheckpointError(what + "has " + std::to_string(groupCount) +
+                              " parameter groups, the optimizer " + std::to_string(wanted.size()));
+    const ArchiveObject momentObjects = moments->toGenericDict();
+    for (std::size_t g = 0; g < wanted.size(); ++g) {
+        const c10::IValue* group = memberOf(groupObjects, "param_groups/" + std::to_string(g));
+        if (group == nullptr || !group->isGenericDict())
+            throw CheckpointError(what + "lacks parameter group " + std::to_string(g));
+        const ArchiveObject groupObject = group->toGenericDict();
+        const auto& parameters = wanted[g].params();
+        const std::int64_t count = countOf(memberOf(groupObject, "params/size"));
+        if (count != static_cast<std::int64_t>(parameters.size()))
+            throw CheckpointError(what + "lists " + std::to_string(count) +
+                                  " parameters in group " + std::to_string(g) + ", the optimizer " +
+                                  std::to_string(parameters.size()));
+        for (std::size_t p = 0; p < parameters.size(); ++p) {
+            const c10::IValue* key = memberOf(groupObject, "params/" + std::to_string(p));
+            if (key == nullptr || !key->isString())
+                throw CheckpointError(what + "has no key for parameter " + std::to_string(p) +
+                                      " of group " + std::to_string(g));
+            const c10::IValue* moment = memberOf(momentObjects, key->toStringRef());
+            if (moment == nullptr)
+                continue; // a parameter that has not been stepped yet has no moments
+            if (!moment->isGenericDict())
+                throw CheckpointError(what + "has a malformed state for parameter " +
+                                      std::to_string(p));
+            const ArchiveObject momentObject = moment->toGenericDict();
+            for (const char* name : {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}) {
+                const c10::IValue* tensor = memberOf(momentObject, name);
+                if (tensor == nullptr || !tensor->isTensor() || !tensor->toTensor().defined())
+                    continue;
+                const auto shape = tensor->toTensor().sizes().vec();
+                if (shape != parameters[p].sizes().vec())
+                    throw CheckpointError(what + "does not fit the model: '" + name +
+                                          "' of parameter " + std::to_string(p) + " has shape " +
+                                          shapeText(shape) + ", the parameter " +
+                                          shapeText(parameters[p].sizes().vec()));
+            }
+        }
+    }
+}
+
 std::string_view requiredSection(const DecodedCheckpoint& checkpoint, const char* name,
                                  const std::string& path) {
     const auto* section = checkpoint.find(name);
@@ -231,9 +300,9 @@ void checkLoadedTensors(const std::vector<torch::Tensor>& loaded,
 
 } // namespace
 
-std::string saveCheckpoint(const std::string& path, const torch::nn::Module& module,
-                           const torch::optim::Optimizer* optimizer,
-                           const CheckpointMetadata& metadata) {
+std::string checkpointBytes(const torch::nn::Module& module,
+                            const torch::optim::Optimizer* optimizer,
+                            const CheckpointMetadata& metadata) {
     std::string bytes;
     try {
         CheckpointMetadata written = metadata;
@@ -259,8 +328,20 @@ std::string saveCheckpoint(const std::string& path, const torch::nn::Module& mod
             sections.push_back(std::move(section));
         bytes = encodeCheckpoint(sections);
     } catch (const c10::Error& error) {
-        throw CheckpointError("cannot write checkpoint '" + path +
-                              "': " + error.what_without_backtrace());
+        throw CheckpointError(std::string("cannot encode a checkpoint: ") +
+                              error.what_without_backtrace());
+    }
+    return bytes;
+}
+
+std::string saveCheckpoint(const std::string& path, const torch::nn::Module& module,
+                           const torch::optim::Optimizer* optimizer,
+                           const CheckpointMetadata& metadata) {
+    std::string bytes;
+    try {
+        bytes = checkpointBytes(module, optimizer, metadata);
+    } catch (const CheckpointError& error) {
+        throw CheckpointError("cannot write checkpoint '" + path + "': " + error.what());
     }
     try {
         writeFileAtomically(path, bytes);
@@ -273,7 +354,13 @@ std::string saveCheckpoint(const std::string& path, const torch::nn::Module& mod
 CheckpointMetadata loadCheckpoint(const std::string& path, torch::nn::Module& module,
                                   torch::optim::Optimizer* optimizer, c10::Device device,
                                   const CheckpointLoadOptions& options) {
-    const std::string bytes = readCheckpointBytes(path);
+    return loadCheckpointBytes(readCheckpointBytes(path), path, module, optimizer, device, options);
+}
+
+CheckpointMetadata loadCheckpointBytes(const std::string& bytes, const std::string& path,
+                                       torch::nn::Module& module,
+                                       torch::optim::Optimizer* optimizer, c10::Device device,
+                                       const CheckpointLoadOptions& options) {
     const DecodedCheckpoint checkpoint = decodeCheckpoint(bytes, path);
     CheckpointMetadata metadata = metadataOf(checkpoint, path);
     const std::vector<NamedTensor> targets = namedTensorsOf(module);
@@ -295,6 +382,7 @@ CheckpointMetadata loadCheckpoint(const std::string& path, torch::nn::Module& mo
         if (optimizer != nullptr) {
             const ArchiveObject state = sectionArchive(
                 requiredSection(checkpoint, kOptimizerSection, path), kOptimizerSection, path);
+            checkOptimizerState(state, *optimizer, path);
             forEachTensor(state, [&](const std::string& name, const torch::Tensor& tensor) {
                 checkFinite(tensor, "checkpoint '" + path + "' has a corrupted optimizer state: '" +
                                         name + "'");

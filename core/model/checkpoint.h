@@ -34,6 +34,12 @@ std::string saveCheckpoint(const std::string& path, const torch::nn::Module& mod
                            const torch::optim::Optimizer* optimizer,
                            const CheckpointMetadata& metadata);
 
+// The bytes saveCheckpoint writes, in memory: how rank 0 hands its training state to the
+// other workers, who read it with loadCheckpointBytes, through the same checks as a file.
+std::string checkpointBytes(const torch::nn::Module& module,
+                            const torch::optim::Optimizer* optimizer,
+                            const CheckpointMetadata& metadata);
+
 // Verifies the file (checksum first), checks that every parameter and buffer of `module` is
 // in the checkpoint with the same shape and that there are no others, then moves `module` to
 // `device` and copies the tensors into it in place (an optimizer built on its parameters
@@ -44,5 +50,11 @@ std::string saveCheckpoint(const std::string& path, const torch::nn::Module& mod
 CheckpointMetadata loadCheckpoint(const std::string& path, torch::nn::Module& module,
                                   torch::optim::Optimizer* optimizer, c10::Device device,
                                   const CheckpointLoadOptions& options = {});
+
+// loadCheckpoint of bytes already in memory; `source` names them in errors.
+CheckpointMetadata loadCheckpointBytes(const std::string& bytes, const std::string& source,
+                                       torch::nn::Module& module,
+                                       torch::optim::Optimizer* optimizer, c10::Device device,
+                                       const CheckpointLoadOptions& options = {});
 
 } // namespace relay

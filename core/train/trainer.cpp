@@ -179,19 +179,23 @@ struct UnreadSteps {
     }
 };
 
-std::string saveRunCheckpoint(Session& session, TrainingEvents& events) {
-    fs::create_directories(session.checkpointFolder);
-    auto path = (fs::path(session.checkpointFolder) /
-                 ("step-" + std::to_string(session.completedSteps) + ".ckpt"))
-                    .string();
+CheckpointMetadata runMetadata(const Session& session) {
     CheckpointMetadata metadata;
     metadata.step = session.completedSteps;
     metadata.configJson = experimentConfigToJson(session.config).dump();
     metadata.vocabularyJson = session.vocabulary.toJson();
     metadata.scheduler = {session.completedSteps, session.schedule.peak,
                           session.schedule.warmupSteps, session.schedule.totalSteps};
-    auto checksum =
-        saveCheckpoint(path, session.checkpointModule(), session.optimizer.get(), metadata);
+    return metadata;
+}
+
+std::string saveRunCheckpoint(Session& session, TrainingEvents& events) {
+    fs::create_directories(session.checkpointFolder);
+    auto path = (fs::path(session.checkpointFolder) /
+                 ("step-" + std::to_string(session.completedSteps) + ".ckpt"))
+                    .string();
+    auto checksum = saveCheckpoint(path, session.checkpointModule(), session.optimizer.get(),
+                                   runMetadata(session));
     session.store.addCheckpoint(session.run, {session.completedSteps, path, checksum, 0});
     events.emit({{"event", "checkpoint"},
                  {"run", session.run},
@@ -228,24 +232,18 @@ void evaluate(Session& session, TrainingEvents& events) {
     events.emit(summary);
 }
 
-// The model and optimizer state rank 0 hands to the other workers, and its reading.
+// The model and optimizer state rank 0 hands to the other workers, in the checkpoint format,
+// so that a worker reads it through the same checked reader as a file (a peer on the
+// rendezvous port is no more trusted than a file from elsewhere).
 std::string trainingState(Session& session) {
-    torch::serialize::OutputArchive archive, optimizer;
-    session.module().save(archive);
-    session.optimizer->save(optimizer);
-    archive.write("optimizer", optimizer);
-    std::ostringstream bytes;
-    archive.save_to(bytes);
-    return bytes.str();
+    return checkpointBytes(session.module(), session.optimizer.get(), runMetadata(session));
 }
 
 void loadTrainingState(Session& session, const std::string& state) {
-    std::istringstream bytes(state);
-    torch::serialize::InputArchive archive, optimizer;
-    archive.load_from(bytes, session.device);
-    session.module().load(archive);
-    archive.read("optimizer", optimizer);
-    session.optimizer->load(optimizer);
+    CheckpointLoadOptions options;
+    options.restoreRandomState = false; // each worker keeps its own draws
+    loadCheckpointBytes(state, "training state from rank 0", session.module(),
+                        session.optimizer.get(), session.device, options);
 }
 
 // Rank 0 of several workers hands the run to the others: they start from its state and step.

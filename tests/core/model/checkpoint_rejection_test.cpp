@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <sys/resource.h>
 #include <vector>
@@ -225,6 +226,38 @@ TEST(Checkpoint, AnUnwritablePathIsAnErrorNamingIt) {
     std::filesystem::create_directory(folderTarget);
     EXPECT_THROW(saveCheckpoint(folderTarget, *model, nullptr, {}), CheckpointError);
     EXPECT_EQ(folder.entryCount(), 1u);
+}
+
+// A crafted file whose optimizer moments have other shapes than their parameters (here: the
+// optimizer that wrote it held the parameters in reverse order, so the counts agree). LibTorch
+// would load it and fail, or broadcast, only at the first step.
+TEST(Checkpoint, RejectsOptimizerMomentsOfAnotherShape) {
+    ScratchFolder folder;
+    const auto path = folder.file("moments.ckpt");
+    StandIn saved;
+    auto parameters = saved->parameters();
+    std::reverse(parameters.begin(), parameters.end());
+    torch::optim::AdamW reversed(parameters, torch::optim::AdamWOptions(1e-2));
+    fixture::trainStep(saved, reversed);
+    CheckpointMetadata metadata;
+    metadata.step = 1;
+    saveCheckpoint(path, *saved, &reversed, metadata);
+
+    StandIn target;
+    auto optimizer = fixture::makeOptimizer(target);
+    const auto before = fixture::evaluate(target);
+    try {
+        loadCheckpoint(path, *target, &optimizer, kCpu);
+        ADD_FAILURE() << "moments of another shape loaded";
+    } catch (const CheckpointError& error) {
+        // Parameter 0 is the embedding [11, 8]; the reversed optimizer's first is head.bias [11].
+        EXPECT_TRUE(contains(error.what(), path)) << error.what();
+        EXPECT_TRUE(contains(error.what(), "'exp_avg' of parameter 0 has shape [11], the "
+                                           "parameter [11, 8]"))
+            << error.what();
+    }
+    EXPECT_TRUE(torch::equal(fixture::evaluate(target), before)); // never half-loaded
+    EXPECT_TRUE(optimizer.state().empty());
 }
 
 } // namespace

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <random>
 #include <sstream>
 
@@ -81,9 +83,12 @@ TEST(Checkpoint, RoundTripGivesIdenticalOutputsAndMetadata) {
     EXPECT_EQ(resumed(), expected());
 }
 
-TEST(Checkpoint, OptimizerContinuesLikeAnUninterruptedRun) {
-    ScratchFolder folder;
-    const auto path = folder.file("resume.ckpt");
+// Trains three steps, saves with `save`, trains two more; then builds a model and optimizer
+// with another seed and learning rate, restores them with `load`, trains the same two steps and
+// expects identical parameters.
+void expectResumeLikeAnUninterruptedRun(
+    const std::function<void(StandIn&, torch::optim::AdamW&)>& save,
+    const std::function<void(StandIn&, torch::optim::AdamW&)>& load) {
     torch::manual_seed(3);
     StandIn uninterrupted;
     auto optimizer = fixture::makeOptimizer(uninterrupted);
@@ -91,23 +96,60 @@ TEST(Checkpoint, OptimizerContinuesLikeAnUninterruptedRun) {
         fixture::trainStep(uninterrupted, optimizer);
     // As a learning-rate schedule would have left it.
     learningRateOf(optimizer) = 7e-3;
-    saveCheckpoint(path, *uninterrupted, &optimizer, sampleMetadata(3));
+    save(uninterrupted, optimizer);
 
     // The uninterrupted run goes on first: both runs draw dropout masks from the one global
     // generator, so they cannot take turns.
     for (int step = 0; step < 2; ++step)
         fixture::trainStep(uninterrupted, optimizer);
 
-    // A different seed and learning rate: everything must come from the file.
+    // A different seed and learning rate: everything must come from the checkpoint.
     torch::manual_seed(99);
     StandIn resumed;
     auto resumedOptimizer = fixture::makeOptimizer(resumed, 0.5);
-    loadCheckpoint(path, *resumed, &resumedOptimizer, torch::Device(torch::kCPU));
+    load(resumed, resumedOptimizer);
     EXPECT_EQ(learningRateOf(resumedOptimizer), 7e-3);
     EXPECT_EQ(resumedOptimizer.state().size(), resumed->parameters().size());
     for (int step = 0; step < 2; ++step)
         fixture::trainStep(resumed, resumedOptimizer);
     expectSameParameters(uninterrupted, resumed);
+}
+
+TEST(Checkpoint, OptimizerContinuesLikeAnUninterruptedRun) {
+    ScratchFolder folder;
+    const auto path = folder.file("resume.ckpt");
+    expectResumeLikeAnUninterruptedRun(
+        [&](StandIn& model, torch::optim::AdamW& optimizer) {
+            saveCheckpoint(path, *model, &optimizer, sampleMetadata(3));
+        },
+        [&](StandIn& model, torch::optim::AdamW& optimizer) {
+            loadCheckpoint(path, *model, &optimizer, torch::Device(torch::kCPU));
+        });
+}
+
+// How rank 0 hands its training state to the other workers: the same format, in memory.
+TEST(Checkpoint, BytesInMemoryResumeLikeAFile) {
+    std::string bytes;
+    expectResumeLikeAnUninterruptedRun(
+        [&](StandIn& model, torch::optim::AdamW& optimizer) {
+            bytes = checkpointBytes(*model, &optimizer, sampleMetadata(3));
+        },
+        [&](StandIn& model, torch::optim::AdamW& optimizer) {
+            loadCheckpointBytes(bytes, "rank 0", *model, &optimizer, torch::Device(torch::kCPU));
+        });
+    // Damaged bytes are refused through the file's checks, naming their source.
+    StandIn model;
+    auto optimizer = fixture::makeOptimizer(model);
+    fixture::trainStep(model, optimizer);
+    bytes = checkpointBytes(*model, &optimizer, sampleMetadata(1));
+    bytes[bytes.size() / 2] ^= 0x10;
+    try {
+        loadCheckpointBytes(bytes, "rank 0", *model, &optimizer, torch::Device(torch::kCPU));
+        ADD_FAILURE() << "damaged bytes loaded";
+    } catch (const CheckpointError& error) {
+        EXPECT_NE(std::string(error.what()).find("'rank 0' is corrupted"), std::string::npos)
+            << error.what();
+    }
 }
 
 TEST(Checkpoint, RestoresTheTorchRandomState) {
