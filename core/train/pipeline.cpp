@@ -445,26 +445,35 @@ private:
         runJobs(m_store.path(), m_store, jobs, m_parallel);
     }
 
+    // A stage whose preparation writes the chains it trains on (`prepare` returns them with the
+    // training request): they are stored with the stage's run once it exists.
+    template <class Prepare>
+    std::pair<std::int64_t, RunStatus> trainOnWrittenChains(const std::string& stage,
+                                                            const Prepare& prepare) {
+        std::vector<ChainRecord> chains;
+        return runTrainingStage(
+            m_store, m_context, stage,
+            [&](RunStore& own) {
+                auto preparation = prepare(own);
+                for (const auto& chain : preparation.chains)
+                    chains.push_back(chainRecordOf(chain));
+                return preparation.request;
+            },
+            [&](RunStore& own, std::int64_t run) {
+                if (!chains.empty())
+                    own.replaceChains(run, chains);
+            });
+    }
+
     // The self-chain baseline: phases one after another, each from the previous phase's model.
     void trainSelfChainBaseline() {
         std::int64_t writer = runOf(stageOf(RunKind::Ar));
         const int phases = static_cast<int>(selfChainPhaseLengths(m_config).size());
         for (int phase = 1; phase <= phases && goingOn(); ++phase) {
             SelfChainPhase plan{phase, writer, runOf(stageOf(RunKind::LoopedVanilla)), m_folder};
-            std::vector<ChainRecord> chains;
             const auto stage = stageOf(RunKind::ArSelf) + "-" + std::to_string(phase);
-            const auto outcome = runTrainingStage(
-                m_store, m_context, stage,
-                [&](RunStore& own) {
-                    auto preparation = prepareSelfChainPhase(own, m_config, plan);
-                    for (const auto& chain : preparation.chains)
-                        chains.push_back(chainRecordOf(chain));
-                    return preparation.request;
-                },
-                [&](RunStore& own, std::int64_t run) {
-                    if (!chains.empty())
-                        own.replaceChains(run, chains);
-                });
+            const auto outcome = trainOnWrittenChains(
+                stage, [&](RunStore& own) { return prepareSelfChainPhase(own, m_config, plan); });
             record(stage, outcome);
             writer = outcome.first;
         }
@@ -477,21 +486,10 @@ private:
     void trainLoopedRounds() {
         std::int64_t writer = runOf(stageOf(RunKind::Looped));
         for (int round = 1; round <= m_config.stage2.rounds && goingOn(); ++round) {
-            std::vector<ChainRecord> chains;
             const auto stage = loopedRoundStage(round);
-            const auto outcome = runTrainingStage(
-                m_store, m_context, stage,
-                [&](RunStore& own) {
-                    auto preparation =
-                        prepareLoopedRound(own, m_config, LoopedRound{round, writer, m_folder});
-                    for (const auto& chain : preparation.chains)
-                        chains.push_back(chainRecordOf(chain));
-                    return preparation.request;
-                },
-                [&](RunStore& own, std::int64_t run) {
-                    if (!chains.empty())
-                        own.replaceChains(run, chains);
-                });
+            const auto outcome = trainOnWrittenChains(stage, [&](RunStore& own) {
+                return prepareLoopedRound(own, m_config, LoopedRound{round, writer, m_folder});
+            });
             record(stage, outcome);
             writer = outcome.first;
         }
