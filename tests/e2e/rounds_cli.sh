@@ -26,12 +26,15 @@ tiny=(--set tasks.0.modulus=5 --set train_lengths.max=2 --set test_lengths.max=4
 # Interrupt round 1's fine-tune at its first checkpoint.
 "$relay" pipeline --db "$db" --json "${tiny[@]}" --set stage2.rounds=2 >"$work/first.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 300); do
-    grep -q '"stage":"looped-round-1","state":"started"' "$work/first.log" 2>/dev/null &&
-        sed -n '/"stage":"looped-round-1","state":"started"/,$p' "$work/first.log" |
-        grep -q '"event":"checkpoint"' && break
+round1_checkpointed() {
+    sed -n '/"stage":"looped-round-1","state":"started"/,$p' "$work/first.log" 2>/dev/null |
+        grep -q '"event":"checkpoint"'
+}
+for _ in $(seq 1 1200); do # up to two minutes on a busy machine
+    round1_checkpointed && break
     sleep 0.1
 done
+round1_checkpointed || fail "round 1 wrote no checkpoint in time: $(tail -5 "$work/first.log")"
 kill -INT $pid
 status=0
 wait $pid || status=$?
