@@ -8,6 +8,28 @@
 
 namespace relay {
 
+void styleAccuracyByLengthChart(QCustomPlot* plot, const QString& title, const QPalette& colours) {
+    plot->setBackground(colours.brush(QPalette::Base));
+    plot->plotLayout()->insertRow(0);
+    const QFont font = plot->font();
+    auto* element =
+        new QCPTextElement(plot, title, QFont(font.family(), font.pointSize(), QFont::DemiBold));
+    element->setTextColor(colours.color(QPalette::Text));
+    plot->plotLayout()->addElement(0, 0, element);
+    for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
+        axis->setBasePen(QPen(colours.color(QPalette::Text)));
+        axis->setTickPen(QPen(colours.color(QPalette::Text)));
+        axis->setSubTickPen(QPen(colours.color(QPalette::Text)));
+        axis->setTickLabelColor(colours.color(QPalette::Text));
+        axis->setLabelColor(colours.color(QPalette::Text));
+    }
+    plot->xAxis->setLabel(QObject::tr("test length (complexity)"));
+    plot->yAxis->setLabel(QObject::tr("answer accuracy"));
+    plot->legend->setVisible(true);
+    plot->legend->setBrush(colours.brush(QPalette::Base));
+    plot->legend->setTextColor(colours.color(QPalette::Text));
+}
+
 BandGraphs addBandGraphs(QCustomPlot* plot, const QColor& color) {
     static const QString bands = QStringLiteral("bands");
     if (!plot->layer(bands))

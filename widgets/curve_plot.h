@@ -19,6 +19,11 @@ struct BandGraphs {
 };
 BandGraphs addBandGraphs(QCustomPlot* plot, const QColor& color);
 
+// An answer-accuracy-by-length chart in `colours` (the widget palette, like the curve plots):
+// a bold title row above, axes and legend in the palette's text and base colours, the axes
+// named length and accuracy.
+void styleAccuracyByLengthChart(QCustomPlot* plot, const QString& title, const QPalette& colours);
+
 class CurvePlot : public QCustomPlot {
     Q_OBJECT
 public:
