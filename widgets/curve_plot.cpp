@@ -30,6 +30,24 @@ void styleAccuracyByLengthChart(QCustomPlot* plot, const QString& title, const Q
     plot->legend->setTextColor(colours.color(QPalette::Text));
 }
 
+void shadeTrainingLengths(QCustomPlot* plot, int first, int last, const QPalette& colours) {
+    auto* range = new QCPItemRect(plot);
+    range->topLeft->setType(QCPItemPosition::ptPlotCoords);
+    range->bottomRight->setType(QCPItemPosition::ptPlotCoords);
+    range->topLeft->setCoords(first - 0.5, 1.05);
+    range->bottomRight->setCoords(last + 0.5, -0.05);
+    QColor shade = colours.color(QPalette::Highlight);
+    shade.setAlpha(40);
+    range->setBrush(shade);
+    range->setPen(Qt::NoPen);
+    range->setLayer(QStringLiteral("background"));
+    auto* label = new QCPItemText(plot);
+    label->position->setType(QCPItemPosition::ptPlotCoords);
+    label->position->setCoords((first + last) / 2.0, 1.03);
+    label->setText(QObject::tr("training lengths"));
+    label->setColor(colours.color(QPalette::Text));
+}
+
 BandGraphs addBandGraphs(QCustomPlot* plot, const QColor& color) {
     static const QString bands = QStringLiteral("bands");
     if (!plot->layer(bands))

@@ -45,7 +45,7 @@ void FrontierChart::draw() {
     m_plot->clearGraphs();
     m_plot->clearItems();
     const QColor text = palette().color(QPalette::Text);
-    int longest = 1, trainingLength = 0;
+    int longest = 1, trainingFirst = 0, trainingLast = 0;
     for (const FrontierLine& line : m_lines) {
         const QColor colour = seriesColor(line.round);
         QCPGraph* graph = m_plot->addGraph();
@@ -55,7 +55,10 @@ void FrontierChart::draw() {
         graph->setData(line.accuracy.x, line.accuracy.y, true);
         if (!line.accuracy.x.isEmpty())
             longest = std::max(longest, static_cast<int>(line.accuracy.x.last()));
-        trainingLength = std::max(trainingLength, line.trainingLength);
+        if (trainingLast == 0) { // the first line's, as the accuracy chart beside it does
+            trainingFirst = line.trainingFirst;
+            trainingLast = line.trainingLength;
+        }
         if (!line.frontier)
             continue;
         // A drop line at the frontier, offset a little per round so equal frontiers stay apart.
@@ -76,16 +79,8 @@ void FrontierChart::draw() {
         half->end->setCoords(longest + 0.5, kFrontierAccuracy);
         half->setPen(QPen(text, 1, Qt::DotLine));
     }
-    if (trainingLength > 0) {
-        auto* range = new QCPItemRect(m_plot);
-        range->topLeft->setCoords(0.5, 1.05);
-        range->bottomRight->setCoords(trainingLength + 0.5, -0.05);
-        QColor shade = palette().color(QPalette::Highlight);
-        shade.setAlpha(30);
-        range->setBrush(shade);
-        range->setPen(Qt::NoPen);
-        range->setLayer(QStringLiteral("background"));
-    }
+    if (trainingLast > 0)
+        shadeTrainingLengths(m_plot, trainingFirst, trainingLast, palette());
     m_plot->xAxis->setRange(0.5, longest + 0.5);
     m_plot->yAxis->setRange(-0.02, 1.06);
     m_plot->xAxis->ticker()->setTickCount(std::min(longest, 12));

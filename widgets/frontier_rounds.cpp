@@ -1,7 +1,7 @@
 #include "frontier_rounds.h"
 
+#include "config/stored_config.h"
 #include "store/length_frontier.h"
-#include "store/run_summary.h"
 
 #include <algorithm>
 #include <map>
@@ -26,7 +26,11 @@ std::vector<FrontierLine> frontierLines(const std::vector<const RunData*>& runs,
              parent = parentOf[*parent])
             ++line.round;
         line.accuracy = accuracyByLengthAtEnd(*data, preferredStopping, &line.stopping);
-        line.trainingLength = trainingLengthOf(data->run);
+        if (const auto config = tryStoredExperimentConfig(data->run.configJson,
+                                                          "run " + std::to_string(data->run.id))) {
+            line.trainingFirst = config->trainLengths.min;
+            line.trainingLength = config->trainLengths.max;
+        }
         std::map<int, double> byLength;
         for (int index = 0; index < line.accuracy.x.size(); ++index)
             byLength[static_cast<int>(line.accuracy.x[index])] = line.accuracy.y[index];

@@ -15,9 +15,10 @@ struct FrontierLine {
     std::int64_t run = 0;
     QString name;
     int round = 0;
-    XYSeries accuracy; // at the run's last evaluation (accuracyByLengthAtEnd)
-    QString stopping;  // the rule `accuracy` was measured with
-    int trainingLength = 0;
+    XYSeries accuracy;           // at the run's last evaluation (accuracyByLengthAtEnd)
+    QString stopping;            // the rule `accuracy` was measured with
+    int trainingFirst = 0;       // train_lengths.min of its config
+    int trainingLength = 0;      // train_lengths.max
     std::optional<int> frontier; // the first length beyond trainingLength below one half
 };
 

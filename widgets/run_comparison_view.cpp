@@ -338,24 +338,8 @@ void RunComparisonView::drawAccuracy() {
             trainingMax = config ? config->trainLengths.max : 0;
         }
     }
-    if (trainingMax > 0) {
-        // The training range, shaded: everything right of it is length generalization.
-        auto* range = new QCPItemRect(m_accuracy);
-        range->topLeft->setType(QCPItemPosition::ptPlotCoords);
-        range->bottomRight->setType(QCPItemPosition::ptPlotCoords);
-        range->topLeft->setCoords(trainingMin - 0.5, 1.05);
-        range->bottomRight->setCoords(trainingMax + 0.5, -0.05);
-        QColor shade = palette().color(QPalette::Highlight);
-        shade.setAlpha(40);
-        range->setBrush(shade);
-        range->setPen(Qt::NoPen);
-        range->setLayer(QStringLiteral("background"));
-        auto* label = new QCPItemText(m_accuracy);
-        label->position->setType(QCPItemPosition::ptPlotCoords);
-        label->position->setCoords((trainingMin + trainingMax) / 2.0, 1.03);
-        label->setText(tr("training lengths"));
-        label->setColor(palette().color(QPalette::Text));
-    }
+    if (trainingMax > 0)
+        shadeTrainingLengths(m_accuracy, trainingMin, trainingMax, palette());
     m_accuracy->xAxis->setRange(0.5, longest + 0.5);
     m_accuracy->yAxis->setRange(-0.02, 1.06);
     m_accuracy->xAxis->ticker()->setTickCount(std::min(longest, 12));
