@@ -8,6 +8,46 @@
 
 namespace relay {
 
+void styleAccuracyByLengthChart(QCustomPlot* plot, const QString& title, const QPalette& colours) {
+    plot->setBackground(colours.brush(QPalette::Base));
+    plot->plotLayout()->insertRow(0);
+    const QFont font = plot->font();
+    auto* element =
+        new QCPTextElement(plot, title, QFont(font.family(), font.pointSize(), QFont::DemiBold));
+    element->setTextColor(colours.color(QPalette::Text));
+    plot->plotLayout()->addElement(0, 0, element);
+    for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
+        axis->setBasePen(QPen(colours.color(QPalette::Text)));
+        axis->setTickPen(QPen(colours.color(QPalette::Text)));
+        axis->setSubTickPen(QPen(colours.color(QPalette::Text)));
+        axis->setTickLabelColor(colours.color(QPalette::Text));
+        axis->setLabelColor(colours.color(QPalette::Text));
+    }
+    plot->xAxis->setLabel(QObject::tr("test length (complexity)"));
+    plot->yAxis->setLabel(QObject::tr("answer accuracy"));
+    plot->legend->setVisible(true);
+    plot->legend->setBrush(colours.brush(QPalette::Base));
+    plot->legend->setTextColor(colours.color(QPalette::Text));
+}
+
+void shadeTrainingLengths(QCustomPlot* plot, int first, int last, const QPalette& colours) {
+    auto* range = new QCPItemRect(plot);
+    range->topLeft->setType(QCPItemPosition::ptPlotCoords);
+    range->bottomRight->setType(QCPItemPosition::ptPlotCoords);
+    range->topLeft->setCoords(first - 0.5, 1.05);
+    range->bottomRight->setCoords(last + 0.5, -0.05);
+    QColor shade = colours.color(QPalette::Highlight);
+    shade.setAlpha(40);
+    range->setBrush(shade);
+    range->setPen(Qt::NoPen);
+    range->setLayer(QStringLiteral("background"));
+    auto* label = new QCPItemText(plot);
+    label->position->setType(QCPItemPosition::ptPlotCoords);
+    label->position->setCoords((first + last) / 2.0, 1.03);
+    label->setText(QObject::tr("training lengths"));
+    label->setColor(colours.color(QPalette::Text));
+}
+
 BandGraphs addBandGraphs(QCustomPlot* plot, const QColor& color) {
     static const QString bands = QStringLiteral("bands");
     if (!plot->layer(bands))

@@ -19,6 +19,14 @@ struct BandGraphs {
 };
 BandGraphs addBandGraphs(QCustomPlot* plot, const QColor& color);
 
+// An answer-accuracy-by-length chart in `colours` (the widget palette, like the curve plots):
+// a bold title row above, axes and legend in the palette's text and base colours, the axes
+// named length and accuracy.
+void styleAccuracyByLengthChart(QCustomPlot* plot, const QString& title, const QPalette& colours);
+// Shades the training lengths first..last of such a chart, labelled: everything right of them
+// is length generalization.
+void shadeTrainingLengths(QCustomPlot* plot, int first, int last, const QPalette& colours);
+
 class CurvePlot : public QCustomPlot {
     Q_OBJECT
 public:

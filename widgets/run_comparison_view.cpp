@@ -5,6 +5,7 @@
 #include "config/stored_config.h"
 #include "config_diff.h"
 #include "curve_plot.h"
+#include "frontier_chart.h"
 #include "run_series.h"
 #include "run_table_model.h"
 #include "seed_groups.h"
@@ -22,6 +23,7 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -77,43 +79,29 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
     sideWidget->setLayout(side);
     sideWidget->setMaximumWidth(330);
 
-    auto* charts = new QSplitter(Qt::Vertical, this);
+    auto* charts = m_charts = new QSplitter(Qt::Vertical, this);
     auto* top = new QSplitter(Qt::Horizontal, charts);
     m_overlay = new CurvePlot(tr("Training curves"), top);
     m_accuracy = new QCustomPlot(top);
     m_accuracy->setMinimumSize(300, 220);
     m_overlay->setMinimumSize(300, 220);
     m_overlay->setLegendBelow();
-    m_diff = new QTableWidget(charts);
+    m_bottomTabs = new QTabWidget(charts);
+    m_diff = new QTableWidget(m_bottomTabs);
     m_diff->setObjectName(QStringLiteral("configDiff"));
     m_diff->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_diff->verticalHeader()->hide();
     m_diff->setAlternatingRowColors(true);
+    m_frontier = new FrontierChart(m_bottomTabs);
+    m_bottomTabs->addTab(m_diff, tr("Config differences"));
+    m_bottomTabs->addTab(m_frontier, tr("Frontier by round"));
     charts->setStretchFactor(0, 3);
     charts->setStretchFactor(1, 1);
     layout->addWidget(sideWidget);
     layout->addWidget(charts, 1);
 
     // The accuracy-vs-length chart follows the palette like the curve plots.
-    const QPalette colours = palette();
-    m_accuracy->setBackground(colours.brush(QPalette::Base));
-    m_accuracy->plotLayout()->insertRow(0);
-    auto* title = new QCPTextElement(m_accuracy, tr("Answer accuracy by length"),
-                                     QFont(font().family(), font().pointSize(), QFont::DemiBold));
-    title->setTextColor(colours.color(QPalette::Text));
-    m_accuracy->plotLayout()->addElement(0, 0, title);
-    for (QCPAxis* axis : {m_accuracy->xAxis, m_accuracy->yAxis}) {
-        axis->setBasePen(QPen(colours.color(QPalette::Text)));
-        axis->setTickPen(QPen(colours.color(QPalette::Text)));
-        axis->setSubTickPen(QPen(colours.color(QPalette::Text)));
-        axis->setTickLabelColor(colours.color(QPalette::Text));
-        axis->setLabelColor(colours.color(QPalette::Text));
-    }
-    m_accuracy->xAxis->setLabel(tr("test length (complexity)"));
-    m_accuracy->yAxis->setLabel(tr("answer accuracy"));
-    m_accuracy->legend->setVisible(true);
-    m_accuracy->legend->setBrush(colours.brush(QPalette::Base));
-    m_accuracy->legend->setTextColor(colours.color(QPalette::Text));
+    styleAccuracyByLengthChart(m_accuracy, tr("Answer accuracy by length"), palette());
     // The legend goes beneath the chart: inside it would hide the short lengths' points.
     m_accuracy->axisRect()->insetLayout()->take(m_accuracy->legend);
     m_accuracy->plotLayout()->addElement(2, 0, m_accuracy->legend);
@@ -296,6 +284,10 @@ void RunComparisonView::redraw() {
     drawOverlay();
     drawAccuracy();
     drawDiff();
+    std::vector<const RunData*> runs;
+    for (const RunData& data : std::as_const(m_data))
+        runs.push_back(&data);
+    m_frontier->setRuns(runs, preferredStopping());
     Q_EMIT updated();
 }
 
@@ -346,28 +338,18 @@ void RunComparisonView::drawAccuracy() {
             trainingMax = config ? config->trainLengths.max : 0;
         }
     }
-    if (trainingMax > 0) {
-        // The training range, shaded: everything right of it is length generalization.
-        auto* range = new QCPItemRect(m_accuracy);
-        range->topLeft->setType(QCPItemPosition::ptPlotCoords);
-        range->bottomRight->setType(QCPItemPosition::ptPlotCoords);
-        range->topLeft->setCoords(trainingMin - 0.5, 1.05);
-        range->bottomRight->setCoords(trainingMax + 0.5, -0.05);
-        QColor shade = palette().color(QPalette::Highlight);
-        shade.setAlpha(40);
-        range->setBrush(shade);
-        range->setPen(Qt::NoPen);
-        range->setLayer(QStringLiteral("background"));
-        auto* label = new QCPItemText(m_accuracy);
-        label->position->setType(QCPItemPosition::ptPlotCoords);
-        label->position->setCoords((trainingMin + trainingMax) / 2.0, 1.03);
-        label->setText(tr("training lengths"));
-        label->setColor(palette().color(QPalette::Text));
-    }
+    if (trainingMax > 0)
+        shadeTrainingLengths(m_accuracy, trainingMin, trainingMax, palette());
     m_accuracy->xAxis->setRange(0.5, longest + 0.5);
     m_accuracy->yAxis->setRange(-0.02, 1.06);
     m_accuracy->xAxis->ticker()->setTickCount(std::min(longest, 12));
     m_accuracy->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void RunComparisonView::showFrontier() {
+    m_bottomTabs->setCurrentWidget(m_frontier);
+    const int height = m_charts->height();
+    m_charts->setSizes({height / 2, height - height / 2}); // room for a chart of its own
 }
 
 void RunComparisonView::drawDiff() {

@@ -2,7 +2,8 @@
 // length with one line per run and the training range shaded (the paper's main figure), list
 // the config keys where they differ, and export the charts (PNG, PDF) and their data (CSV).
 // With "Group seeds" on, runs that differ only in their seed (seed_groups.h) are drawn as one
-// line, their mean, with their minimum-to-maximum band shaded around it.
+// line, their mean, with their minimum-to-maximum band shaded around it. The Frontier tab
+// (frontier_chart.h) draws the chosen runs by self-improvement round with each one's frontier.
 #pragma once
 
 #include "store_access.h"
@@ -17,12 +18,15 @@ class QComboBox;
 class QCustomPlot;
 class QListWidget;
 class QSlider;
+class QSplitter;
 class QTableWidget;
+class QTabWidget;
 class QTimer;
 
 namespace relay {
 
 class CurvePlot;
+class FrontierChart;
 class RunTableModel;
 
 class RunComparisonView : public QWidget {
@@ -42,6 +46,8 @@ public:
     CurvePlot* overlayPlot() const { return m_overlay; }
     QCustomPlot* accuracyPlot() const { return m_accuracy; }
     QTableWidget* diffTable() const { return m_diff; }
+    FrontierChart* frontierChart() const { return m_frontier; }
+    void showFrontier(); // brings the Frontier tab forward
 
     // Both charts stacked (PNG, PDF); the drawn data in long form (CSV, see
     // exportComparisonCsv). Return false and set *error when the file cannot be written.
@@ -81,6 +87,9 @@ private:
     CurvePlot* m_overlay;
     QCustomPlot* m_accuracy;
     QTableWidget* m_diff;
+    FrontierChart* m_frontier;
+    QTabWidget* m_bottomTabs;
+    QSplitter* m_charts;
     QTimer* m_refresh;
     std::vector<std::vector<std::int64_t>> m_groups; // as drawn
     bool m_updatingList = false;

@@ -221,6 +221,22 @@ const std::vector<ConfigKey>& configKeys() {
         key("stage2.self_chain_filter", BIND(stage2.selfChainFilter),
             "ar-self keeps a chain when its answer matches the vanilla looped model's answer or "
             "the true answer"),
+        key("stage2.rounds", BIND(stage2.rounds),
+            "self-improvement rounds after Stage II: round r writes chains at K_train+r with the "
+            "looped model of round r-1 (round 0: Stage I), keeps those the label-free filter "
+            "keeps, and fine-tunes that looped model on them, the earlier rounds' kept chains "
+            "and original data (0: off)",
+            {0, 100}),
+        key("stage2.round_samples", BIND(stage2.roundSamples),
+            "chains each self-improvement round writes (0: as many as Stage II writes at "
+            "K_train+1, so round 1 writes Stage II's +1 chains again)",
+            {0, 1e8}),
+        key("stage2.round_steps", BIND(stage2.roundSteps),
+            "optimizer steps of each self-improvement round's looped fine-tune", {1, 1e9}),
+        key("stage2.round_learning_rate", BIND(stage2.roundLearningRate),
+            "peak learning rate of each self-improvement round's looped fine-tune (a fine-tune "
+            "from trained weights: the paper's 1e-4 for fine-tuning, not Stage I's rate)",
+            {1e-9, 10}),
         key("pipeline.self_chain", BIND(pipeline.selfChain),
             "relay pipeline also runs the ar-self baseline"),
         key("pipeline.vanilla_steps", BIND(pipeline.vanillaSteps),

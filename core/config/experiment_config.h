@@ -118,6 +118,12 @@ struct StageTwoConfig {
     int steps = 2000;
     int selfChainPhases = 5;
     SelfChainFilter selfChainFilter = SelfChainFilter::LoopedVanilla;
+    // Self-improvement rounds (train/looped_rounds.h): round r fine-tunes the looped model of
+    // round r-1 on its own label-free-kept chains at K_train+r plus original data.
+    int rounds = 0;
+    int roundSamples = 0; // chains written per round; 0: Stage II's count at K_train+1
+    int roundSteps = 1000;
+    double roundLearningRate = 1e-4;
 };
 
 struct PipelineConfig {

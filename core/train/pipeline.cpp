@@ -1,7 +1,10 @@
 #include "train/pipeline.h"
 
 #include "model/device.h"
+#include "store/length_frontier.h"
 #include "tasks/atomic_file.h"
+#include "train/fine_tune_set.h"
+#include "train/looped_rounds.h"
 #include "train/self_chain.h"
 #include "train/trainer.h"
 
@@ -76,6 +79,10 @@ std::string stageOf(RunKind kind) {
 }
 const std::string kVerifiedFineTuneStage = stageOf(RunKind::ArRelay) + "-verified";
 const std::string kLabelFreeFineTuneStage = stageOf(RunKind::ArRelay) + "-label-free";
+// Self-improvement round r's looped fine-tune.
+std::string loopedRoundStage(int round) {
+    return stageOf(RunKind::Looped) + "-round-" + std::to_string(round);
+}
 
 struct StageContext {
     std::string key;
@@ -230,6 +237,40 @@ void fillTable(RunStore& store, const ExperimentConfig& config, PipelineReport& 
         }
 }
 
+// The looped model of every round that has a run, round 0 being Stage I's: final answer
+// accuracy by length, its frontier, and the label-free filter on the round's chains.
+void fillRounds(RunStore& store, const ExperimentConfig& config, PipelineReport& report) {
+    if (config.stage2.rounds < 1)
+        return;
+    for (int round = 0; round <= config.stage2.rounds; ++round) {
+        const auto found =
+            report.runs.find(round == 0 ? stageOf(RunKind::Looped) : loopedRoundStage(round));
+        if (found == report.runs.end())
+            break;
+        const auto accuracy = finalEvaluation(store, found->second, &EvalRecord::answerAccuracy);
+        const auto chains = round == 0 ? std::vector<ChainRecord>{} : store.chains(found->second);
+        for (const auto& entry : config.tasks) {
+            PipelineRound row;
+            row.round = round;
+            row.run = found->second;
+            row.task = entry.task;
+            if (round > 0)
+                row.chainLength = roundChainLength(config, round);
+            for (const auto& [key, value] : accuracy)
+                if (key.first == entry.task)
+                    row.accuracy[key.second] = value;
+            row.frontier = frontierLength(row.accuracy, config.trainLengths.max);
+            for (const auto& chain : chains)
+                if (chain.task == entry.task) {
+                    ++row.written;
+                    row.kept += chain.labelFreeKept == 1;
+                    row.keptVerified += chain.labelFreeKept == 1 && chain.verified;
+                }
+            report.rounds.push_back(row);
+        }
+    }
+}
+
 } // namespace
 
 std::string pipelineName(const PipelineRequest& request) {
@@ -239,9 +280,11 @@ std::string pipelineName(const PipelineRequest& request) {
 }
 
 std::string pipelineKey(const ExperimentConfig& config, const std::string& name) {
+    auto keyed = config;
+    keyed.stage2.rounds = 0; // more rounds extend a pipeline rather than start another
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx",
-                  static_cast<unsigned long long>(fnv1a(experimentConfigToJson(config).dump())));
+                  static_cast<unsigned long long>(fnv1a(experimentConfigToJson(keyed).dump())));
     return name + "-" + std::string(hex).substr(0, 8);
 }
 
@@ -288,11 +331,14 @@ public:
             fineTuneOnChains();
         if (m_config.pipeline.selfChain && goingOn())
             trainSelfChainBaseline();
+        if (m_config.stage2.rounds > 0 && goingOn())
+            trainLoopedRounds();
         if (m_cancel.load() && m_report.status == RunStatus::Finished) {
             m_report.status = RunStatus::Cancelled;
             m_report.message = "cancelled between stages";
         }
         fillTable(m_store, m_config, m_report);
+        fillRounds(m_store, m_config, m_report);
         m_report.wallSeconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         writeReport();
@@ -378,15 +424,9 @@ private:
     std::function<void(RunStore&)> fineTune(const std::string& stage, const std::string& file) {
         return [this, stage, file](RunStore& own) {
             record(stage, runTrainingStage(own, m_context, stage, [&](RunStore&) {
-                       TrainingRequest training;
-                       training.config = m_config;
-                       training.config.data.trainFile = file;
-                       training.config.optimizer.learningRate = m_config.stage2.learningRate;
-                       training.config.training.steps = m_config.stage2.steps;
-                       training.config.training.epochs = 0;
-                       training.config.training.curriculum = false;
-                       training.kind = RunKind::ArRelay;
-                       training.parentRun = runOf(stageOf(RunKind::Ar));
+                       auto training = fineTuneRequest(
+                           m_config, RunKind::ArRelay, runOf(stageOf(RunKind::Ar)), file,
+                           m_config.stage2.learningRate, m_config.stage2.steps);
                        training.generatorRun = runOf(stageOf(RunKind::Looped));
                        return training;
                    }));
@@ -405,31 +445,54 @@ private:
         runJobs(m_store.path(), m_store, jobs, m_parallel);
     }
 
+    // A stage whose preparation writes the chains it trains on (`prepare` returns them with the
+    // training request): they are stored with the stage's run once it exists.
+    template <class Prepare>
+    std::pair<std::int64_t, RunStatus> trainOnWrittenChains(const std::string& stage,
+                                                            const Prepare& prepare) {
+        std::vector<ChainRecord> chains;
+        return runTrainingStage(
+            m_store, m_context, stage,
+            [&](RunStore& own) {
+                auto preparation = prepare(own);
+                for (const auto& chain : preparation.chains)
+                    chains.push_back(chainRecordOf(chain));
+                return preparation.request;
+            },
+            [&](RunStore& own, std::int64_t run) {
+                if (!chains.empty())
+                    own.replaceChains(run, chains);
+            });
+    }
+
     // The self-chain baseline: phases one after another, each from the previous phase's model.
     void trainSelfChainBaseline() {
         std::int64_t writer = runOf(stageOf(RunKind::Ar));
         const int phases = static_cast<int>(selfChainPhaseLengths(m_config).size());
         for (int phase = 1; phase <= phases && goingOn(); ++phase) {
             SelfChainPhase plan{phase, writer, runOf(stageOf(RunKind::LoopedVanilla)), m_folder};
-            std::vector<ChainRecord> chains;
             const auto stage = stageOf(RunKind::ArSelf) + "-" + std::to_string(phase);
-            const auto outcome = runTrainingStage(
-                m_store, m_context, stage,
-                [&](RunStore& own) {
-                    auto preparation = prepareSelfChainPhase(own, m_config, plan);
-                    for (const auto& chain : preparation.chains)
-                        chains.push_back(chainRecordOf(chain));
-                    return preparation.request;
-                },
-                [&](RunStore& own, std::int64_t run) {
-                    if (!chains.empty())
-                        own.replaceChains(run, chains);
-                });
+            const auto outcome = trainOnWrittenChains(
+                stage, [&](RunStore& own) { return prepareSelfChainPhase(own, m_config, plan); });
             record(stage, outcome);
             writer = outcome.first;
         }
         if (!m_stopped)
             m_report.runs[stageOf(RunKind::ArSelf)] = writer;
+    }
+
+    // Self-improvement rounds: one after another, each fine-tuning the previous round's looped
+    // model on the chains it writes; a round's chains are stored with the round's run.
+    void trainLoopedRounds() {
+        std::int64_t writer = runOf(stageOf(RunKind::Looped));
+        for (int round = 1; round <= m_config.stage2.rounds && goingOn(); ++round) {
+            const auto stage = loopedRoundStage(round);
+            const auto outcome = trainOnWrittenChains(stage, [&](RunStore& own) {
+                return prepareLoopedRound(own, m_config, LoopedRound{round, writer, m_folder});
+            });
+            record(stage, outcome);
+            writer = outcome.first;
+        }
     }
 
     void writeReport() {
@@ -461,6 +524,55 @@ PipelineReport runPipeline(RunStore& store, const PipelineRequest& request, Trai
                            const std::atomic<bool>& cancel) {
     return PipelineJob(store, request, events, cancel).run();
 }
+
+namespace {
+
+// The self-improvement rounds' frontier table: one row per round and task, answer accuracy by
+// length, then the frontier length.
+std::string roundsTable(const PipelineReport& report) {
+    if (report.rounds.empty())
+        return "";
+    std::set<int> lengths;
+    for (const auto& row : report.rounds)
+        for (const auto& entry : row.accuracy)
+            lengths.insert(entry.first);
+    std::ostringstream out;
+    char cell[64];
+    out << "\nself-improvement rounds: the looped model after each round (answer accuracy, oracle "
+           "T)\nround  run   task  chains at  kept      ";
+    for (int length : lengths) {
+        std::snprintf(cell, sizeof cell, "%-7d", length);
+        out << cell;
+    }
+    out << "frontier\n";
+    for (const auto& row : report.rounds) {
+        std::snprintf(cell, sizeof cell, "%-6d %-5lld %-5s ", row.round,
+                      static_cast<long long>(row.run), row.task.c_str());
+        out << cell;
+        if (row.chainLength) {
+            std::snprintf(cell, sizeof cell, "%-10d %-9s", *row.chainLength,
+                          (std::to_string(row.kept) + "/" + std::to_string(row.written)).c_str());
+            out << cell;
+        } else {
+            out << "-          -        ";
+        }
+        for (int length : lengths) {
+            const auto found = row.accuracy.find(length);
+            if (found == row.accuracy.end())
+                std::snprintf(cell, sizeof cell, "%-7s", "-");
+            else
+                std::snprintf(cell, sizeof cell, "%-7.3f", found->second);
+            out << cell;
+        }
+        out << (row.frontier ? std::to_string(*row.frontier) : std::string("none")) << "\n";
+    }
+    out << "(round 0: Stage I; round r fine-tunes round r-1's looped model on the chains it "
+           "wrote at the length shown that the label-free filter kept, plus earlier rounds' and "
+           "original data; frontier: the first length beyond training with accuracy below 0.5)\n";
+    return out.str();
+}
+
+} // namespace
 
 std::string pipelineTable(const PipelineReport& report) {
     std::ostringstream out;
@@ -504,6 +616,7 @@ std::string pipelineTable(const PipelineReport& report) {
                 << " against the exact verifier\n";
         }
     }
+    out << roundsTable(report);
     return out.str();
 }
 
@@ -531,6 +644,25 @@ nlohmann::json pipelineReportToJson(const PipelineReport& report) {
     json["rows"] = rows;
     if (report.stageTwo)
         json["stage2"] = stageTwoResultToJson(*report.stageTwo);
+    if (!report.rounds.empty()) {
+        auto rounds = nlohmann::json::array();
+        for (const auto& row : report.rounds) {
+            auto accuracy = nlohmann::json::array();
+            for (const auto& [length, value] : row.accuracy)
+                accuracy.push_back({{"length", length}, {"answer_accuracy", value}});
+            rounds.push_back(
+                {{"round", row.round},
+                 {"run", row.run},
+                 {"task", row.task},
+                 {"chain_length", row.chainLength ? nlohmann::json(*row.chainLength) : nullptr},
+                 {"accuracy", accuracy},
+                 {"frontier", row.frontier ? nlohmann::json(*row.frontier) : nullptr},
+                 {"chains_written", row.written},
+                 {"chains_kept", row.kept},
+                 {"chains_kept_verified", row.keptVerified}});
+        }
+        json["rounds"] = rounds;
+    }
     return json;
 }
 

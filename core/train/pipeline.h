@@ -1,9 +1,10 @@
 // `relay pipeline`: the whole method in one resumable job (docs/method.md §3, §5). Stage I
 // looped, vanilla looped and the AR baseline (independent stages side by side when
 // pipeline.parallel_stages), Stage II generation from the looped run, the AR fine-tune on the
-// generated chains (and on verified chains only), optionally the self-chain baseline, then a
-// table of final-answer accuracy by length for every model with the generated chains'
-// correctness.
+// generated chains (and on verified chains only), optionally the self-chain baseline and the
+// looped model's self-improvement rounds (stage2.rounds), then a table of final-answer accuracy
+// by length for every model with the generated chains' correctness, and the rounds' frontier
+// table.
 //
 // Resuming: every run a pipeline starts is tagged "pipeline:<key>,stage:<stage>", where the key
 // is the pipeline's name and a hash of its resolved config. Running the same pipeline again
@@ -43,6 +44,20 @@ struct PipelineRow {
     std::vector<std::optional<double>> values; // one per column (answer accuracy)
 };
 
+// One self-improvement round's looped model (train/looped_rounds.h) on one task: round 0 is
+// Stage I's looped model; round r's run was fine-tuned on its chains at chainLength.
+struct PipelineRound {
+    int round = 0;
+    std::int64_t run = 0;
+    std::string task;
+    std::optional<int> chainLength; // K_train + round; none for round 0
+    std::map<int, double> accuracy; // final answer accuracy (oracle T) by test length
+    std::optional<int> frontier;    // frontierLength of `accuracy` beyond train_lengths.max
+    int written = 0;                // chains the round wrote (this task)
+    int kept = 0;                   // of them, kept by the label-free filter
+    int keptVerified = 0;           // of those, accepted by the exact verifier
+};
+
 struct PipelineReport {
     std::string key;
     RunStatus status = RunStatus::Finished;   // finished | cancelled | failed
@@ -51,12 +66,15 @@ struct PipelineReport {
     std::optional<StageTwoResult> stageTwo;
     std::vector<PipelineColumn> columns;
     std::vector<PipelineRow> rows;
+    std::vector<PipelineRound> rounds; // rounds 0..stage2.rounds that have a run, by task
     double wallSeconds = 0;
 };
 
 // The pipeline's name: the request's, else the config's, else "pipeline".
 std::string pipelineName(const PipelineRequest& request);
-// The key runs of this pipeline are tagged with: name + "-" + 8 hex digits of the config.
+// The key runs of this pipeline are tagged with: name + "-" + 8 hex digits of the config. The
+// config's stage2.rounds is left out, so asking a finished pipeline for more rounds trains only
+// the new ones (round r's run does not depend on how many rounds follow it).
 std::string pipelineKey(const ExperimentConfig& config, const std::string& name);
 // The default folder of a pipeline: <store folder>/pipelines/<key>, with every character of the
 // key outside letters, digits, space, '.', '_' and '-' replaced by '_' and no leading '.', so

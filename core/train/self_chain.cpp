@@ -1,24 +1,17 @@
 #include "train/self_chain.h"
 
 #include "model/stopping.h"
-#include "tasks/dataset_file.h"
+#include "train/fine_tune_set.h"
 #include "train/looped_decoding.h"
 #include "train/run_model.h"
 #include "train/stage_two.h"
 
-#include <filesystem>
 #include <stdexcept>
 
 namespace relay {
 namespace {
 
 constexpr std::int64_t kGenerationBatch = 256;
-
-std::string keptFile(const std::string& folder, int phase) {
-    return (std::filesystem::path(folder) /
-            ("self-chains-phase-" + std::to_string(phase) + ".jsonl"))
-        .string();
-}
 
 } // namespace
 
@@ -90,32 +83,14 @@ SelfChainPreparation prepareSelfChainPhase(RunStore& store, const ExperimentConf
         if (accept)
             kept.push_back(writtenExample(chain));
     }
-    std::filesystem::create_directories(phase.folder);
-    writeDatasetFile(keptFile(phase.folder, phase.phase), kept, DatasetFormat::Jsonl);
-
     // Incremental: originals, then every phase's kept chains so far.
-    auto training =
-        originalExamples(config, originalSampleCount(config, config.stage2.generatedSamples));
-    for (int earlier = 1; earlier <= phase.phase; ++earlier) {
-        auto file = keptFile(phase.folder, earlier);
-        auto examples = readDatasetFile(file, DatasetFormat::Jsonl);
-        training.insert(training.end(), examples.begin(), examples.end());
-    }
-    auto trainingFile = (std::filesystem::path(phase.folder) /
-                         ("self-finetune-phase-" + std::to_string(phase.phase) + ".jsonl"))
-                            .string();
-    writeDatasetFile(trainingFile, training, DatasetFormat::Jsonl);
-
-    auto& request = preparation.request;
-    request.config = writer.config;
-    request.config.data.trainFile = trainingFile;
-    request.config.optimizer.learningRate = config.stage2.learningRate;
-    request.config.training.steps =
-        std::max(1, config.stage2.steps / static_cast<int>(groups.size()));
-    request.config.training.epochs = 0;
-    request.config.training.curriculum = false;
-    request.kind = RunKind::ArSelf;
-    request.parentRun = phase.writerRun;
+    const auto trainingFile = writeIncrementalSet(
+        phase.folder, "self-chains-phase", phase.phase, kept,
+        originalExamples(config, originalSampleCount(config, config.stage2.generatedSamples)),
+        "self-finetune-phase-" + std::to_string(phase.phase) + ".jsonl");
+    preparation.request = fineTuneRequest(
+        writer.config, RunKind::ArSelf, phase.writerRun, trainingFile, config.stage2.learningRate,
+        std::max(1, config.stage2.steps / static_cast<int>(groups.size())));
     return preparation;
 }
 

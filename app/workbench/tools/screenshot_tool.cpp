@@ -15,6 +15,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QMap>
 #include <QSet>
 #include <QTabWidget>
 
@@ -63,6 +64,26 @@ QList<qint64> comparisonRuns(const QVector<RunRow>& rows) {
         if (row.summary.lastEvaluatedStep >= 0 && runs.size() < 3 && !runs.contains(row.run.id))
             runs.append(row.run.id);
     return runs;
+}
+
+// The longest chain of looped runs each fine-tuned from the one before (a pipeline's
+// self-improvement rounds), oldest first; empty when no looped run has a looped parent.
+QList<qint64> roundChain(const QVector<RunRow>& rows) {
+    QMap<qint64, const RunRecord*> looped;
+    for (const RunRow& row : rows)
+        if (row.run.kind == RunKind::Looped)
+            looped.insert(row.run.id, &row.run);
+    QList<qint64> longest;
+    for (const RunRecord* run : std::as_const(looped)) {
+        QList<qint64> chain = {run->id};
+        for (auto parent = run->parentRun;
+             parent && looped.contains(*parent) && !chain.contains(*parent) && chain.size() < 100;
+             parent = looped.value(*parent)->parentRun)
+            chain.prepend(*parent);
+        if (chain.size() > longest.size())
+            longest = chain;
+    }
+    return longest.size() > 1 ? longest : QList<qint64>{};
 }
 
 } // namespace
@@ -121,6 +142,13 @@ int takeScreenshots(const MainWindow::Options& options, const QString& folder,
         window.compareRuns(compared);
         waitUntil([&] { return window.comparison()->allLoaded(); }, 30000);
         ok &= save(window, folder, QStringLiteral("comparison.png"));
+    }
+    const QList<qint64> rounds = roundChain(rows);
+    if (!rounds.isEmpty()) {
+        window.compareRuns(rounds);
+        waitUntil([&] { return window.comparison()->allLoaded(); }, 30000);
+        window.comparison()->showFrontier();
+        ok &= save(window, folder, QStringLiteral("frontier.png"));
     }
 
     if (inspectionViews)
