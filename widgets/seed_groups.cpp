@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -22,9 +23,19 @@ std::optional<std::string> groupKey(const RunRecord& run) {
     nlohmann::json config = currentFormConfig(run.configJson);
     if (config.empty())
         return std::nullopt;
+    const auto seed = config.value("seed", std::uint64_t{0});
     for (const std::string& key : seedGroupIgnoredKeys())
         config.erase(key);
+    auto& trainFile = config["data"]["train_file"];
+    if (trainFile.is_string())
+        if (const auto seedless = seedlessPipelineFile(trainFile.get<std::string>(), seed))
+            trainFile = {{"seed's pipeline file", *seedless}}; // no path is an object
     return textOf(run.kind) + '\n' + config.dump();
+}
+
+bool lowerHex(const std::string& text) {
+    return std::all_of(text.begin(), text.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 // A curve with one value per x (the last of repeated ones), x ascending.
@@ -57,6 +68,26 @@ void reorderByX(SeedBand& band) {
 const std::vector<std::string>& seedGroupIgnoredKeys() {
     static const std::vector<std::string> keys = {"seed", "name"};
     return keys;
+}
+
+std::optional<std::string> seedlessPipelineFile(const std::string& file, std::uint64_t seed) {
+    namespace fs = std::filesystem;
+    const fs::path path(file);
+    const std::string name = path.filename().string();
+    const fs::path folder = path.parent_path();
+    const std::string folderName = folder.filename().string();
+    const fs::path base = folder.parent_path();
+    if (name.empty() || folderName.empty())
+        return std::nullopt;
+    if (folderName == "seed-" + std::to_string(seed)) // --folder F: F/seed-<seed>
+        return (base / "seed-*" / name).string();
+    // By default: pipelines/<name>-<the first 8 hex digits of the config's hash>.
+    const auto dash = folderName.rfind('-');
+    constexpr std::size_t kHashDigits = 8;
+    if (base.filename() == "pipelines" && dash != std::string::npos &&
+        folderName.size() - dash - 1 == kHashDigits && lowerHex(folderName.substr(dash + 1)))
+        return (base / (folderName.substr(0, dash + 1) + "*") / name).string();
+    return std::nullopt;
 }
 
 std::vector<std::vector<std::int64_t>> groupRunsBySeed(const std::vector<RunRecord>& runs) {

@@ -80,6 +80,50 @@ TEST(SeedGroups, RunsThatDifferOnlyInSeedAndNameShareAGroup) {
     EXPECT_EQ(groupRunsBySeed(runs), expected);
 }
 
+// Stage II fine-tunes of `relay pipeline --seeds N` each train on their own seed's file, in
+// that seed's pipeline folder (pipelines/<name>-<hash> by default, F/seed-<seed> with --folder
+// F): the same file there groups; another chain selection, another pipeline, a folder of
+// another seed or an unrelated file does not.
+TEST(SeedGroups, StageTwoFineTunesOfSeedsGroupAcrossTheirPipelineFolders) {
+    const auto fineTune = [](std::int64_t id, RunKind kind, std::uint64_t seed,
+                             const std::string& file) {
+        return runOf(id, kind, "fine-tune " + std::to_string(id),
+                     withSeed(seed, [&](json& c) { c["data"]["train_file"] = file; }));
+    };
+    const std::string store = "/runs/pipelines/";
+    const std::vector<RunRecord> runs = {
+        fineTune(1, RunKind::ArRelay, 1, store + "ari-1a2b3c4d/finetune-verified.jsonl"),
+        fineTune(2, RunKind::ArRelay, 2, store + "ari-9f8e7d6c/finetune-verified.jsonl"),
+        fineTune(3, RunKind::ArRelay, 3, store + "ari-0badc0de/finetune-label-free.jsonl"),
+        fineTune(4, RunKind::ArRelay, 4, store + "ari-5e6f7a8b/finetune-all.jsonl"),
+        fineTune(5, RunKind::ArRelay, 1, "/exp/seed-1/finetune-all.jsonl"),
+        fineTune(6, RunKind::ArRelay, 2, "/exp/seed-2/finetune-all.jsonl"),
+        fineTune(7, RunKind::ArRelay, 3, "/exp/seed-1/finetune-all.jsonl"), // seed 1's file
+        fineTune(8, RunKind::ArSelf, 1, store + "ari-1a2b3c4d/self-finetune-phase-1.jsonl"),
+        fineTune(9, RunKind::ArSelf, 2, store + "ari-9f8e7d6c/self-finetune-phase-1.jsonl"),
+        fineTune(10, RunKind::ArSelf, 3, store + "ari-0badc0de/self-finetune-phase-2.jsonl"),
+        fineTune(11, RunKind::Ar, 1, "/data/a/train.jsonl"),
+        fineTune(12, RunKind::Ar, 2, "/data/b/train.jsonl"),
+        fineTune(13, RunKind::Ar, 1, "/data/x.jsonl"),
+        fineTune(14, RunKind::Ar, 2, "/data/y.jsonl"),
+        fineTune(15, RunKind::ArRelay, 5, store + "other-9f8e7d6c/finetune-verified.jsonl"),
+        fineTune(16, RunKind::ArRelay, 6, "/runs/elsewhere/ari-2c3d4e5f/finetune-verified.jsonl"),
+        fineTune(17, RunKind::ArRelay, 7, store + "ari-notahash/finetune-verified.jsonl"),
+        runOf(18, RunKind::ArRelay, "faster",
+              withSeed(8,
+                       [&](json& config) {
+                           config["data"]["train_file"] =
+                               store + "ari-3c4d5e6f/finetune-verified.jsonl";
+                           config["optimizer"]["learning_rate"] = 2e-3;
+                       })),
+        fineTune(19, RunKind::ArRelay, 9, "/exp/seed-9/finetune-all.jsonl"),
+    };
+    const std::vector<std::vector<std::int64_t>> expected = {{1, 2}, {3},  {4},  {5, 6, 19}, {7},
+                                                             {8, 9}, {10}, {11}, {12},       {13},
+                                                             {14},   {15}, {16}, {17},       {18}};
+    EXPECT_EQ(groupRunsBySeed(runs), expected);
+}
+
 TEST(SeedGroups, BandAggregatesEachStepOverTheRunsThatHaveIt) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const SeedBand band = aggregateCurves({
