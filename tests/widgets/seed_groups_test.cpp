@@ -283,6 +283,22 @@ const QCPGraph* bandUpper(const QCustomPlot* plot) {
     return nullptr;
 }
 
+// The comparison view over a store, shown; listed(n) waits until the store's n runs are listed.
+struct ShownComparison {
+    explicit ShownComparison(const QString& path) : access(path), view(&access, &model) {
+        QObject::connect(&access, &StoreAccess::runsLoaded, &model, &RunTableModel::setRows);
+        access.requestRuns();
+        view.resize(1500, 950);
+        view.show();
+    }
+    bool listed(int runs) {
+        return test::waitFor([&] { return model.rowCount() == runs; });
+    }
+    StoreAccess access;
+    RunTableModel model;
+    RunComparisonView view;
+};
+
 QStringList csvLines(RunComparisonView& view, const QString& path) {
     QString error;
     EXPECT_TRUE(view.exportCsv(path, &error)) << error.toStdString();
@@ -294,14 +310,9 @@ QStringList csvLines(RunComparisonView& view, const QString& path) {
 } // namespace
 
 TEST_F(SeedComparison, GroupedSeedsDrawTheirMeanWithAMinMaxBandAndExportIt) {
-    StoreAccess access(m_path);
-    RunTableModel model;
-    QObject::connect(&access, &StoreAccess::runsLoaded, &model, &RunTableModel::setRows);
-    access.requestRuns();
-    ASSERT_TRUE(test::waitFor([&] { return model.rowCount() == 4; }));
-    RunComparisonView view(&access, &model);
-    view.resize(1500, 950);
-    view.show();
+    ShownComparison shown(m_path);
+    ASSERT_TRUE(shown.listed(4));
+    RunComparisonView& view = shown.view;
     view.setSelectedRuns({1, 2, 3, 4});
     ASSERT_TRUE(test::waitFor([&] { return view.allLoaded(); }));
     ASSERT_TRUE(view.groupSeeds()); // on by default
@@ -398,14 +409,9 @@ TEST(SeedComparisonOfAPipeline, EachStageOfTwoSeedsIsOneLine) {
                 1.0 + 0.2 * static_cast<double>(seed));
         }
     }
-    StoreAccess access(path);
-    RunTableModel model;
-    QObject::connect(&access, &StoreAccess::runsLoaded, &model, &RunTableModel::setRows);
-    access.requestRuns();
-    ASSERT_TRUE(test::waitFor([&] { return model.rowCount() == 6; }));
-    RunComparisonView view(&access, &model);
-    view.resize(1500, 950);
-    view.show();
+    ShownComparison shown(path);
+    ASSERT_TRUE(shown.listed(6));
+    RunComparisonView& view = shown.view;
     view.setSelectedRuns({1, 2, 3, 4, 5, 6}); // seed 1: runs 1-3, seed 2: runs 4-6
     ASSERT_TRUE(test::waitFor([&] { return view.allLoaded(); }));
     EXPECT_EQ(view.drawnGroups(), (std::vector<std::vector<std::int64_t>>{{1, 4}, {2, 5}, {3, 6}}));
