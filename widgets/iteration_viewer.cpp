@@ -4,8 +4,6 @@
 #include "iteration_grid.h"
 #include "iteration_playback.h"
 #include "probe_inspections.h"
-#include "run_chooser.h"
-#include "store_access.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -14,32 +12,18 @@
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
-#include <QLineEdit>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSlider>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QStyle>
 #include <QVBoxLayout>
 
 namespace relay {
 
-namespace {
-
-QString problemLabel(const Problem& problem, int index) {
-    QString text = QString::fromStdString(joinTokens(problem.input));
-    if (text.size() > 70)
-        text = text.left(67) + QStringLiteral("…");
-    return QStringLiteral("#%1  %2").arg(index + 1).arg(text);
-}
-
-} // namespace
-
 IterationViewer::IterationViewer(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("iterationViewer"));
     setFocusPolicy(Qt::StrongFocus);
-    qRegisterMetaType<InspectionRequest>();
 
     m_grid = new IterationGrid;
     m_scroll = new QScrollArea;
@@ -84,115 +68,21 @@ IterationViewer::IterationViewer(QWidget* parent) : QWidget(parent) {
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
 
+    m_form = new InspectionRequestForm;
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(buildChooser());
+    layout->addWidget(m_form);
     layout->addWidget(splitter, 1);
     layout->addWidget(buildSnapshots());
 
+    connect(m_form, &InspectionRequestForm::runChosen, this, &IterationViewer::runChosen);
+    connect(m_form, &InspectionRequestForm::problemsRequested, this,
+            &IterationViewer::forwardProblemsRequest);
+    connect(m_form, &InspectionRequestForm::inspectionRequested, this,
+            &IterationViewer::forwardInspectionRequest);
     connect(m_grid, &IterationGrid::iterationClicked, this, &IterationViewer::goTo);
     connect(m_trace, &ConfidenceTracePlot::iterationClicked, this, &IterationViewer::goTo);
     updateNavigation();
     updateAnswer();
-}
-
-QWidget* IterationViewer::buildChooser() {
-    auto* box = new QWidget;
-    auto* layout = new QGridLayout(box);
-    layout->setContentsMargins(0, 0, 0, 0);
-    m_runs = new QComboBox;
-    m_runs->setObjectName(QStringLiteral("viewerRun"));
-    m_runs->setMinimumContentsLength(18);
-    m_checkpoints = new QComboBox;
-    m_checkpoints->setObjectName(QStringLiteral("viewerCheckpoint"));
-    m_tasks = new QComboBox;
-    m_length = new QSpinBox;
-    m_length->setRange(1, 200);
-    m_length->setValue(3);
-    m_length->setToolTip(tr("Any length, also far beyond training"));
-    m_problems = new QComboBox;
-    m_problems->setObjectName(QStringLiteral("viewerProblems"));
-    m_problems->setMinimumContentsLength(30);
-    m_problems->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_typed = new QLineEdit;
-    m_typed->setObjectName(QStringLiteral("viewerTyped"));
-    m_typed->setPlaceholderText(tr("or type a problem, e.g. ( 3 + 4 ) * 2 =  and press Enter"));
-    m_error = new QLabel;
-    m_error->setObjectName(QStringLiteral("viewerError"));
-    m_error->setStyleSheet(QStringLiteral("color: #d62728"));
-    m_error->setWordWrap(true);
-    m_error->hide();
-    m_rule = new QComboBox;
-    m_rule->addItem(tr("oracle T"), QStringLiteral("oracle"));
-    m_rule->addItem(tr("fixed N"), QStringLiteral("fixed"));
-    m_rule->addItem(tr("adaptive"), QStringLiteral("adaptive"));
-    m_fixed = new QSpinBox;
-    m_fixed->setRange(1, 400);
-    m_fixed->setPrefix(tr("N = "));
-    m_fixed->setEnabled(false);
-    m_maximum = new QSpinBox;
-    m_maximum->setRange(0, 400);
-    m_maximum->setSpecialValueText(tr("rule's own"));
-    m_maximum->setPrefix(tr("run up to "));
-    m_maximum->setToolTip(tr("Loop longer than the chain (past T) to see what the model does"));
-    m_liveNote = new QLabel;
-    m_liveNote->setObjectName(QStringLiteral("viewerLiveNote"));
-    m_liveNote->setWordWrap(true);
-    m_liveNote->hide();
-
-    layout->addWidget(new QLabel(tr("Run")), 0, 0);
-    layout->addWidget(m_runs, 0, 1);
-    layout->addWidget(new QLabel(tr("Checkpoint")), 0, 2);
-    layout->addWidget(m_checkpoints, 0, 3);
-    layout->addWidget(new QLabel(tr("Task")), 0, 4);
-    layout->addWidget(m_tasks, 0, 5);
-    layout->addWidget(new QLabel(tr("Iterations")), 0, 6);
-    layout->addWidget(m_rule, 0, 7);
-    layout->addWidget(m_fixed, 0, 8);
-    layout->addWidget(m_maximum, 0, 9);
-    layout->addWidget(new QLabel(tr("Length")), 1, 0);
-    layout->addWidget(m_length, 1, 1);
-    layout->addWidget(new QLabel(tr("Problem")), 1, 2);
-    layout->addWidget(m_problems, 1, 3, 1, 3);
-    layout->addWidget(m_typed, 1, 6, 1, 4);
-    layout->addWidget(m_error, 2, 0, 1, 10);
-    layout->addWidget(m_liveNote, 3, 0, 1, 10);
-    layout->setColumnStretch(3, 2);
-    layout->setColumnStretch(6, 1);
-
-    connect(m_runs, &QComboBox::currentIndexChanged, this, [this] {
-        if (!m_updating && currentRun() >= 0)
-            Q_EMIT runChosen(currentRun());
-    });
-    connect(m_checkpoints, &QComboBox::currentIndexChanged, this, [this] {
-        if (!m_updating)
-            requestProblems();
-    });
-    connect(m_tasks, &QComboBox::currentIndexChanged, this, [this] {
-        if (!m_updating)
-            requestProblems();
-    });
-    connect(m_length, &QSpinBox::valueChanged, this, [this] {
-        if (!m_updating)
-            requestProblems();
-    });
-    connect(m_problems, &QComboBox::currentIndexChanged, this, [this] {
-        if (m_updating || m_problems->currentIndex() < 0)
-            return;
-        m_typedActive = false;
-        requestInspection();
-    });
-    connect(m_typed, &QLineEdit::returnPressed, this, &IterationViewer::submitTyped);
-    connect(m_rule, &QComboBox::currentIndexChanged, this, [this] {
-        m_fixed->setEnabled(m_rule->currentData().toString() == QLatin1String("fixed"));
-        if (!m_updating)
-            requestInspection();
-    });
-    for (QSpinBox* spin : {m_fixed, m_maximum})
-        connect(spin, &QSpinBox::valueChanged, this, [this] {
-            if (!m_updating)
-                requestInspection();
-        });
-    return box;
 }
 
 QWidget* IterationViewer::buildNavigation() {
@@ -239,46 +129,23 @@ QWidget* IterationViewer::buildSnapshots() {
 }
 
 void IterationViewer::setRuns(const QVector<RunRow>& rows) {
-    const qint64 before = currentRun();
-    fillRunChooser(m_runs, rows, [](const RunRow& row) { return !isAutoregressive(row.run.kind); });
-    if (currentRun() >= 0 && currentRun() != before)
-        Q_EMIT runChosen(currentRun());
+    m_form->setRuns(rows);
 }
 
 void IterationViewer::selectRun(qint64 run) {
-    const int index = m_runs->findData(QVariant::fromValue<qint64>(run));
-    if (index >= 0 && index != m_runs->currentIndex())
-        m_runs->setCurrentIndex(index);
-    else if (index >= 0)
-        Q_EMIT runChosen(run);
+    m_form->selectRun(run);
 }
 
 qint64 IterationViewer::currentRun() const {
-    return m_runs->currentIndex() >= 0 ? m_runs->currentData().toLongLong() : -1;
-}
-
-qint64 IterationViewer::checkpointStep() const {
-    return m_checkpoints->currentIndex() >= 0 ? m_checkpoints->currentData().toLongLong() : -1;
-}
-
-QString IterationViewer::task() const {
-    return m_tasks->currentText();
+    return m_form->currentRun();
 }
 
 void IterationViewer::setRunInfo(const IterationRunInfo& info) {
     if (info.run != currentRun())
         return;
     m_info = info;
+    m_form->setRunInfo(info);
     m_updating = true;
-    m_checkpoints->clear();
-    for (auto it = info.checkpointSteps.rbegin(); it != info.checkpointSteps.rend(); ++it)
-        m_checkpoints->addItem(tr("step %1").arg(*it), QVariant::fromValue<qint64>(*it));
-    m_tasks->clear();
-    for (const std::string& name : info.tasks)
-        m_tasks->addItem(QString::fromStdString(name));
-    m_length->setToolTip(tr("Trained on lengths up to %1, tested up to %2; any length works")
-                             .arg(info.trainLengthMax)
-                             .arg(info.testLengthMax));
     m_snapshotSlider->setRange(0, std::max<int>(0, int(info.probeSteps.size()) - 1));
     m_snapshotSlider->setValue(m_snapshotSlider->maximum());
     m_snapshotMode->setEnabled(!info.probeSteps.empty());
@@ -288,78 +155,37 @@ void IterationViewer::setRunInfo(const IterationRunInfo& info) {
     if (m_snapshotMode->isChecked())
         setSnapshotIndex(m_snapshotSlider->value());
     else
-        requestProblems();
+        m_form->requestProblems();
 }
 
-void IterationViewer::requestProblems() {
-    if (currentRun() < 0 || m_tasks->count() == 0 || !m_liveAvailable)
-        return;
-    m_typedActive = false;
+void IterationViewer::forwardProblemsRequest(qint64 run, qint64 checkpointStep, const QString& task,
+                                             int length) {
     m_pending = true;
     m_status->setText(tr("generating problems…"));
-    Q_EMIT problemsRequested(currentRun(), checkpointStep(), task(), m_length->value());
+    Q_EMIT problemsRequested(run, checkpointStep, task, length);
 }
 
 void IterationViewer::setProblems(const std::vector<Problem>& problems) {
-    m_problemSet = problems;
-    m_updating = true;
-    m_problems->clear();
-    for (std::size_t i = 0; i < problems.size(); ++i)
-        m_problems->addItem(problemLabel(problems[i], static_cast<int>(i)));
-    m_updating = false;
     m_pending = false;
     m_status->clear();
-    if (!problems.empty()) {
-        m_problems->setCurrentIndex(0);
-        requestInspection();
-    }
-}
-
-void IterationViewer::submitTyped() {
-    if (m_typed->text().trimmed().isEmpty())
-        return;
-    m_typedActive = true;
-    requestInspection();
+    m_form->setProblems(problems); // asks for the first one's inspection
 }
 
 void IterationViewer::typeProblem(const QString& text) {
-    m_typed->setText(text);
-    submitTyped();
+    m_form->typeProblem(text);
 }
 
 void IterationViewer::setLength(int length) {
-    m_length->setValue(length);
+    m_form->setLength(length);
 }
 
 void IterationViewer::setRule(const QString& rule, int fixedIterations, int maximumIterations) {
-    m_updating = true;
-    m_rule->setCurrentIndex(std::max(0, m_rule->findData(rule)));
-    if (fixedIterations > 0)
-        m_fixed->setValue(fixedIterations);
-    m_maximum->setValue(maximumIterations);
-    m_updating = false;
-    requestInspection();
+    m_form->setRule(rule, fixedIterations, maximumIterations);
 }
 
-void IterationViewer::requestInspection() {
-    if (m_snapshotMode->isChecked() || currentRun() < 0 || !m_liveAvailable)
-        return;
-    InspectionRequest request;
-    request.run = currentRun();
-    request.checkpointStep = checkpointStep();
-    request.task = task().toStdString();
-    request.typed = m_typedActive;
-    if (m_typedActive) {
-        request.text = m_typed->text().toStdString();
-    } else {
-        const int index = m_problems->currentIndex();
-        if (index < 0 || index >= static_cast<int>(m_problemSet.size()))
-            return;
-        request.problem = m_problemSet[static_cast<std::size_t>(index)];
-    }
-    request.options.rule = m_rule->currentData().toString().toStdString();
-    request.options.fixedIterations = request.options.rule == "fixed" ? m_fixed->value() : 0;
-    request.options.maximumIterations = request.options.rule == "fixed" ? 0 : m_maximum->value();
+void IterationViewer::forwardInspectionRequest(const InspectionRequest& request) {
+    if (m_snapshotMode->isChecked())
+        return; // snapshots come from the store; the form's choice waits until they are left
     m_pending = true;
     m_status->setText(tr("inferring…"));
     Q_EMIT inspectionRequested(request);
@@ -369,8 +195,7 @@ void IterationViewer::showInspection(const ProblemInspection& inspection) {
     m_pending = false;
     if (m_snapshotMode->isChecked())
         return;
-    m_error->hide();
-    m_typed->setStyleSheet(QString());
+    m_form->clearError();
     m_status->setText(tr("inference %1 ms").arg(inspection.milliseconds, 0, 'f', 0));
     ++m_inspectionsShown;
     const std::string input = joinTokens(inspection.truth.input);
@@ -383,17 +208,13 @@ void IterationViewer::showInspection(const ProblemInspection& inspection) {
 void IterationViewer::showInspectionError(const QString& message) {
     m_pending = false;
     m_status->clear();
-    m_error->setText(message);
-    m_error->show();
-    if (m_typedActive)
-        m_typed->setStyleSheet(QStringLiteral("border: 1px solid #d62728"));
+    m_form->showError(message);
 }
 
 void IterationViewer::showCurrent(const ProblemInspection& inspection) {
     const bool snapshot = m_snapshotMode->isChecked();
     m_grid->setInspection(inspection);
-    m_trace->setInspection(inspection,
-                           !snapshot && m_rule->currentData() == QLatin1String("adaptive"));
+    m_trace->setInspection(inspection, !snapshot && m_form->rule() == QLatin1String("adaptive"));
     m_input->setText(
         tr("%1<br><small>length %2 · T = %3 · width %4</small>")
             .arg(QString::fromStdString(joinTokens(inspection.truth.input)).toHtmlEscaped())
@@ -424,7 +245,7 @@ void IterationViewer::updateAnswer() {
                  QString::fromStdString(inspection.answer).toHtmlEscaped(), truth)
             .arg(inspection.answerConfidence, 0, 'f', 2)
             .arg(inspection.chosenIterations)
-            .arg(m_rule->currentText()));
+            .arg(m_form->ruleLabel()));
 }
 
 int IterationViewer::currentIteration() const {
@@ -520,13 +341,7 @@ bool IterationViewer::eventFilter(QObject* watched, QEvent* event) {
 }
 
 void IterationViewer::setLiveInferenceAvailable(bool available, const QString& reason) {
-    m_liveAvailable = available;
-    for (QWidget* widget : std::initializer_list<QWidget*>{m_checkpoints, m_length, m_problems,
-                                                           m_typed, m_rule, m_fixed, m_maximum})
-        widget->setEnabled(available);
-    m_fixed->setEnabled(available && m_rule->currentData() == QLatin1String("fixed"));
-    m_liveNote->setText(reason);
-    m_liveNote->setVisible(!available);
+    m_form->setLiveInferenceAvailable(available, reason);
 }
 
 void IterationViewer::setSnapshotMode(bool snapshots) {
@@ -538,14 +353,13 @@ void IterationViewer::setSnapshotMode(bool snapshots) {
     m_snapshotSlider->setEnabled(snapshots);
     // Snapshots keep no stop scores and come from the store, not from the typed problem.
     m_trace->parentWidget()->setVisible(!snapshots);
-    m_error->hide();
-    m_typed->setStyleSheet(QString());
+    m_form->clearError();
     if (snapshots) {
         m_snapshotStep = -1;
         setSnapshotIndex(m_snapshotSlider->value());
     } else {
         m_lastInput.clear();
-        requestInspection();
+        m_form->requestInspection();
     }
 }
 

@@ -6,25 +6,84 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <numeric>
 #include <optional>
+#include <set>
 
 namespace relay {
 namespace {
 
-// The key two runs share exactly when they belong to one group; nullopt: the run stays alone.
-std::optional<std::string> groupKey(const RunRecord& run) {
-    const auto stored = nlohmann::json::parse(run.configJson, nullptr, false);
-    if (stored.is_discarded() || !stored.is_object() || stored.empty())
-        return std::nullopt; // no config stored (yet)
-    nlohmann::json config = currentFormConfig(run.configJson);
-    if (config.empty())
-        return std::nullopt;
-    for (const std::string& key : seedGroupIgnoredKeys())
-        config.erase(key);
-    return textOf(run.kind) + '\n' + config.dump();
+// The keys two runs share exactly when they belong to one group; nullopt: the run stays alone.
+// A run's key may take in the keys of the runs it came from, so they are worked out on demand.
+class GroupKeys {
+public:
+    explicit GroupKeys(const std::vector<RunRecord>& runs) {
+        for (const RunRecord& run : runs)
+            m_runs.emplace(run.id, &run);
+    }
+
+    std::optional<std::string> of(const RunRecord& run) {
+        if (const auto known = m_keys.find(run.id); known != m_keys.end())
+            return known->second;
+        if (!m_visiting.insert(run.id).second)
+            return std::nullopt; // a run that came from itself: no lineage to compare
+        auto key = compute(run);
+        m_visiting.erase(run.id);
+        m_keys.emplace(run.id, key);
+        return key;
+    }
+
+private:
+    std::optional<std::string> compute(const RunRecord& run) {
+        const auto stored = nlohmann::json::parse(run.configJson, nullptr, false);
+        if (stored.is_discarded() || !stored.is_object() || stored.empty())
+            return std::nullopt; // no config stored (yet)
+        nlohmann::json config = currentFormConfig(run.configJson);
+        if (config.empty())
+            return std::nullopt;
+        const auto seed = config.value("seed", std::uint64_t{0});
+        for (const std::string& key : seedGroupIgnoredKeys())
+            config.erase(key);
+        auto& trainFile = config["data"]["train_file"];
+        if (trainFile.is_string())
+            if (const auto seedless = seedlessPipelineFile(trainFile.get<std::string>(), seed))
+                if (const auto from = lineage(run))
+                    trainFile = {{"seed's pipeline file", *seedless}, {"from", *from}};
+        return textOf(run.kind) + '\n' + config.dump();
+    }
+
+    // The keys of the runs `run` started from and took chains from, when all are known.
+    std::optional<std::string> lineage(const RunRecord& run) {
+        if (!run.parentRun && !run.generatorRun)
+            return std::nullopt;
+        std::string keys;
+        for (const auto& id : {run.parentRun, run.generatorRun}) {
+            if (!id) {
+                keys += "\nnone";
+                continue;
+            }
+            const auto found = m_runs.find(*id);
+            if (found == m_runs.end())
+                return std::nullopt;
+            const auto key = of(*found->second);
+            if (!key)
+                return std::nullopt;
+            keys += '\n' + *key;
+        }
+        return keys;
+    }
+
+    std::map<std::int64_t, const RunRecord*> m_runs;
+    std::map<std::int64_t, std::optional<std::string>> m_keys;
+    std::set<std::int64_t> m_visiting;
+};
+
+bool lowerHex(const std::string& text) {
+    return std::all_of(text.begin(), text.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 // A curve with one value per x (the last of repeated ones), x ascending.
@@ -59,11 +118,32 @@ const std::vector<std::string>& seedGroupIgnoredKeys() {
     return keys;
 }
 
+std::optional<std::string> seedlessPipelineFile(const std::string& file, std::uint64_t seed) {
+    namespace fs = std::filesystem;
+    const fs::path path(file);
+    const std::string name = path.filename().string();
+    const fs::path folder = path.parent_path();
+    const std::string folderName = folder.filename().string();
+    const fs::path base = folder.parent_path();
+    if (name.empty() || folderName.empty())
+        return std::nullopt;
+    if (folderName == "seed-" + std::to_string(seed)) // --folder F: F/seed-<seed>
+        return (base / "seed-*" / name).string();
+    // By default: pipelines/<name>-<the first 8 hex digits of the config's hash>.
+    const auto dash = folderName.rfind('-');
+    constexpr std::size_t kHashDigits = 8;
+    if (base.filename() == "pipelines" && dash != std::string::npos &&
+        folderName.size() - dash - 1 == kHashDigits && lowerHex(folderName.substr(dash + 1)))
+        return (base / (folderName.substr(0, dash + 1) + "*") / name).string();
+    return std::nullopt;
+}
+
 std::vector<std::vector<std::int64_t>> groupRunsBySeed(const std::vector<RunRecord>& runs) {
     std::vector<std::vector<std::int64_t>> groups;
     std::map<std::string, std::size_t> groupOfKey;
+    GroupKeys keys(runs);
     for (const RunRecord& run : runs) {
-        const auto key = groupKey(run);
+        const auto key = keys.of(run);
         if (!key) {
             groups.push_back({run.id});
             continue;

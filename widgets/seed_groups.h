@@ -6,6 +6,7 @@
 #include "run_series.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,8 +14,31 @@ namespace relay {
 
 // Top-level config keys two runs of one group may differ in: the seed (what varies) and the
 // run's name (a label). Every other key changes what is trained or measured, so it splits
-// groups; so does the run kind, which the config does not hold.
+// groups; so does the run kind, which the config does not hold. The runs a run starts from and
+// takes chains from (its parent and generator run, `relay train --parent`, `--generator`) are
+// columns of the run, not config keys: they split no group, except as below.
+//
+// One more difference is the seed's: `data.train_file` of a Stage II fine-tune (ar-relay,
+// ar-self) names a file its own seed's pipeline wrote, and each seed's pipeline writes into
+// its own folder. Two train files count as the same file of different seeds' pipelines when
+//   - they have the same file name (finetune-all.jsonl, finetune-verified.jsonl,
+//     finetune-label-free.jsonl, self-finetune-phase-<k>.jsonl: another chain selection is
+//     another file),
+//   - in sibling pipeline folders, which `relay pipeline` names in one of two ways: with
+//     --folder F (and --seeds N) F/seed-<seed>, <seed> the run's own seed; by default
+//     <store's folder>/pipelines/<name>-<8 hex digits>, <name> the pipeline's (the same for
+//     every seed) and the digits a hash of its whole config, seed included,
+//   - and the runs' parents, and their generators, are among the runs grouped and in one
+//     group. The folder's hash cannot be checked against the fine-tune's config, which keeps
+//     Stage II's steps and learning rate in place of Stage I's: without this, fine-tunes of
+//     pipelines with different Stage I training would group. Fine-tunes compared without
+//     their Stage I runs therefore stay apart.
+// Any other pair of different train files keeps its runs apart.
 const std::vector<std::string>& seedGroupIgnoredKeys();
+
+// `file` with its seed's pipeline folder replaced by a placeholder, so that the same file of
+// two seeds' pipelines (above) compares equal; nullopt when `file` is not in such a folder.
+std::optional<std::string> seedlessPipelineFile(const std::string& file, std::uint64_t seed);
 
 // Groups of run ids, each in the order of `runs`, the groups in the order of their first run.
 // Configs are compared as this version writes them (currentFormConfig), so runs stored by

@@ -4,7 +4,7 @@
 // engine; in a build without it (RELAY_BUILD_ENGINE=OFF) every request answers with an error.
 #pragma once
 
-#include "iteration_viewer.h"
+#include "inspection_request_form.h"
 
 #include <QObject>
 #include <QString>

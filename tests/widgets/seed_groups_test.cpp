@@ -18,6 +18,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
 using namespace relay;
 using nlohmann::json;
@@ -77,6 +78,85 @@ TEST(SeedGroups, RunsThatDifferOnlyInSeedAndNameShareAGroup) {
     };
     const std::vector<std::vector<std::int64_t>> expected = {
         {1, 2, 3, 6, 11}, {4, 9}, {5}, {7}, {8}, {10}, {12}};
+    EXPECT_EQ(groupRunsBySeed(runs), expected);
+}
+
+// Stage II fine-tunes of `relay pipeline --seeds N` each train on their own seed's file, in
+// that seed's pipeline folder (pipelines/<name>-<hash> by default, F/seed-<seed> with --folder
+// F), from their own seed's Stage I runs: the same file there, from Stage I runs of one group,
+// groups. Another chain selection, another pipeline, a folder of another seed, Stage I runs
+// trained differently or not compared, or an unrelated file does not.
+TEST(SeedGroups, StageTwoFineTunesOfSeedsGroupAcrossTheirPipelineFolders) {
+    const auto stageOne = [](std::int64_t id, RunKind kind, std::uint64_t seed, int steps) {
+        return runOf(id, kind, "stage I " + std::to_string(id),
+                     withSeed(seed, [&](json& c) { c["training"]["steps"] = steps; }));
+    };
+    // A fine-tune stores Stage II's steps, whatever Stage I's were.
+    const auto fineTune = [](std::int64_t id, RunKind kind, std::uint64_t seed,
+                             const std::string& file, std::optional<std::int64_t> parent,
+                             std::optional<std::int64_t> generator) {
+        RunRecord run = runOf(id, kind, "fine-tune " + std::to_string(id),
+                              withSeed(seed, [&](json& c) { c["data"]["train_file"] = file; }));
+        run.parentRun = parent;
+        run.generatorRun = generator;
+        return run;
+    };
+    const auto relay = [&](std::int64_t id, std::uint64_t seed, const std::string& file) {
+        // Seed s's Stage I: looped run 10 + s, AR run 20 + s.
+        return fineTune(id, RunKind::ArRelay, seed, file, 20 + std::int64_t(seed),
+                        10 + std::int64_t(seed));
+    };
+    const std::string pipelines = "/runs/pipelines/";
+    const std::vector<RunRecord> runs = {
+        stageOne(11, RunKind::Looped, 1, 500),
+        stageOne(12, RunKind::Looped, 2, 500),
+        stageOne(13, RunKind::Looped, 3, 500),
+        stageOne(21, RunKind::Ar, 1, 500),
+        stageOne(22, RunKind::Ar, 2, 500),
+        stageOne(23, RunKind::Ar, 3, 500),
+        stageOne(31, RunKind::Looped, 1, 900), // a pipeline with longer Stage I training
+        stageOne(32, RunKind::Looped, 2, 900),
+        stageOne(41, RunKind::Ar, 1, 900),
+        stageOne(42, RunKind::Ar, 2, 900),
+        relay(1, 1, pipelines + "ari-1a2b3c4d/finetune-verified.jsonl"),
+        relay(2, 2, pipelines + "ari-9f8e7d6c/finetune-verified.jsonl"),
+        relay(3, 3, pipelines + "ari-0badc0de/finetune-label-free.jsonl"),
+        relay(4, 3, pipelines + "ari-0badc0de/finetune-all.jsonl"),
+        relay(5, 1, "/exp/seed-1/finetune-all.jsonl"),
+        relay(6, 2, "/exp/seed-2/finetune-all.jsonl"),
+        relay(7, 3, "/exp/seed-3/finetune-all.jsonl"),
+        relay(8, 3, "/exp/seed-1/finetune-all.jsonl"), // seed 1's file
+        // Self-chain phases: phase 1 from the AR run, phase 2 from phase 1.
+        fineTune(51, RunKind::ArSelf, 1, pipelines + "ari-1a2b3c4d/self-finetune-phase-1.jsonl", 21,
+                 std::nullopt),
+        fineTune(52, RunKind::ArSelf, 2, pipelines + "ari-9f8e7d6c/self-finetune-phase-1.jsonl", 22,
+                 std::nullopt),
+        fineTune(53, RunKind::ArSelf, 2, pipelines + "ari-9f8e7d6c/self-finetune-phase-2.jsonl", 52,
+                 std::nullopt),
+        fineTune(54, RunKind::ArSelf, 1, pipelines + "ari-1a2b3c4d/self-finetune-phase-2.jsonl", 51,
+                 std::nullopt),
+        fineTune(61, RunKind::Ar, 1, "/data/a/train.jsonl", std::nullopt, std::nullopt),
+        fineTune(62, RunKind::Ar, 2, "/data/b/train.jsonl", std::nullopt, std::nullopt),
+        fineTune(63, RunKind::Ar, 1, "/data/x.jsonl", std::nullopt, std::nullopt),
+        fineTune(64, RunKind::Ar, 2, "/data/y.jsonl", std::nullopt, std::nullopt),
+        relay(71, 2, pipelines + "other-9f8e7d6c/finetune-verified.jsonl"),
+        relay(72, 2, "/runs/elsewhere/ari-2c3d4e5f/finetune-verified.jsonl"),
+        relay(73, 3, pipelines + "ari-notahash/finetune-verified.jsonl"),
+        // The fine-tunes of the pipeline with longer Stage I store the same config as 1 and 2.
+        fineTune(81, RunKind::ArRelay, 1, pipelines + "ari-5e6f7a8b/finetune-verified.jsonl", 41,
+                 31),
+        fineTune(82, RunKind::ArRelay, 2, pipelines + "ari-3c4d5e6f/finetune-verified.jsonl", 42,
+                 32),
+        // Stage I not among the compared runs: nothing to tell the two pipelines apart.
+        fineTune(91, RunKind::ArRelay, 1, pipelines + "ari-aaaa1111/finetune-verified.jsonl", 301,
+                 401),
+        fineTune(92, RunKind::ArRelay, 2, pipelines + "ari-bbbb2222/finetune-verified.jsonl", 302,
+                 402),
+    };
+    const std::vector<std::vector<std::int64_t>> expected = {
+        {11, 12, 13}, {21, 22, 23}, {31, 32}, {41, 42}, {1, 2},   {3},  {4},
+        {5, 6, 7},    {8},          {51, 52}, {53, 54}, {61},     {62}, {63},
+        {64},         {71},         {72},     {73},     {81, 82}, {91}, {92}};
     EXPECT_EQ(groupRunsBySeed(runs), expected);
 }
 
@@ -203,6 +283,22 @@ const QCPGraph* bandUpper(const QCustomPlot* plot) {
     return nullptr;
 }
 
+// The comparison view over a store, shown; listed(n) waits until the store's n runs are listed.
+struct ShownComparison {
+    explicit ShownComparison(const QString& path) : access(path), view(&access, &model) {
+        QObject::connect(&access, &StoreAccess::runsLoaded, &model, &RunTableModel::setRows);
+        access.requestRuns();
+        view.resize(1500, 950);
+        view.show();
+    }
+    bool listed(int runs) {
+        return test::waitFor([&] { return model.rowCount() == runs; });
+    }
+    StoreAccess access;
+    RunTableModel model;
+    RunComparisonView view;
+};
+
 QStringList csvLines(RunComparisonView& view, const QString& path) {
     QString error;
     EXPECT_TRUE(view.exportCsv(path, &error)) << error.toStdString();
@@ -214,14 +310,9 @@ QStringList csvLines(RunComparisonView& view, const QString& path) {
 } // namespace
 
 TEST_F(SeedComparison, GroupedSeedsDrawTheirMeanWithAMinMaxBandAndExportIt) {
-    StoreAccess access(m_path);
-    RunTableModel model;
-    QObject::connect(&access, &StoreAccess::runsLoaded, &model, &RunTableModel::setRows);
-    access.requestRuns();
-    ASSERT_TRUE(test::waitFor([&] { return model.rowCount() == 4; }));
-    RunComparisonView view(&access, &model);
-    view.resize(1500, 950);
-    view.show();
+    ShownComparison shown(m_path);
+    ASSERT_TRUE(shown.listed(4));
+    RunComparisonView& view = shown.view;
     view.setSelectedRuns({1, 2, 3, 4});
     ASSERT_TRUE(test::waitFor([&] { return view.allLoaded(); }));
     ASSERT_TRUE(view.groupSeeds()); // on by default
@@ -281,4 +372,56 @@ TEST_F(SeedComparison, GroupedSeedsDrawTheirMeanWithAMinMaxBandAndExportIt) {
     const QStringList perRun = csvLines(view, m_folder.filePath(QStringLiteral("runs.csv")));
     EXPECT_EQ(perRun.size(), 1 + (3 + 2 + 3 + 3) + 4 * 3);
     EXPECT_EQ(perRun.filter(QStringLiteral("2,sweep-s2,loss,30,0.4,0.4,0.4,1")).size(), 1);
+}
+
+// A two-seed pipeline as `relay pipeline --seeds 2` stores it (each seed's looped generator,
+// AR baseline and AR fine-tune on its own folder's finetune-verified.jsonl): compared together,
+// each stage's two seeds draw as one line; the fine-tunes alone cannot show they come from one
+// pipeline, so they stay two lines.
+TEST(SeedComparisonOfAPipeline, EachStageOfTwoSeedsIsOneLine) {
+    QTemporaryDir folder;
+    ASSERT_TRUE(folder.isValid());
+    const QString path = folder.filePath(QStringLiteral("runs.db"));
+    const std::string pipelines = folder.filePath(QStringLiteral("pipelines/")).toStdString();
+    {
+        RunStore store(path.toStdString());
+        const std::vector<std::string> hashes = {"1a2b3c4d", "9f8e7d6c"};
+        for (std::uint64_t seed = 1; seed <= 2; ++seed) {
+            const auto add = [&](RunKind kind, const std::string& file,
+                                 std::optional<std::int64_t> parent,
+                                 std::optional<std::int64_t> generator, double loss) {
+                RunRecord run;
+                run.name = "ari " + textOf(kind) + " seed " + std::to_string(seed);
+                run.kind = kind;
+                run.task = "ari";
+                run.parentRun = parent;
+                run.generatorRun = generator;
+                run.configJson = withSeed(seed, [&](json& c) { c["data"]["train_file"] = file; });
+                const std::int64_t id = store.createRun(run);
+                store.addMetrics(id, {{10, 10, "loss", loss}, {20, 20, "loss", loss / 2}});
+                store.setStatus(id, RunStatus::Finished);
+                return id;
+            };
+            const std::int64_t looped = add(RunKind::Looped, "", std::nullopt, std::nullopt, 2);
+            const std::int64_t ar = add(RunKind::Ar, "", std::nullopt, std::nullopt, 3);
+            add(RunKind::ArRelay,
+                pipelines + "ari-" + hashes[seed - 1] + "/finetune-verified.jsonl", ar, looped,
+                1.0 + 0.2 * static_cast<double>(seed));
+        }
+    }
+    ShownComparison shown(path);
+    ASSERT_TRUE(shown.listed(6));
+    RunComparisonView& view = shown.view;
+    view.setSelectedRuns({1, 2, 3, 4, 5, 6}); // seed 1: runs 1-3, seed 2: runs 4-6
+    ASSERT_TRUE(test::waitFor([&] { return view.allLoaded(); }));
+    EXPECT_EQ(view.drawnGroups(), (std::vector<std::vector<std::int64_t>>{{1, 4}, {2, 5}, {3, 6}}));
+    CurvePlot* overlay = view.overlayPlot();
+    ASSERT_EQ(overlay->seriesCount(), 3);
+    // The fine-tunes' loss by hand: step 10 {1.2, 1.4}, step 20 {0.6, 0.7}.
+    expectValues(test::namedGraph(overlay, overlay->seriesName(2)), {1.3, 0.65});
+    test::saveScreenshot(view, QStringLiteral("comparison-pipeline-seeds.png"));
+
+    view.setSelectedRuns({3, 6});
+    ASSERT_TRUE(test::waitFor([&] { return view.allLoaded(); }));
+    EXPECT_EQ(view.drawnGroups(), (std::vector<std::vector<std::int64_t>>{{3}, {6}}));
 }
