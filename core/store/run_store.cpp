@@ -58,27 +58,29 @@ std::string busyReason(const RunRecord& run) {
            std::to_string(run.processId) + (run.host.empty() ? "" : " on " + run.host) + ")";
 }
 
-// The text of a closed-set column; a value this version does not know names the run.
-template <class Enum> Enum readClosedSet(const std::string& text, std::int64_t run) {
+// The text of a closed-set column; a value this version does not know is a StoreError naming
+// the store and the run (every reader of a store expects StoreError for a damaged one).
+template <class Enum>
+Enum readClosedSet(const std::string& text, std::int64_t run, const std::string& store) {
     try {
         return parseClosedSet<Enum>(text);
     } catch (const std::invalid_argument& error) {
-        throw std::invalid_argument("run " + std::to_string(run) + ": " + error.what() +
-                                    " (the store was written by hand or by a newer version)");
+        throw StoreError("run store " + store + ": run " + std::to_string(run) + ": " +
+                         error.what() + " (the store was written by hand or by a newer version)");
     }
 }
 
-RunRecord readRun(const Statement& row) {
+RunRecord readRun(const Statement& row, const std::string& store) {
     RunRecord run;
     run.id = row.integer(0);
     run.name = row.text(1);
-    run.kind = readClosedSet<RunKind>(row.text(2), run.id);
+    run.kind = readClosedSet<RunKind>(row.text(2), run.id, store);
     run.task = row.text(3);
     if (!row.isNull(4))
         run.parentRun = row.integer(4);
     if (!row.isNull(5))
         run.generatorRun = row.integer(5);
-    run.status = readClosedSet<RunStatus>(row.text(6), run.id);
+    run.status = readClosedSet<RunStatus>(row.text(6), run.id, store);
     run.createdAt = row.real(7);
     run.finishedAt = row.isNull(8) ? 0 : row.real(8);
     run.configJson = row.text(9);
@@ -186,7 +188,7 @@ RunRecord RunStore::run(std::int64_t id) {
     query.bind(1, id);
     if (!query.step())
         throw StoreError("run store " + path() + ": no run with id " + std::to_string(id));
-    return readRun(query);
+    return readRun(query, path());
 }
 
 std::vector<RunRecord> RunStore::runs() {
@@ -194,7 +196,7 @@ std::vector<RunRecord> RunStore::runs() {
                                     " FROM runs ORDER BY created_at DESC, id DESC");
     std::vector<RunRecord> result;
     while (query.step())
-        result.push_back(readRun(query));
+        result.push_back(readRun(query, path()));
     return result;
 }
 

@@ -90,6 +90,10 @@ for target in "${targets[@]}"; do
     libraries=(-lsqlite3)
     max_len=4096
     environment=()
+    if [[ $target == store ]]; then
+        max_len=32768 # whole seed stores (page size 512) of up to about 20 kB
+        [[ -d /dev/shm && -w /dev/shm ]] && environment=(TMPDIR=/dev/shm)
+    fi
     if [[ $target == checkpoint ]]; then
         extra=("${torch_flags[@]}")
         libraries=(-ltorch -ltorch_cpu -lc10 -lsqlite3)
