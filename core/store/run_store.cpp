@@ -127,12 +127,23 @@ int RunStore::schemaVersion() {
     return static_cast<int>(query.integer(0));
 }
 
-void RunStore::migrate() {
-    int version = schemaVersion();
+// The file's schema version, one this relay can migrate from. A version above ours is a newer
+// relay's store; a negative one no relay writes (SQLite's user_version is any 32-bit integer,
+// and a crafted file indexed the migrations before their start with it).
+int RunStore::migratableSchemaVersion() {
+    const int version = schemaVersion();
     if (version > currentSchemaVersion())
         throw StoreError("run store " + path() + ": schema version " + std::to_string(version) +
                          " is newer than this relay understands (" +
                          std::to_string(currentSchemaVersion()) + "); upgrade relay");
+    if (version < 0)
+        throw StoreError("run store " + path() + ": schema version " + std::to_string(version) +
+                         " is not one relay writes; the file was left untouched");
+    return version;
+}
+
+void RunStore::migrate() {
+    int version = migratableSchemaVersion();
     if (version == 0) {
         auto tables = m_database.prepare("SELECT count(*) FROM sqlite_master");
         tables.step();
@@ -149,7 +160,7 @@ void RunStore::migrate() {
     m_database.execute("PRAGMA journal_mode = WAL");
     m_database.transaction([&] {
         // Re-read under the write lock: another process may have migrated meanwhile.
-        int current = schemaVersion();
+        int current = migratableSchemaVersion();
         const auto& migrations = storeMigrations();
         for (int next = current; next < currentSchemaVersion(); ++next)
             m_database.execute(migrations[static_cast<std::size_t>(next)]);

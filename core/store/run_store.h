@@ -85,6 +85,7 @@ public:
 
 private:
     void migrate();
+    int migratableSchemaVersion();
     // Inserts without a transaction of their own (the caller's).
     void insertEvals(std::int64_t run, const std::vector<EvalRecord>& evals);
     void insertStepAccuracy(std::int64_t run, const std::vector<StepAccuracyRecord>& records);

@@ -341,6 +341,29 @@ TEST_F(RunStoreTest, NewerSchemaIsRefused) {
     EXPECT_THROW(RunStore store(path), StoreError);
 }
 
+// Found by fuzzing the store opener: a negative user_version indexed the migrations before
+// their start (SIGSEGV). Such a file is refused by name and left as it was.
+TEST_F(RunStoreTest, NegativeSchemaVersionIsRefusedAndLeftUntouched) {
+    std::string path = file("runs.db");
+    { RunStore store(path); }
+    sqlite3* raw = nullptr;
+    sqlite3_open(path.c_str(), &raw);
+    ASSERT_EQ(sqlite3_exec(raw, "PRAGMA journal_mode = DELETE; PRAGMA user_version = -3", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+    const std::string before = readAll(path);
+    try {
+        RunStore store(path);
+        FAIL() << "a store of schema version -3 opened";
+    } catch (const StoreError& error) {
+        EXPECT_NE(std::string(error.what()).find("schema version -3 is not one relay writes"),
+                  std::string::npos)
+            << error.what();
+    }
+    EXPECT_EQ(readAll(path), before);
+}
+
 TEST_F(RunStoreTest, VersionTwoStoreGainsChainTokenAccuracyAndLabelFreeVerdict) {
     // A store as version 2 left it: chains without token_accuracy. Opening it migrates it in
     // place, and the old chain reads as "not measured".
