@@ -14,14 +14,11 @@
 
 #include "config/experiment_config.h"
 #include "store/run_store.h"
-#include "train/stage_two.h"
+#include "train/pipeline_report.h"
 #include "train/training_events.h"
 
 #include <atomic>
-#include <map>
-#include <optional>
 #include <string>
-#include <vector>
 
 namespace relay {
 
@@ -29,45 +26,6 @@ struct PipelineRequest {
     ExperimentConfig config;
     std::string name;   // empty: the config's name, else "pipeline"
     std::string folder; // empty: <store folder>/pipelines/<key>
-};
-
-// One column of the report: a model, or the generated chains' correctness.
-struct PipelineColumn {
-    std::string title;
-    std::optional<std::int64_t> run;
-};
-
-struct PipelineRow {
-    std::string task;
-    int length = 0;
-    bool inDistribution = false;
-    std::vector<std::optional<double>> values; // one per column (answer accuracy)
-};
-
-// One self-improvement round's looped model (train/looped_rounds.h) on one task: round 0 is
-// Stage I's looped model; round r's run was fine-tuned on its chains at chainLength.
-struct PipelineRound {
-    int round = 0;
-    std::int64_t run = 0;
-    std::string task;
-    std::optional<int> chainLength; // K_train + round; none for round 0
-    std::map<int, double> accuracy; // final answer accuracy (oracle T) by test length
-    std::optional<int> frontier;    // frontierLength of `accuracy` beyond train_lengths.max
-    int written = 0;                // chains the round wrote (this task)
-    int kept = 0;                   // of them, kept by the label-free filter
-    int keptVerified = 0;           // of those, accepted by the exact verifier
-};
-
-struct PipelineReport {
-    std::string key;
-    RunStatus status = RunStatus::Finished;   // finished | cancelled | failed
-    std::string message;                      // why, when not finished
-    std::map<std::string, std::int64_t> runs; // stage -> run id
-    std::optional<StageTwoResult> stageTwo;
-    std::vector<PipelineColumn> columns;
-    std::vector<PipelineRow> rows;
-    std::vector<PipelineRound> rounds; // rounds 0..stage2.rounds that have a run, by task
-    double wallSeconds = 0;
 };
 
 // The pipeline's name: the request's, else the config's, else "pipeline".
@@ -83,9 +41,5 @@ std::string defaultPipelineFolder(const std::string& storePath, const std::strin
 
 PipelineReport runPipeline(RunStore& store, const PipelineRequest& request, TrainingEvents& events,
                            const std::atomic<bool>& cancel);
-
-// The report's table as fixed-width text (the terminal) and as JSON (the --json stage event).
-std::string pipelineTable(const PipelineReport& report);
-nlohmann::json pipelineReportToJson(const PipelineReport& report);
 
 } // namespace relay
