@@ -168,7 +168,7 @@ void RunStore::migrate() {
     });
 }
 
-std::int64_t RunStore::createRun(const RunRecord& input) {
+std::int64_t RunStore::createRun(const RunRecord& input, const std::vector<ChainRecord>& chains) {
     RunRecord run = input;
     if (run.processId == 0)
         run.processId = getpid();
@@ -189,6 +189,7 @@ std::int64_t RunStore::createRun(const RunRecord& input) {
         insert.bind(11, run.tags).bind(12, run.notes).bind(13, run.processId).bind(14, run.host);
         insert.run();
         id = m_database.lastInsertId();
+        insertChains(id, chains);
     });
     return id;
 }

@@ -94,8 +94,7 @@ void emitStage(const StageContext& context, const std::string& stage, const std:
 // and its status (finished or cancelled); throws when the stage cannot go on.
 std::pair<std::int64_t, RunStatus>
 runTrainingStage(RunStore& store, const StageContext& context, const std::string& stage,
-                 const std::function<TrainingRequest(RunStore&)>& prepare,
-                 const std::function<void(RunStore&, std::int64_t)>& afterCreate = {}) {
+                 const std::function<TrainingRequest(RunStore&)>& prepare) {
     if (auto existing = findStageRun(store, context.key, stage)) {
         const auto& status = existing->status;
         if (status == RunStatus::Finished) {
@@ -120,8 +119,6 @@ runTrainingStage(RunStore& store, const StageContext& context, const std::string
     request.tags = stageTags(context.key, stage);
     emitStage(context, stage, "started", std::nullopt);
     auto outcome = trainNewRun(store, request, *context.events, *context.cancel);
-    if (afterCreate)
-        afterCreate(store, outcome.run);
     return {outcome.run, outcome.status};
 }
 
@@ -326,23 +323,16 @@ private:
     }
 
     // A stage whose preparation writes the chains it trains on (`prepare` returns them with the
-    // training request): they are stored with the stage's run once it exists.
+    // training request): they are stored with the stage's run as it is created.
     template <class Prepare>
     std::pair<std::int64_t, RunStatus> trainOnWrittenChains(const std::string& stage,
                                                             const Prepare& prepare) {
-        std::vector<ChainRecord> chains;
-        return runTrainingStage(
-            m_store, m_context, stage,
-            [&](RunStore& own) {
-                auto preparation = prepare(own);
-                for (const auto& chain : preparation.chains)
-                    chains.push_back(chainRecordOf(chain));
-                return preparation.request;
-            },
-            [&](RunStore& own, std::int64_t run) {
-                if (!chains.empty())
-                    own.replaceChains(run, chains);
-            });
+        return runTrainingStage(m_store, m_context, stage, [&](RunStore& own) {
+            auto preparation = prepare(own);
+            for (const auto& chain : preparation.chains)
+                preparation.request.chains.push_back(chainRecordOf(chain));
+            return preparation.request;
+        });
     }
 
     // The self-chain baseline: phases one after another, each from the previous phase's model.

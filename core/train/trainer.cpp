@@ -445,7 +445,7 @@ TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request, Tra
     record.configJson = experimentConfigToJson(config).dump();
     record.device = resolveDevice(config.device).name();
     record.version = engineVersion();
-    std::int64_t run = store.createRun(record);
+    std::int64_t run = store.createRun(record, request.chains);
     return guarded(store, run, events, [&] {
         Session session(store, run, config, request.kind);
         session.checkpointFolder = request.checkpointFolder.empty() ? store.checkpointFolder(run)

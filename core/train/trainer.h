@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace relay {
 
@@ -27,6 +28,9 @@ struct TrainingRequest {
     std::optional<std::int64_t> generatorRun; // Stage II: the looped run that wrote the chains
     std::string tags;                         // comma-separated, stored with the run
     std::string checkpointFolder;             // empty: <store folder>/checkpoints/run-<id>
+    // Chains stored with the run as it is created (the ones a round wrote and trains on), so a
+    // run killed before it finishes still has them when it resumes.
+    std::vector<ChainRecord> chains;
 };
 
 struct TrainingOutcome {

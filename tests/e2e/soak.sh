@@ -235,7 +235,9 @@ start="$(now)"
 generate_seconds="$(since "$start")"
 cp "$db" "$work/generated.db"
 cp -r "$work/generated" "$work/generated-reference"
-for ((round = 1; round <= rounds; ++round)); do
+# (Until ROUNDS kills have landed: one that comes after the end lets the job finish, as here.)
+for ((round = 1; ${landed[generate]:-0} < rounds; ++round)); do
+    ((round <= 4 * rounds + 4)) || fail "generate: only ${landed[generate]:-0} of $rounds kills landed"
     kill_randomly generate "$generate_seconds" "$work/generate.log" -- \
         "$relay" generate "$reference" "${generate[@]}"
     check_store "$db" "generate, after kill $round"
@@ -264,7 +266,8 @@ eval_seconds="$(since "$start")"
 read -r evals steps hits <<<"$(count_evaluation "$db" "$reference")"
 evals=$((evals - evals_before)) steps=$((steps - steps_before)) hits=$((hits - hits_before))
 ((evals > 0 && steps > 0 && hits > 0)) || fail "eval stored $evals $steps $hits rows"
-for ((round = 1; round <= rounds; ++round)); do
+for ((round = 1; ${landed[eval]:-0} < rounds; ++round)); do
+    ((round <= 4 * rounds + 4)) || fail "eval: only ${landed[eval]:-0} of $rounds kills landed"
     kill_randomly eval "$eval_seconds" "$work/eval.log" -- "$relay" eval "$reference" "${evaluate[@]}"
     check_store "$db" "eval, after kill $round"
     read -r e s h <<<"$(count_evaluation "$db" "$reference")"

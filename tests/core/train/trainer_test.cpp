@@ -126,3 +126,57 @@ TEST_F(TrainerTest, WallTimeContinuesAcrossAResume) {
         EXPECT_GE(points[index].wallTime, points[index - 1].wallTime)
             << "step " << points[index].step;
 }
+
+// A round's chains go in with its run: a run killed while it trains (here: looked at from a
+// second connection when it starts, then cancelled) has them, and its resume adds none.
+TEST_F(TrainerTest, ARequestsChainsAreStoredWithTheRunBeforeItTrains) {
+    RunStore store(storeFile());
+    TrainingRequest request;
+    request.config = tinyConfig();
+    ChainRecord first, second;
+    first.task = second.task = "ari";
+    first.length = 3;
+    first.input = "1+2*3=";
+    first.stepsJson = R"(["1+6","7"])";
+    first.answer = "7";
+    first.verified = first.answerCorrect = true;
+    first.labelFreeKept = 1;
+    second.length = 4;
+    second.input = "2*2-1+4=";
+    second.answer = "0";
+    second.labelFreeKept = 0;
+    request.chains = {first, second};
+
+    class ChainsAtTheStart : public TrainingEvents {
+    public:
+        ChainsAtTheStart(std::string path, std::atomic<bool>& cancel)
+            : m_path(std::move(path)), m_cancel(cancel) {}
+        void emit(const nlohmann::json& event) override {
+            if (event.value("event", "") != "started" || m_cancel.load())
+                return;
+            RunStore other(m_path);
+            seen = other.chains(event.at("run").get<std::int64_t>());
+            m_cancel = true;
+        }
+        std::vector<ChainRecord> seen;
+
+    private:
+        std::string m_path;
+        std::atomic<bool>& m_cancel;
+    };
+    std::atomic<bool> cancel{false};
+    ChainsAtTheStart events(storeFile(), cancel);
+    auto outcome = trainNewRun(store, request, events, cancel);
+    ASSERT_EQ(outcome.status, RunStatus::Cancelled);
+    ASSERT_EQ(events.seen.size(), 2u);
+    EXPECT_EQ(events.seen[0].input, "1+2*3=");
+    EXPECT_EQ(events.seen[0].stepsJson, R"(["1+6","7"])");
+    EXPECT_EQ(events.seen[0].labelFreeKept, 1);
+    EXPECT_EQ(events.seen[1].answer, "0");
+    EXPECT_EQ(events.seen[1].labelFreeKept, 0);
+
+    SilentEvents silent;
+    std::atomic<bool> go{false};
+    EXPECT_EQ(resumeRun(store, outcome.run, silent, go).status, RunStatus::Finished);
+    EXPECT_EQ(store.chains(outcome.run).size(), 2u);
+}
