@@ -34,8 +34,8 @@ public:
     // Fills process id, host and time when unset. `chains` (a run's training chains, e.g. a
     // self-improvement round's) land in the same transaction: a run never exists without them.
     std::int64_t createRun(const RunRecord& run, const std::vector<ChainRecord>& chains = {});
-    RunRecord run(std::int64_t id);               // throws StoreError naming a missing id
-    std::vector<RunRecord> runs();                // newest first
+    RunRecord run(std::int64_t id); // throws StoreError naming a missing id
+    std::vector<RunRecord> runs();  // newest first
     void setStatus(std::int64_t run, RunStatus status);
     void rename(std::int64_t run, const std::string& name);
     void setTags(std::int64_t run, const std::string& tags);

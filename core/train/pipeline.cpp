@@ -73,7 +73,6 @@ std::optional<RunRecord> findStageRun(RunStore& store, const std::string& key,
     return std::nullopt;
 }
 
-
 struct StageContext {
     std::string key;
     std::string name;
@@ -147,7 +146,6 @@ void runJobs(const std::string& storePath, RunStore& store,
         if (error)
             std::rethrow_exception(error);
 }
-
 
 } // namespace
 
