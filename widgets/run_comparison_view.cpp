@@ -48,6 +48,14 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
     m_stopping = new QComboBox(this);
     m_stopping->addItem(tr("oracle T (looped), greedy (AR)"), QStringLiteral("oracle"));
     m_stopping->addItem(tr("adaptive (looped), greedy (AR)"), QStringLiteral("adaptive"));
+    m_measure = new QComboBox(this);
+    m_measure->setObjectName(QStringLiteral("lengthMeasure"));
+    m_measure->addItem(tr("Answer accuracy"), int(EvalMeasure::AnswerAccuracy));
+    m_measure->addItem(tr("CoT token accuracy"), int(EvalMeasure::TokenAccuracy));
+    m_measure->setToolTip(
+        tr("What the chart by test length draws at each run's last evaluation: the share of "
+           "answers right, or the share of the chain's tokens right (the paper's Fig. 7). Runs "
+           "whose evaluations did not measure it are left out."));
     m_smoothing = new QSlider(Qt::Horizontal, this);
     m_smoothing->setRange(0, 99);
     m_logScale = new QCheckBox(tr("Log scale"), this);
@@ -63,6 +71,7 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
     form->addRow(tr("X axis:"), m_xAxis);
     form->addRow(tr("Smoothing:"), m_smoothing);
     form->addRow(QString(), m_logScale);
+    form->addRow(tr("By length:"), m_measure);
     form->addRow(tr("Stopping:"), m_stopping);
     form->addRow(QString(), m_groupSeeds);
     form->addRow(QString(), m_allKeys);
@@ -102,6 +111,7 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
 
     // The accuracy-vs-length chart follows the palette like the curve plots.
     styleAccuracyByLengthChart(m_accuracy, tr("Answer accuracy by length"), palette());
+    m_accuracyTitle = qobject_cast<QCPTextElement*>(m_accuracy->plotLayout()->element(0, 0));
     // The legend goes beneath the chart: inside it would hide the short lengths' points.
     m_accuracy->axisRect()->insetLayout()->take(m_accuracy->legend);
     m_accuracy->plotLayout()->addElement(2, 0, m_accuracy->legend);
@@ -125,6 +135,8 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
         redraw();
     });
     connect(m_stopping, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            &RunComparisonView::redraw);
+    connect(m_measure, qOverload<int>(&QComboBox::currentIndexChanged), this,
             &RunComparisonView::redraw);
     connect(m_allKeys, &QCheckBox::toggled, this, &RunComparisonView::drawDiff);
     connect(m_groupSeeds, &QCheckBox::toggled, this, [this] {
@@ -267,6 +279,14 @@ bool RunComparisonView::groupSeeds() const {
     return m_groupSeeds->isChecked();
 }
 
+void RunComparisonView::setMeasure(EvalMeasure measure) {
+    m_measure->setCurrentIndex(m_measure->findData(int(measure)));
+}
+
+EvalMeasure RunComparisonView::measure() const {
+    return static_cast<EvalMeasure>(m_measure->currentData().toInt());
+}
+
 void RunComparisonView::onRunLoaded(const RunData& data) {
     if (!m_data.contains(data.run.id))
         return;
@@ -311,12 +331,26 @@ void RunComparisonView::drawOverlay() {
 void RunComparisonView::drawAccuracy() {
     m_accuracy->clearGraphs();
     m_accuracy->clearItems();
+    const EvalMeasure measured = measure();
+    const QString title = measureTitle(measured);
+    m_accuracyTitle->setText(tr("%1 by length").arg(title.left(1).toUpper() + title.mid(1)));
+    m_accuracy->yAxis->setLabel(title);
     int trainingMin = 0, trainingMax = 0, longest = 1;
     for (std::size_t line = 0; line < m_groups.size(); ++line) {
         const auto& group = m_groups[line];
-        const QColor colour = seriesColor(static_cast<int>(line));
+        if (trainingMax == 0) {
+            const RunRecord& run = groupData(group).front()->run;
+            const auto config =
+                tryStoredExperimentConfig(run.configJson, "run " + std::to_string(run.id));
+            trainingMin = config ? config->trainLengths.min : 1;
+            trainingMax = config ? config->trainLengths.max : 0;
+        }
+        const QColor colour = seriesColor(static_cast<int>(line)); // the overlay's colour
         QString used;
-        const SeedBand band = seedBandOfAccuracy(groupData(group), preferredStopping(), &used);
+        const SeedBand band =
+            seedBandOfAccuracy(groupData(group), preferredStopping(), &used, measured);
+        if (band.x.isEmpty())
+            continue; // not measured (or not evaluated yet): no line, no legend entry
         if (group.size() > 1) {
             const BandGraphs shade = addBandGraphs(m_accuracy, colour);
             shade.lower->setData(band.x, band.min, true);
@@ -328,15 +362,7 @@ void RunComparisonView::drawAccuracy() {
         graph->setPen(QPen(colour, 2));
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 6));
         graph->setData(band.x, band.mean, true);
-        if (!band.x.isEmpty())
-            longest = std::max(longest, static_cast<int>(band.x.last()));
-        if (trainingMax == 0) {
-            const RunRecord& run = groupData(group).front()->run;
-            const auto config =
-                tryStoredExperimentConfig(run.configJson, "run " + std::to_string(run.id));
-            trainingMin = config ? config->trainLengths.min : 1;
-            trainingMax = config ? config->trainLengths.max : 0;
-        }
+        longest = std::max(longest, static_cast<int>(band.x.last()));
     }
     if (trainingMax > 0)
         shadeTrainingLengths(m_accuracy, trainingMin, trainingMax, palette());
@@ -399,8 +425,8 @@ bool RunComparisonView::exportCsv(const QString& path, QString* error) const {
     std::vector<ComparisonLine> lines;
     for (const auto& group : m_groups)
         lines.push_back({groupData(group), lineName(group)});
-    return exportComparisonCsv(lines, mode, m_metric->currentText(), preferredStopping(), path,
-                               error);
+    return exportComparisonCsv(lines, mode, m_metric->currentText(), preferredStopping(), measure(),
+                               path, error);
 }
 
 void RunComparisonView::askExport(const QString& format) {

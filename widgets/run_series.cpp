@@ -3,7 +3,10 @@
 #include "config/stored_config.h"
 #include "curve_math.h"
 
+#include <QObject>
+
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace relay {
@@ -74,8 +77,26 @@ QMap<int, XYSeries> accuracyByLengthOverTime(const RunData& data, const QString&
     return result;
 }
 
+std::optional<double> measureOf(const EvalRecord& eval, EvalMeasure measure) {
+    const double value =
+        measure == EvalMeasure::TokenAccuracy ? eval.tokenAccuracy : eval.answerAccuracy;
+    if (!std::isfinite(value) || value < 0)
+        return std::nullopt;
+    return value;
+}
+
+QString measureTitle(EvalMeasure measure) {
+    return measure == EvalMeasure::TokenAccuracy ? QObject::tr("CoT token accuracy")
+                                                 : QObject::tr("answer accuracy");
+}
+
+QString measureCsvChart(EvalMeasure measure) {
+    return measure == EvalMeasure::TokenAccuracy ? QStringLiteral("token_accuracy_by_length")
+                                                 : QStringLiteral("answer_accuracy_by_length");
+}
+
 XYSeries accuracyByLengthAtEnd(const RunData& data, const QStringList& preferred,
-                               QString* usedStopping) {
+                               QString* usedStopping, EvalMeasure measure) {
     const QStringList present = stoppingRules(data.evals);
     QString rule;
     for (const QString& candidate : preferred)
@@ -93,10 +114,11 @@ XYSeries accuracyByLengthAtEnd(const RunData& data, const QStringList& preferred
             lastStep = std::max(lastStep, eval.step);
     std::map<int, std::pair<double, int>> byLength; // several tasks: mean over them
     for (const EvalRecord& eval : data.evals)
-        if (eval.step == lastStep && QString::fromStdString(eval.stopping) == rule) {
-            byLength[eval.length].first += eval.answerAccuracy;
-            byLength[eval.length].second += 1;
-        }
+        if (eval.step == lastStep && QString::fromStdString(eval.stopping) == rule)
+            if (const auto value = measureOf(eval, measure)) {
+                byLength[eval.length].first += *value;
+                byLength[eval.length].second += 1;
+            }
     XYSeries series;
     for (const auto& [length, cell] : byLength) {
         series.x.append(length);
