@@ -28,6 +28,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace relay {
 
 RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, QWidget* parent)
@@ -52,10 +54,16 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
     m_measure->setObjectName(QStringLiteral("lengthMeasure"));
     m_measure->addItem(tr("Answer accuracy"), int(EvalMeasure::AnswerAccuracy));
     m_measure->addItem(tr("CoT token accuracy"), int(EvalMeasure::TokenAccuracy));
+    m_measure->addItem(tr("Accuracy by CoT step at length"), int(EvalMeasure::StepAccuracy));
     m_measure->setToolTip(
-        tr("What the chart by test length draws at each run's last evaluation: the share of "
-           "answers right, or the share of the chain's tokens right (the paper's Fig. 7). Runs "
-           "whose evaluations did not measure it are left out."));
+        tr("What the accuracy chart draws at each run's last evaluation: by test length, the "
+           "share of answers right or the share of the chain's tokens right (the paper's "
+           "Fig. 7); or, at the chosen test length, the share of each CoT step right (looped "
+           "runs with oracle stopping, AR runs greedy). Runs that did not measure it are left "
+           "out."));
+    m_stepLength = new QComboBox(this);
+    m_stepLength->setObjectName(QStringLiteral("stepLength"));
+    m_stepLength->setToolTip(tr("The test length whose CoT steps the chart draws."));
     m_smoothing = new QSlider(Qt::Horizontal, this);
     m_smoothing->setRange(0, 99);
     m_logScale = new QCheckBox(tr("Log scale"), this);
@@ -71,7 +79,8 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
     form->addRow(tr("X axis:"), m_xAxis);
     form->addRow(tr("Smoothing:"), m_smoothing);
     form->addRow(QString(), m_logScale);
-    form->addRow(tr("By length:"), m_measure);
+    form->addRow(tr("Accuracy:"), m_measure);
+    form->addRow(tr("At length:"), m_stepLength);
     form->addRow(tr("Stopping:"), m_stopping);
     form->addRow(QString(), m_groupSeeds);
     form->addRow(QString(), m_allKeys);
@@ -138,6 +147,10 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
             &RunComparisonView::redraw);
     connect(m_measure, qOverload<int>(&QComboBox::currentIndexChanged), this,
             &RunComparisonView::redraw);
+    connect(m_stepLength, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+        if (!m_updatingList)
+            redraw();
+    });
     connect(m_allKeys, &QCheckBox::toggled, this, &RunComparisonView::drawDiff);
     connect(m_groupSeeds, &QCheckBox::toggled, this, [this] {
         m_overlay->setFollowing(true);
@@ -287,6 +300,40 @@ EvalMeasure RunComparisonView::measure() const {
     return static_cast<EvalMeasure>(m_measure->currentData().toInt());
 }
 
+void RunComparisonView::setStepLength(int length) {
+    m_stepLength->setCurrentIndex(m_stepLength->findData(length));
+}
+
+int RunComparisonView::stepLength() const {
+    return m_stepLength->currentData().toInt();
+}
+
+void RunComparisonView::offerStepLengths() {
+    QList<int> lengths;
+    int trainingMax = 0;
+    for (const RunData& data : std::as_const(m_data)) {
+        for (int length : stepAccuracyLengths(data))
+            if (!lengths.contains(length))
+                lengths.append(length);
+        if (const auto config = tryStoredExperimentConfig(data.run.configJson, "run"))
+            trainingMax = std::max(trainingMax, config->trainLengths.max);
+    }
+    std::sort(lengths.begin(), lengths.end());
+    int chosen = stepLength();
+    if (!lengths.contains(chosen)) { // by default the first length beyond training
+        const auto beyond =
+            std::find_if(lengths.begin(), lengths.end(), [&](int l) { return l > trainingMax; });
+        chosen = beyond != lengths.end() ? *beyond : (lengths.isEmpty() ? 0 : lengths.last());
+    }
+    m_updatingList = true; // no redraw while refilled
+    m_stepLength->clear();
+    for (int length : lengths)
+        m_stepLength->addItem(QString::number(length), length);
+    m_stepLength->setCurrentIndex(m_stepLength->findData(chosen));
+    m_updatingList = false;
+    m_stepLength->setEnabled(measure() == EvalMeasure::StepAccuracy);
+}
+
 void RunComparisonView::onRunLoaded(const RunData& data) {
     if (!m_data.contains(data.run.id))
         return;
@@ -301,6 +348,7 @@ void RunComparisonView::onRunLoaded(const RunData& data) {
 
 void RunComparisonView::redraw() {
     m_groups = currentGroups();
+    offerStepLengths();
     drawOverlay();
     drawAccuracy();
     drawDiff();
@@ -332,13 +380,17 @@ void RunComparisonView::drawAccuracy() {
     m_accuracy->clearGraphs();
     m_accuracy->clearItems();
     const EvalMeasure measured = measure();
+    const bool bySteps = measured == EvalMeasure::StepAccuracy;
     const QString title = measureTitle(measured);
-    m_accuracyTitle->setText(tr("%1 by length").arg(title.left(1).toUpper() + title.mid(1)));
+    m_accuracyTitle->setText(bySteps
+                                 ? tr("Accuracy by CoT step at length %1").arg(stepLength())
+                                 : tr("%1 by length").arg(title.left(1).toUpper() + title.mid(1)));
+    m_accuracy->xAxis->setLabel(bySteps ? tr("CoT step") : tr("test length (complexity)"));
     m_accuracy->yAxis->setLabel(title);
     int trainingMin = 0, trainingMax = 0, longest = 1;
     for (std::size_t line = 0; line < m_groups.size(); ++line) {
         const auto& group = m_groups[line];
-        if (trainingMax == 0) {
+        if (trainingMax == 0 && !bySteps) { // training lengths are no CoT steps
             const RunRecord& run = groupData(group).front()->run;
             const auto config =
                 tryStoredExperimentConfig(run.configJson, "run " + std::to_string(run.id));
@@ -347,8 +399,8 @@ void RunComparisonView::drawAccuracy() {
         }
         const QColor colour = seriesColor(static_cast<int>(line)); // the overlay's colour
         QString used;
-        const SeedBand band =
-            seedBandOfAccuracy(groupData(group), preferredStopping(), &used, measured);
+        const SeedBand band = seedBandOfAccuracy(groupData(group), preferredStopping(), &used,
+                                                 measured, stepLength());
         if (band.x.isEmpty())
             continue; // not measured (or not evaluated yet): no line, no legend entry
         if (group.size() > 1) {
@@ -426,7 +478,7 @@ bool RunComparisonView::exportCsv(const QString& path, QString* error) const {
     for (const auto& group : m_groups)
         lines.push_back({groupData(group), lineName(group)});
     return exportComparisonCsv(lines, mode, m_metric->currentText(), preferredStopping(), measure(),
-                               path, error);
+                               stepLength(), path, error);
 }
 
 void RunComparisonView::askExport(const QString& format) {

@@ -1,6 +1,7 @@
 // Run comparison: pick runs, overlay one metric of each, draw accuracy against test length with
 // one line per run and the training range shaded (the paper's main figure; answer accuracy, or
-// CoT token accuracy as in its Fig. 7, where runs that did not measure it are left out), list
+// CoT token accuracy as in its Fig. 7, where runs that did not measure it are left out; or the
+// accuracy of each CoT step at one chosen test length), list
 // the config keys where they differ, and export the charts (PNG, PDF) and their data (CSV).
 // With "Group seeds" on, runs that differ only in their seed (seed_groups.h) are drawn as one
 // line, their mean, with their minimum-to-maximum band shaded around it. The Frontier tab
@@ -45,6 +46,8 @@ public:
     bool groupSeeds() const;
     void setMeasure(EvalMeasure measure); // what the by-length chart draws
     EvalMeasure measure() const;
+    void setStepLength(int length); // the test length of the accuracy by CoT step
+    int stepLength() const;
     // The lines drawn, as the runs behind each (one run each while seeds are not grouped).
     const std::vector<std::vector<std::int64_t>>& drawnGroups() const { return m_groups; }
 
@@ -69,6 +72,7 @@ private:
     void redraw();
     void drawOverlay();
     void drawAccuracy();
+    void offerStepLengths(); // the test lengths the selected runs have step accuracies at
     void drawDiff();
     void askExport(const QString& format);
     QString runLabel(std::int64_t run) const;
@@ -86,6 +90,7 @@ private:
     QComboBox* m_xAxis;
     QComboBox* m_stopping;
     QComboBox* m_measure;
+    QComboBox* m_stepLength;
     QSlider* m_smoothing;
     QCheckBox* m_logScale;
     QCheckBox* m_allKeys;

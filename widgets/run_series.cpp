@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 namespace relay {
 namespace {
@@ -78,6 +79,8 @@ QMap<int, XYSeries> accuracyByLengthOverTime(const RunData& data, const QString&
 }
 
 std::optional<double> measureOf(const EvalRecord& eval, EvalMeasure measure) {
+    if (measure == EvalMeasure::StepAccuracy)
+        return std::nullopt;
     const double value =
         measure == EvalMeasure::TokenAccuracy ? eval.tokenAccuracy : eval.answerAccuracy;
     if (!std::isfinite(value) || value < 0)
@@ -86,13 +89,25 @@ std::optional<double> measureOf(const EvalRecord& eval, EvalMeasure measure) {
 }
 
 QString measureTitle(EvalMeasure measure) {
-    return measure == EvalMeasure::TokenAccuracy ? QObject::tr("CoT token accuracy")
-                                                 : QObject::tr("answer accuracy");
+    switch (measure) {
+    case EvalMeasure::TokenAccuracy:
+        return QObject::tr("CoT token accuracy");
+    case EvalMeasure::StepAccuracy:
+        return QObject::tr("CoT step accuracy");
+    default:
+        return QObject::tr("answer accuracy");
+    }
 }
 
-QString measureCsvChart(EvalMeasure measure) {
-    return measure == EvalMeasure::TokenAccuracy ? QStringLiteral("token_accuracy_by_length")
-                                                 : QStringLiteral("answer_accuracy_by_length");
+QString measureCsvChart(EvalMeasure measure, int length) {
+    switch (measure) {
+    case EvalMeasure::TokenAccuracy:
+        return QStringLiteral("token_accuracy_by_length");
+    case EvalMeasure::StepAccuracy:
+        return QStringLiteral("step_accuracy_at_length_%1").arg(length);
+    default:
+        return QStringLiteral("answer_accuracy_by_length");
+    }
 }
 
 XYSeries accuracyByLengthAtEnd(const RunData& data, const QStringList& preferred,
@@ -125,6 +140,43 @@ XYSeries accuracyByLengthAtEnd(const RunData& data, const QStringList& preferred
         series.y.append(cell.first / cell.second);
     }
     return series;
+}
+
+namespace {
+
+std::int64_t lastStepAccuracyStep(const RunData& data) {
+    std::int64_t last = -1;
+    for (const StepAccuracyRecord& record : data.stepAccuracies)
+        last = std::max(last, record.step);
+    return last;
+}
+
+} // namespace
+
+XYSeries stepAccuracyAtEnd(const RunData& data, int length) {
+    const std::int64_t last = lastStepAccuracyStep(data);
+    std::map<int, std::pair<double, int>> byCotStep; // several tasks: mean over them
+    for (const StepAccuracyRecord& record : data.stepAccuracies)
+        if (record.step == last && record.length == length && std::isfinite(record.accuracy) &&
+            record.accuracy >= 0) {
+            byCotStep[record.cotStep].first += record.accuracy;
+            byCotStep[record.cotStep].second += 1;
+        }
+    XYSeries series;
+    for (const auto& [cotStep, cell] : byCotStep) {
+        series.x.append(cotStep);
+        series.y.append(cell.first / cell.second);
+    }
+    return series;
+}
+
+QList<int> stepAccuracyLengths(const RunData& data) {
+    const std::int64_t last = lastStepAccuracyStep(data);
+    std::set<int> lengths;
+    for (const StepAccuracyRecord& record : data.stepAccuracies)
+        if (record.step == last)
+            lengths.insert(record.length);
+    return QList<int>(lengths.begin(), lengths.end());
 }
 
 std::int64_t totalStepsOf(const RunRecord& run) {

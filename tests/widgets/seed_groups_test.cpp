@@ -439,7 +439,8 @@ constexpr int kLengths = 3;
 // The chart by length measured as CoT token accuracy (the paper's Fig. 7): three seeds of one
 // looped config and a run of another config whose last evaluation did not measure token
 // accuracy (stored negative). Every run also has an earlier evaluation (step 10) and an
-// adaptive-stopping one with other values, which the chart must not take.
+// adaptive-stopping one with other values, which the chart must not take. Each evaluation
+// stores the accuracy of every CoT step at each length, the earlier one other values.
 class MeasureComparison : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -461,6 +462,14 @@ protected:
             run.configJson = index < 3 ? withSeed(index + 1) : withSeed(1, deeper);
             const std::int64_t id = store.createRun(run);
             std::vector<EvalRecord> evals;
+            std::vector<StepAccuracyRecord> steps;
+            for (int length = 1; length <= kLengths; ++length)
+                for (int cotStep = 1; cotStep <= length; ++cotStep)
+                    for (const std::int64_t step : {10, 30})
+                        steps.push_back({step, "ari", length, cotStep,
+                                         step == 10 ? 0.05
+                                                    : 1.0 - 0.05 * cotStep * length -
+                                                          0.03 * double(index * index)});
             for (int length = 1; length <= kLengths; ++length)
                 for (const std::string stopping : {"oracle", "adaptive"})
                     for (const std::int64_t step : {10, 30}) {
@@ -476,9 +485,31 @@ protected:
                         eval.tokenAccuracy = drawn ? tokens[index][at] : 0.5;
                         evals.push_back(eval);
                     }
-            store.addEvaluation(id, evals, {}, {});
+            store.addEvaluation(id, evals, steps, {});
             store.setStatus(id, RunStatus::Finished);
         }
+    }
+
+    // The seeds' (runs 1-3) accuracy by CoT step at `length` in their last evaluation, read back
+    // from the store: mean, minimum and maximum.
+    std::array<std::vector<double>, 3> seedsByCotStep(int length) const {
+        RunStore store(m_path.toStdString());
+        const auto steps = std::size_t(length);
+        std::vector<double> mean(steps, 0.0), low(steps, 2.0), high(steps, -1.0);
+        for (std::int64_t run = 1; run <= 3; ++run) {
+            const auto records = store.stepAccuracy(run);
+            std::int64_t last = 0;
+            for (const StepAccuracyRecord& record : records)
+                last = std::max(last, record.step);
+            for (const StepAccuracyRecord& record : records)
+                if (record.step == last && record.length == length) {
+                    const auto at = std::size_t(record.cotStep - 1);
+                    mean[at] += record.accuracy / 3;
+                    low[at] = std::min(low[at], record.accuracy);
+                    high[at] = std::max(high[at], record.accuracy);
+                }
+        }
+        return {mean, low, high};
     }
 
     // `measure` by length at the run's last oracle evaluation, read back from the store.
@@ -576,4 +607,47 @@ TEST_F(MeasureComparison, TokenAccuracyDrawsTheStoredValuesWithTheSeedsBandAndSw
     EXPECT_TRUE(answerRows.filter(QStringLiteral("token_accuracy")).isEmpty());
     EXPECT_EQ(answerRows.filter(QStringLiteral("4,unmeasured,answer_accuracy_by_length,")).size(),
               kLengths);
+}
+
+TEST_F(MeasureComparison, AccuracyByCotStepDrawsTheStoredStepsAtTheChosenLength) {
+    ShownComparison shown(m_path);
+    ASSERT_TRUE(shown.listed(4));
+    RunComparisonView& view = shown.view;
+    view.setSelectedRuns({1, 2, 3, 4});
+    ASSERT_TRUE(test::waitFor([&] { return view.allLoaded(); }));
+    auto* chooser = view.findChild<QComboBox*>(QStringLiteral("lengthMeasure"));
+    auto* lengths = view.findChild<QComboBox*>(QStringLiteral("stepLength"));
+    ASSERT_TRUE(chooser && lengths);
+    EXPECT_FALSE(lengths->isEnabled()); // only for the accuracy by CoT step
+    chooser->setCurrentIndex(chooser->findText(QStringLiteral("Accuracy by CoT step at length")));
+    ASSERT_EQ(view.measure(), EvalMeasure::StepAccuracy);
+    EXPECT_TRUE(lengths->isEnabled());
+    ASSERT_EQ(lengths->count(), kLengths); // the lengths the runs stored step accuracies at
+
+    QCustomPlot* chart = view.accuracyPlot();
+    const QString group = QString::fromUtf8("1, 2, 3 · sweep ×3 seeds (looped)");
+    for (int length : {3, 2}) {
+        lengths->setCurrentIndex(lengths->findData(length));
+        ASSERT_EQ(view.stepLength(), length);
+        const auto expected = seedsByCotStep(length);
+        const QCPGraph* mean = test::namedGraph(chart, group);
+        ASSERT_NE(mean, nullptr) << "length " << length;
+        ASSERT_EQ(mean->dataCount(), length); // x = CoT steps 1..length
+        for (int cotStep = 1; cotStep <= length; ++cotStep)
+            EXPECT_EQ(mean->data()->at(cotStep - 1)->key, cotStep);
+        expectValues(mean, expected[0]);
+        const QCPGraph* upper = bandUpper(chart);
+        expectValues(upper, expected[2]);
+        ASSERT_NE(upper, nullptr);
+        expectValues(upper->channelFillGraph(), expected[1]);
+    }
+    EXPECT_EQ(chart->xAxis->label(), QStringLiteral("CoT step"));
+    test::saveScreenshot(view, QStringLiteral("comparison-step-accuracy.png"));
+
+    const QStringList rows = csvLines(view, m_folder.filePath(QStringLiteral("steps.csv")));
+    const QStringList groupRows =
+        rows.filter(QString::fromUtf8("1 2 3,sweep ×3 seeds,step_accuracy_at_length_2,"));
+    ASSERT_EQ(groupRows.size(), 2);
+    EXPECT_NEAR(groupRows[1].split(',')[4].toDouble(), seedsByCotStep(2)[0][1], 1e-9);
+    EXPECT_TRUE(rows.filter(QStringLiteral("by_length")).isEmpty());
 }
