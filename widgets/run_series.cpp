@@ -24,6 +24,40 @@ void sortByX(XYSeries& series) {
     series = std::move(sorted);
 }
 
+// A stored accuracy, or nullopt where the store says "not measured" (negative) or it is no number.
+std::optional<double> measured(double value) {
+    return std::isfinite(value) && value >= 0 ? std::optional(value) : std::nullopt;
+}
+
+// Values gathered per x (several tasks at one length), drawn as their mean, x ascending.
+class MeanByX {
+public:
+    void add(int x, std::optional<double> value) {
+        if (!value)
+            return;
+        m_cells[x].first += *value;
+        m_cells[x].second += 1;
+    }
+    XYSeries series() const {
+        XYSeries series;
+        for (const auto& [x, cell] : m_cells) {
+            series.x.append(x);
+            series.y.append(cell.first / cell.second);
+        }
+        return series;
+    }
+
+private:
+    std::map<int, std::pair<double, int>> m_cells; // sum, count
+};
+
+std::int64_t lastStepAccuracyStep(const RunData& data) {
+    std::int64_t last = -1;
+    for (const StepAccuracyRecord& record : data.stepAccuracies)
+        last = std::max(last, record.step);
+    return last;
+}
+
 } // namespace
 
 QMap<QString, XYSeries> metricSeries(const RunData& data, XAxisMode mode) {
@@ -81,11 +115,8 @@ QMap<int, XYSeries> accuracyByLengthOverTime(const RunData& data, const QString&
 std::optional<double> measureOf(const EvalRecord& eval, EvalMeasure measure) {
     if (measure == EvalMeasure::StepAccuracy)
         return std::nullopt;
-    const double value =
-        measure == EvalMeasure::TokenAccuracy ? eval.tokenAccuracy : eval.answerAccuracy;
-    if (!std::isfinite(value) || value < 0)
-        return std::nullopt;
-    return value;
+    return measured(measure == EvalMeasure::TokenAccuracy ? eval.tokenAccuracy
+                                                          : eval.answerAccuracy);
 }
 
 QString measureTitle(EvalMeasure measure) {
@@ -127,47 +158,20 @@ XYSeries accuracyByLengthAtEnd(const RunData& data, const QStringList& preferred
     for (const EvalRecord& eval : data.evals)
         if (QString::fromStdString(eval.stopping) == rule)
             lastStep = std::max(lastStep, eval.step);
-    std::map<int, std::pair<double, int>> byLength; // several tasks: mean over them
+    MeanByX byLength;
     for (const EvalRecord& eval : data.evals)
         if (eval.step == lastStep && QString::fromStdString(eval.stopping) == rule)
-            if (const auto value = measureOf(eval, measure)) {
-                byLength[eval.length].first += *value;
-                byLength[eval.length].second += 1;
-            }
-    XYSeries series;
-    for (const auto& [length, cell] : byLength) {
-        series.x.append(length);
-        series.y.append(cell.first / cell.second);
-    }
-    return series;
+            byLength.add(eval.length, measureOf(eval, measure));
+    return byLength.series();
 }
-
-namespace {
-
-std::int64_t lastStepAccuracyStep(const RunData& data) {
-    std::int64_t last = -1;
-    for (const StepAccuracyRecord& record : data.stepAccuracies)
-        last = std::max(last, record.step);
-    return last;
-}
-
-} // namespace
 
 XYSeries stepAccuracyAtEnd(const RunData& data, int length) {
     const std::int64_t last = lastStepAccuracyStep(data);
-    std::map<int, std::pair<double, int>> byCotStep; // several tasks: mean over them
+    MeanByX byCotStep;
     for (const StepAccuracyRecord& record : data.stepAccuracies)
-        if (record.step == last && record.length == length && std::isfinite(record.accuracy) &&
-            record.accuracy >= 0) {
-            byCotStep[record.cotStep].first += record.accuracy;
-            byCotStep[record.cotStep].second += 1;
-        }
-    XYSeries series;
-    for (const auto& [cotStep, cell] : byCotStep) {
-        series.x.append(cotStep);
-        series.y.append(cell.first / cell.second);
-    }
-    return series;
+        if (record.step == last && record.length == length)
+            byCotStep.add(record.cotStep, measured(record.accuracy));
+    return byCotStep.series();
 }
 
 QList<int> stepAccuracyLengths(const RunData& data) {

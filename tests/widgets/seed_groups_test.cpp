@@ -299,6 +299,16 @@ struct ShownComparison {
     bool listed(int runs) {
         return test::waitFor([&] { return model.rowCount() == runs; });
     }
+    // Lists the store's runs 1..runs, compares them all and waits for their data.
+    bool comparingAll(int runs) {
+        if (!listed(runs))
+            return false;
+        QList<qint64> ids;
+        for (int id = 1; id <= runs; ++id)
+            ids.append(id);
+        view.setSelectedRuns(ids);
+        return test::waitFor([&] { return view.allLoaded(); });
+    }
     StoreAccess access;
     RunTableModel model;
     RunComparisonView view;
@@ -316,10 +326,8 @@ QStringList csvLines(RunComparisonView& view, const QString& path) {
 
 TEST_F(SeedComparison, GroupedSeedsDrawTheirMeanWithAMinMaxBandAndExportIt) {
     ShownComparison shown(m_path);
-    ASSERT_TRUE(shown.listed(4));
+    ASSERT_TRUE(shown.comparingAll(4));
     RunComparisonView& view = shown.view;
-    view.setSelectedRuns({1, 2, 3, 4});
-    ASSERT_TRUE(test::waitFor([&] { return view.allLoaded(); }));
     ASSERT_TRUE(view.groupSeeds()); // on by default
     EXPECT_EQ(view.drawnGroups(), (std::vector<std::vector<std::int64_t>>{{1, 2, 3}, {4}}));
 
@@ -490,26 +498,33 @@ protected:
         }
     }
 
+    // One seed's value at point `at` into the seeds' mean, minimum and maximum.
+    static void addToSeedsBand(std::array<std::vector<double>, 3>& band, std::size_t at,
+                               double value) {
+        band[0][at] += value / 3;
+        band[1][at] = std::min(band[1][at], value);
+        band[2][at] = std::max(band[2][at], value);
+    }
+    static std::array<std::vector<double>, 3> emptySeedsBand(std::size_t points) {
+        return {std::vector<double>(points, 0.0), std::vector<double>(points, 2.0),
+                std::vector<double>(points, -1.0)};
+    }
+
     // The seeds' (runs 1-3) accuracy by CoT step at `length` in their last evaluation, read back
     // from the store: mean, minimum and maximum.
     std::array<std::vector<double>, 3> seedsByCotStep(int length) const {
         RunStore store(m_path.toStdString());
-        const auto steps = std::size_t(length);
-        std::vector<double> mean(steps, 0.0), low(steps, 2.0), high(steps, -1.0);
+        auto band = emptySeedsBand(std::size_t(length));
         for (std::int64_t run = 1; run <= 3; ++run) {
             const auto records = store.stepAccuracy(run);
             std::int64_t last = 0;
             for (const StepAccuracyRecord& record : records)
                 last = std::max(last, record.step);
             for (const StepAccuracyRecord& record : records)
-                if (record.step == last && record.length == length) {
-                    const auto at = std::size_t(record.cotStep - 1);
-                    mean[at] += record.accuracy / 3;
-                    low[at] = std::min(low[at], record.accuracy);
-                    high[at] = std::max(high[at], record.accuracy);
-                }
+                if (record.step == last && record.length == length)
+                    addToSeedsBand(band, std::size_t(record.cotStep - 1), record.accuracy);
         }
-        return {mean, low, high};
+        return band;
     }
 
     // `measure` by length at the run's last oracle evaluation, read back from the store.
@@ -528,15 +543,11 @@ protected:
 
     // The seeds' (runs 1-3) mean, minimum and maximum by length, from the store.
     std::array<std::vector<double>, 3> seedsBand(double EvalRecord::*measure) const {
-        std::vector<double> mean(kLengths), low(kLengths, 2), high(kLengths, -1);
+        auto band = emptySeedsBand(kLengths);
         for (std::int64_t run = 1; run <= 3; ++run)
-            for (const auto& [length, value] : storedByLength(run, measure)) {
-                const auto at = std::size_t(length - 1);
-                mean[at] += value / 3;
-                low[at] = std::min(low[at], value);
-                high[at] = std::max(high[at], value);
-            }
-        return {mean, low, high};
+            for (const auto& [length, value] : storedByLength(run, measure))
+                addToSeedsBand(band, std::size_t(length - 1), value);
+        return band;
     }
 
     QTemporaryDir m_folder;
@@ -547,10 +558,8 @@ protected:
 
 TEST_F(MeasureComparison, TokenAccuracyDrawsTheStoredValuesWithTheSeedsBandAndSwitchesBack) {
     ShownComparison shown(m_path);
-    ASSERT_TRUE(shown.listed(4));
+    ASSERT_TRUE(shown.comparingAll(4));
     RunComparisonView& view = shown.view;
-    view.setSelectedRuns({1, 2, 3, 4});
-    ASSERT_TRUE(test::waitFor([&] { return view.allLoaded(); }));
     ASSERT_EQ(view.drawnGroups(), (std::vector<std::vector<std::int64_t>>{{1, 2, 3}, {4}}));
     const QString group = QString::fromUtf8("1, 2, 3 · sweep ×3 seeds (looped) [oracle]");
     const QString unmeasured = QStringLiteral("4 · unmeasured (looped) [oracle]");
@@ -611,10 +620,8 @@ TEST_F(MeasureComparison, TokenAccuracyDrawsTheStoredValuesWithTheSeedsBandAndSw
 
 TEST_F(MeasureComparison, AccuracyByCotStepDrawsTheStoredStepsAtTheChosenLength) {
     ShownComparison shown(m_path);
-    ASSERT_TRUE(shown.listed(4));
+    ASSERT_TRUE(shown.comparingAll(4));
     RunComparisonView& view = shown.view;
-    view.setSelectedRuns({1, 2, 3, 4});
-    ASSERT_TRUE(test::waitFor([&] { return view.allLoaded(); }));
     auto* chooser = view.findChild<QComboBox*>(QStringLiteral("lengthMeasure"));
     auto* lengths = view.findChild<QComboBox*>(QStringLiteral("stepLength"));
     ASSERT_TRUE(chooser && lengths);
