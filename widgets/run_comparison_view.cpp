@@ -21,6 +21,7 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSlider>
 #include <QSplitter>
 #include <QTabWidget>
@@ -147,10 +148,8 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
             &RunComparisonView::redraw);
     connect(m_measure, qOverload<int>(&QComboBox::currentIndexChanged), this,
             &RunComparisonView::redraw);
-    connect(m_stepLength, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
-        if (!m_updatingList)
-            redraw();
-    });
+    connect(m_stepLength, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            &RunComparisonView::redraw);
     connect(m_allKeys, &QCheckBox::toggled, this, &RunComparisonView::drawDiff);
     connect(m_groupSeeds, &QCheckBox::toggled, this, [this] {
         m_overlay->setFollowing(true);
@@ -325,12 +324,11 @@ void RunComparisonView::offerStepLengths() {
             std::find_if(lengths.begin(), lengths.end(), [&](int l) { return l > trainingMax; });
         chosen = beyond != lengths.end() ? *beyond : (lengths.isEmpty() ? 0 : lengths.last());
     }
-    m_updatingList = true; // no redraw while refilled
+    const QSignalBlocker quiet(m_stepLength); // refilled during a redraw: no second one
     m_stepLength->clear();
     for (int length : lengths)
         m_stepLength->addItem(QString::number(length), length);
     m_stepLength->setCurrentIndex(m_stepLength->findData(chosen));
-    m_updatingList = false;
     m_stepLength->setEnabled(measure() == EvalMeasure::StepAccuracy);
 }
 
@@ -382,9 +380,10 @@ void RunComparisonView::drawAccuracy() {
     const EvalMeasure measured = measure();
     const bool bySteps = measured == EvalMeasure::StepAccuracy;
     const QString title = measureTitle(measured);
-    m_accuracyTitle->setText(bySteps
-                                 ? tr("Accuracy by CoT step at length %1").arg(stepLength())
-                                 : tr("%1 by length").arg(title.left(1).toUpper() + title.mid(1)));
+    m_accuracyTitle->setText(
+        !bySteps           ? tr("%1 by length").arg(title.left(1).toUpper() + title.mid(1))
+        : stepLength() > 0 ? tr("Accuracy by CoT step at length %1").arg(stepLength())
+                           : tr("Accuracy by CoT step (none stored)"));
     m_accuracy->xAxis->setLabel(bySteps ? tr("CoT step") : tr("test length (complexity)"));
     m_accuracy->yAxis->setLabel(title);
     int trainingMin = 0, trainingMax = 0, longest = 1;
