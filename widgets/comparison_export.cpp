@@ -77,8 +77,8 @@ bool exportChartsPdf(QCustomPlot* top, QCustomPlot* bottom, const QString& path,
 }
 
 bool exportComparisonCsv(const std::vector<ComparisonLine>& lines, XAxisMode mode,
-                         const QString& metric, const QStringList& preferred, const QString& path,
-                         QString* error) {
+                         const QString& metric, const QStringList& preferred, EvalMeasure measure,
+                         int length, const QString& path, QString* error) {
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
         setError(error, file.errorString());
@@ -99,7 +99,8 @@ bool exportComparisonCsv(const std::vector<ComparisonLine>& lines, XAxisMode mod
                     << number(band.max[i]) << ',' << band.runs[i] << '\n';
         };
         write(csvField(metric), seedBandOfMetric(line.runs, metric, mode));
-        write(QStringLiteral("accuracy_by_length"), seedBandOfAccuracy(line.runs, preferred));
+        write(measureCsvChart(measure, length),
+              seedBandOfAccuracy(line.runs, preferred, nullptr, measure, length));
     }
     out.flush();
     if (file.error() != QFileDevice::NoError) {

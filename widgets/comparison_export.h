@@ -30,12 +30,14 @@ struct ComparisonLine {
 };
 
 // One row per drawn point: run (the id, or a group's ids separated by spaces), name, chart (the
-// metric or accuracy_by_length), x, y (a group's mean), y_min, y_max (a group's band; y for a
-// single run) and seeds (how many of the runs have that x). The metric curve is `metric` along
-// `mode`; the accuracy by length uses the first stopping rule of `preferred` a run has. The
-// aggregation is the drawing's own (seedBandOfMetric, seedBandOfAccuracy).
+// metric, or the accuracy chart's measure: answer_accuracy_by_length, token_accuracy_by_length
+// or step_accuracy_at_length_<length>, measureCsvChart), x, y (a group's mean), y_min, y_max (a
+// group's band; y for a single run) and seeds (how many of the runs have that x). The metric
+// curve is `metric` along `mode`; the accuracy chart is `measure` at the first stopping rule of
+// `preferred` a run has (StepAccuracy: by CoT step at test `length`). The aggregation is the
+// drawing's own (seedBandOfMetric, seedBandOfAccuracy).
 bool exportComparisonCsv(const std::vector<ComparisonLine>& lines, XAxisMode mode,
-                         const QString& metric, const QStringList& preferred, const QString& path,
-                         QString* error = nullptr);
+                         const QString& metric, const QStringList& preferred, EvalMeasure measure,
+                         int length, const QString& path, QString* error = nullptr);
 
 } // namespace relay

@@ -21,12 +21,15 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSlider>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace relay {
 
@@ -48,6 +51,20 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
     m_stopping = new QComboBox(this);
     m_stopping->addItem(tr("oracle T (looped), greedy (AR)"), QStringLiteral("oracle"));
     m_stopping->addItem(tr("adaptive (looped), greedy (AR)"), QStringLiteral("adaptive"));
+    m_measure = new QComboBox(this);
+    m_measure->setObjectName(QStringLiteral("lengthMeasure"));
+    m_measure->addItem(tr("Answer accuracy"), int(EvalMeasure::AnswerAccuracy));
+    m_measure->addItem(tr("CoT token accuracy"), int(EvalMeasure::TokenAccuracy));
+    m_measure->addItem(tr("Accuracy by CoT step at length"), int(EvalMeasure::StepAccuracy));
+    m_measure->setToolTip(
+        tr("What the accuracy chart draws at each run's last evaluation: by test length, the "
+           "share of answers right or the share of the chain's tokens right (the paper's "
+           "Fig. 7); or, at the chosen test length, the share of each CoT step right (looped "
+           "runs with oracle stopping, AR runs greedy). Runs that did not measure it are left "
+           "out."));
+    m_stepLength = new QComboBox(this);
+    m_stepLength->setObjectName(QStringLiteral("stepLength"));
+    m_stepLength->setToolTip(tr("The test length whose CoT steps the chart draws."));
     m_smoothing = new QSlider(Qt::Horizontal, this);
     m_smoothing->setRange(0, 99);
     m_logScale = new QCheckBox(tr("Log scale"), this);
@@ -63,6 +80,8 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
     form->addRow(tr("X axis:"), m_xAxis);
     form->addRow(tr("Smoothing:"), m_smoothing);
     form->addRow(QString(), m_logScale);
+    form->addRow(tr("Accuracy:"), m_measure);
+    form->addRow(tr("At length:"), m_stepLength);
     form->addRow(tr("Stopping:"), m_stopping);
     form->addRow(QString(), m_groupSeeds);
     form->addRow(QString(), m_allKeys);
@@ -102,6 +121,7 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
 
     // The accuracy-vs-length chart follows the palette like the curve plots.
     styleAccuracyByLengthChart(m_accuracy, tr("Answer accuracy by length"), palette());
+    m_accuracyTitle = qobject_cast<QCPTextElement*>(m_accuracy->plotLayout()->element(0, 0));
     // The legend goes beneath the chart: inside it would hide the short lengths' points.
     m_accuracy->axisRect()->insetLayout()->take(m_accuracy->legend);
     m_accuracy->plotLayout()->addElement(2, 0, m_accuracy->legend);
@@ -125,6 +145,10 @@ RunComparisonView::RunComparisonView(StoreAccess* store, RunTableModel* model, Q
         redraw();
     });
     connect(m_stopping, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            &RunComparisonView::redraw);
+    connect(m_measure, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            &RunComparisonView::redraw);
+    connect(m_stepLength, qOverload<int>(&QComboBox::currentIndexChanged), this,
             &RunComparisonView::redraw);
     connect(m_allKeys, &QCheckBox::toggled, this, &RunComparisonView::drawDiff);
     connect(m_groupSeeds, &QCheckBox::toggled, this, [this] {
@@ -267,6 +291,47 @@ bool RunComparisonView::groupSeeds() const {
     return m_groupSeeds->isChecked();
 }
 
+void RunComparisonView::setMeasure(EvalMeasure measure) {
+    m_measure->setCurrentIndex(m_measure->findData(int(measure)));
+}
+
+EvalMeasure RunComparisonView::measure() const {
+    return static_cast<EvalMeasure>(m_measure->currentData().toInt());
+}
+
+void RunComparisonView::setStepLength(int length) {
+    m_stepLength->setCurrentIndex(m_stepLength->findData(length));
+}
+
+int RunComparisonView::stepLength() const {
+    return m_stepLength->currentData().toInt();
+}
+
+void RunComparisonView::offerStepLengths() {
+    QList<int> lengths;
+    int trainingMax = 0;
+    for (const RunData& data : std::as_const(m_data)) {
+        for (int length : stepAccuracyLengths(data))
+            if (!lengths.contains(length))
+                lengths.append(length);
+        if (const auto config = tryStoredExperimentConfig(data.run.configJson, "run"))
+            trainingMax = std::max(trainingMax, config->trainLengths.max);
+    }
+    std::sort(lengths.begin(), lengths.end());
+    int chosen = stepLength();
+    if (!lengths.contains(chosen)) { // by default the first length beyond training
+        const auto beyond =
+            std::find_if(lengths.begin(), lengths.end(), [&](int l) { return l > trainingMax; });
+        chosen = beyond != lengths.end() ? *beyond : (lengths.isEmpty() ? 0 : lengths.last());
+    }
+    const QSignalBlocker quiet(m_stepLength); // refilled during a redraw: no second one
+    m_stepLength->clear();
+    for (int length : lengths)
+        m_stepLength->addItem(QString::number(length), length);
+    m_stepLength->setCurrentIndex(m_stepLength->findData(chosen));
+    m_stepLength->setEnabled(measure() == EvalMeasure::StepAccuracy);
+}
+
 void RunComparisonView::onRunLoaded(const RunData& data) {
     if (!m_data.contains(data.run.id))
         return;
@@ -281,6 +346,7 @@ void RunComparisonView::onRunLoaded(const RunData& data) {
 
 void RunComparisonView::redraw() {
     m_groups = currentGroups();
+    offerStepLengths();
     drawOverlay();
     drawAccuracy();
     drawDiff();
@@ -311,12 +377,31 @@ void RunComparisonView::drawOverlay() {
 void RunComparisonView::drawAccuracy() {
     m_accuracy->clearGraphs();
     m_accuracy->clearItems();
+    const EvalMeasure measured = measure();
+    const bool bySteps = measured == EvalMeasure::StepAccuracy;
+    const QString title = measureTitle(measured);
+    m_accuracyTitle->setText(
+        !bySteps           ? tr("%1 by length").arg(title.left(1).toUpper() + title.mid(1))
+        : stepLength() > 0 ? tr("Accuracy by CoT step at length %1").arg(stepLength())
+                           : tr("Accuracy by CoT step (none stored)"));
+    m_accuracy->xAxis->setLabel(bySteps ? tr("CoT step") : tr("test length (complexity)"));
+    m_accuracy->yAxis->setLabel(title);
     int trainingMin = 0, trainingMax = 0, longest = 1;
     for (std::size_t line = 0; line < m_groups.size(); ++line) {
         const auto& group = m_groups[line];
-        const QColor colour = seriesColor(static_cast<int>(line));
+        if (trainingMax == 0 && !bySteps) { // training lengths are no CoT steps
+            const RunRecord& run = groupData(group).front()->run;
+            const auto config =
+                tryStoredExperimentConfig(run.configJson, "run " + std::to_string(run.id));
+            trainingMin = config ? config->trainLengths.min : 1;
+            trainingMax = config ? config->trainLengths.max : 0;
+        }
+        const QColor colour = seriesColor(static_cast<int>(line)); // the overlay's colour
         QString used;
-        const SeedBand band = seedBandOfAccuracy(groupData(group), preferredStopping(), &used);
+        const SeedBand band = seedBandOfAccuracy(groupData(group), preferredStopping(), &used,
+                                                 measured, stepLength());
+        if (band.x.isEmpty())
+            continue; // not measured (or not evaluated yet): no line, no legend entry
         if (group.size() > 1) {
             const BandGraphs shade = addBandGraphs(m_accuracy, colour);
             shade.lower->setData(band.x, band.min, true);
@@ -328,15 +413,7 @@ void RunComparisonView::drawAccuracy() {
         graph->setPen(QPen(colour, 2));
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 6));
         graph->setData(band.x, band.mean, true);
-        if (!band.x.isEmpty())
-            longest = std::max(longest, static_cast<int>(band.x.last()));
-        if (trainingMax == 0) {
-            const RunRecord& run = groupData(group).front()->run;
-            const auto config =
-                tryStoredExperimentConfig(run.configJson, "run " + std::to_string(run.id));
-            trainingMin = config ? config->trainLengths.min : 1;
-            trainingMax = config ? config->trainLengths.max : 0;
-        }
+        longest = std::max(longest, static_cast<int>(band.x.last()));
     }
     if (trainingMax > 0)
         shadeTrainingLengths(m_accuracy, trainingMin, trainingMax, palette());
@@ -399,8 +476,8 @@ bool RunComparisonView::exportCsv(const QString& path, QString* error) const {
     std::vector<ComparisonLine> lines;
     for (const auto& group : m_groups)
         lines.push_back({groupData(group), lineName(group)});
-    return exportComparisonCsv(lines, mode, m_metric->currentText(), preferredStopping(), path,
-                               error);
+    return exportComparisonCsv(lines, mode, m_metric->currentText(), preferredStopping(), measure(),
+                               stepLength(), path, error);
 }
 
 void RunComparisonView::askExport(const QString& format) {

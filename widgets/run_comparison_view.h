@@ -1,11 +1,14 @@
-// Run comparison: pick runs, overlay one metric of each, draw answer accuracy against test
-// length with one line per run and the training range shaded (the paper's main figure), list
+// Run comparison: pick runs, overlay one metric of each, draw accuracy against test length with
+// one line per run and the training range shaded (the paper's main figure; answer accuracy, or
+// CoT token accuracy as in its Fig. 7, where runs that did not measure it are left out; or the
+// accuracy of each CoT step at one chosen test length), list
 // the config keys where they differ, and export the charts (PNG, PDF) and their data (CSV).
 // With "Group seeds" on, runs that differ only in their seed (seed_groups.h) are drawn as one
 // line, their mean, with their minimum-to-maximum band shaded around it. The Frontier tab
 // (frontier_chart.h) draws the chosen runs by self-improvement round with each one's frontier.
 #pragma once
 
+#include "run_series.h"
 #include "store_access.h"
 
 #include <QMap>
@@ -15,6 +18,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QCPTextElement;
 class QCustomPlot;
 class QListWidget;
 class QSlider;
@@ -40,6 +44,10 @@ public:
     void setMetric(const QString& name);
     void setGroupSeeds(bool group);
     bool groupSeeds() const;
+    void setMeasure(EvalMeasure measure); // what the by-length chart draws
+    EvalMeasure measure() const;
+    void setStepLength(int length); // the test length of the accuracy by CoT step
+    int stepLength() const;
     // The lines drawn, as the runs behind each (one run each while seeds are not grouped).
     const std::vector<std::vector<std::int64_t>>& drawnGroups() const { return m_groups; }
 
@@ -64,6 +72,7 @@ private:
     void redraw();
     void drawOverlay();
     void drawAccuracy();
+    void offerStepLengths(); // the test lengths the selected runs have step accuracies at
     void drawDiff();
     void askExport(const QString& format);
     QString runLabel(std::int64_t run) const;
@@ -80,12 +89,15 @@ private:
     QComboBox* m_metric;
     QComboBox* m_xAxis;
     QComboBox* m_stopping;
+    QComboBox* m_measure;
+    QComboBox* m_stepLength;
     QSlider* m_smoothing;
     QCheckBox* m_logScale;
     QCheckBox* m_allKeys;
     QCheckBox* m_groupSeeds;
     CurvePlot* m_overlay;
     QCustomPlot* m_accuracy;
+    QCPTextElement* m_accuracyTitle;
     QTableWidget* m_diff;
     FrontierChart* m_frontier;
     QTabWidget* m_bottomTabs;

@@ -205,11 +205,13 @@ SeedBand seedBandOfMetric(const std::vector<const RunData*>& runs, const QString
 }
 
 SeedBand seedBandOfAccuracy(const std::vector<const RunData*>& runs, const QStringList& preferred,
-                            QString* usedStopping) {
+                            QString* usedStopping, EvalMeasure measure, int length) {
     std::vector<XYSeries> curves;
     for (const RunData* run : runs) {
         QString used;
-        curves.push_back(accuracyByLengthAtEnd(*run, preferred, &used));
+        curves.push_back(measure == EvalMeasure::StepAccuracy
+                             ? stepAccuracyAtEnd(*run, length)
+                             : accuracyByLengthAtEnd(*run, preferred, &used, measure));
         if (usedStopping && curves.size() == 1)
             *usedStopping = used;
     }

@@ -63,10 +63,12 @@ SeedBand aggregateCurves(const std::vector<XYSeries>& curves);
 SeedBand seedBandOfMetric(const std::vector<const RunData*>& runs, const QString& metric,
                           XAxisMode mode);
 
-// Answer accuracy by length at each run's last evaluation (accuracyByLengthAtEnd), aggregated
-// by length. *usedStopping: the rule of the first run.
+// `measure` at each run's last evaluation, aggregated over the runs that measured it there: by
+// length (accuracyByLengthAtEnd), or for StepAccuracy by CoT step at test `length`
+// (stepAccuracyAtEnd). *usedStopping: the rule of the first run (by length only).
 SeedBand seedBandOfAccuracy(const std::vector<const RunData*>& runs, const QStringList& preferred,
-                            QString* usedStopping = nullptr);
+                            QString* usedStopping = nullptr,
+                            EvalMeasure measure = EvalMeasure::AnswerAccuracy, int length = 0);
 
 // What a group's runs are called together: the longest common start of their names, cut back
 // to a whole word and without trailing separators ("sweep-s1", "sweep-s2" -> "sweep"); empty

@@ -93,6 +93,7 @@ void StoreAccess::requestRun(std::int64_t id) {
         data.run = runs.run(id);
         data.metrics = runs.metrics(id);
         data.evals = runs.evals(id);
+        data.stepAccuracies = runs.stepAccuracy(id);
         data.checkpoints = runs.checkpoints(id);
         QMetaObject::invokeMethod(
             this, [this, data = std::move(data)] { Q_EMIT runLoaded(data); }, Qt::QueuedConnection);

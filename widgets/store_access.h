@@ -31,6 +31,7 @@ struct RunData {
     RunRecord run;
     std::vector<MetricPoint> metrics;
     std::vector<EvalRecord> evals;
+    std::vector<StepAccuracyRecord> stepAccuracies; // per CoT step, at each evaluation
     std::vector<CheckpointRecord> checkpoints;
 };
 

@@ -142,6 +142,11 @@ int takeScreenshots(const MainWindow::Options& options, const QString& folder,
         window.compareRuns(compared);
         waitUntil([&] { return window.comparison()->allLoaded(); }, 30000);
         ok &= save(window, folder, QStringLiteral("comparison.png"));
+        window.comparison()->setMeasure(EvalMeasure::TokenAccuracy); // the paper's Fig. 7
+        ok &= save(window, folder, QStringLiteral("comparison-tokens.png"));
+        window.comparison()->setMeasure(EvalMeasure::StepAccuracy); // at the first length beyond
+        ok &= save(window, folder, QStringLiteral("comparison-steps.png"));
+        window.comparison()->setMeasure(EvalMeasure::AnswerAccuracy);
     }
     const QList<qint64> rounds = roundChain(rows);
     if (!rounds.isEmpty()) {
