@@ -224,6 +224,38 @@ std::string pipelineTable(const PipelineReport& report) {
     return out.str();
 }
 
+nlohmann::json pipelineRoundToJson(const PipelineRound& row) {
+    auto accuracy = nlohmann::json::array();
+    for (const auto& [length, value] : row.accuracy)
+        accuracy.push_back({{"length", length}, {"answer_accuracy", value}});
+    return {{"round", row.round},
+            {"run", row.run},
+            {"task", row.task},
+            {"chain_length", row.chainLength ? nlohmann::json(*row.chainLength) : nullptr},
+            {"accuracy", accuracy},
+            {"frontier", row.frontier ? nlohmann::json(*row.frontier) : nullptr},
+            {"chains_written", row.written},
+            {"chains_kept", row.kept},
+            {"chains_kept_verified", row.keptVerified}};
+}
+
+PipelineRound pipelineRoundFromJson(const nlohmann::json& json) {
+    PipelineRound row;
+    row.round = json.at("round").get<int>();
+    row.run = json.at("run").get<std::int64_t>();
+    row.task = json.at("task").get<std::string>();
+    if (!json.at("chain_length").is_null())
+        row.chainLength = json.at("chain_length").get<int>();
+    for (const auto& entry : json.at("accuracy"))
+        row.accuracy[entry.at("length").get<int>()] = entry.at("answer_accuracy").get<double>();
+    if (!json.at("frontier").is_null())
+        row.frontier = json.at("frontier").get<int>();
+    row.written = json.at("chains_written").get<int>();
+    row.kept = json.at("chains_kept").get<int>();
+    row.keptVerified = json.at("chains_kept_verified").get<int>();
+    return row;
+}
+
 nlohmann::json pipelineReportToJson(const PipelineReport& report) {
     nlohmann::json json = {{"key", report.key},
                            {"status", textOf(report.status)},
@@ -250,21 +282,8 @@ nlohmann::json pipelineReportToJson(const PipelineReport& report) {
         json["stage2"] = stageTwoResultToJson(*report.stageTwo);
     if (!report.rounds.empty()) {
         auto rounds = nlohmann::json::array();
-        for (const auto& row : report.rounds) {
-            auto accuracy = nlohmann::json::array();
-            for (const auto& [length, value] : row.accuracy)
-                accuracy.push_back({{"length", length}, {"answer_accuracy", value}});
-            rounds.push_back(
-                {{"round", row.round},
-                 {"run", row.run},
-                 {"task", row.task},
-                 {"chain_length", row.chainLength ? nlohmann::json(*row.chainLength) : nullptr},
-                 {"accuracy", accuracy},
-                 {"frontier", row.frontier ? nlohmann::json(*row.frontier) : nullptr},
-                 {"chains_written", row.written},
-                 {"chains_kept", row.kept},
-                 {"chains_kept_verified", row.keptVerified}});
-        }
+        for (const auto& row : report.rounds)
+            rounds.push_back(pipelineRoundToJson(row));
         json["rounds"] = rounds;
     }
     return json;

@@ -61,5 +61,8 @@ void fillPipelineReport(RunStore& store, const ExperimentConfig& config, Pipelin
 // The report's table as fixed-width text (the terminal) and as JSON (the --json stage event).
 std::string pipelineTable(const PipelineReport& report);
 nlohmann::json pipelineReportToJson(const PipelineReport& report);
+// One round as the report's JSON has it, and back (nlohmann::json::exception when it is not).
+nlohmann::json pipelineRoundToJson(const PipelineRound& row);
+PipelineRound pipelineRoundFromJson(const nlohmann::json& json);
 
 } // namespace relay

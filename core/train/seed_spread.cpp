@@ -1,5 +1,7 @@
 #include "train/seed_spread.h"
 
+#include "train/seed_rounds.h"
+
 #include "config/experiment_config.h"
 
 #include <algorithm>
@@ -42,28 +44,46 @@ template <class Value> nlohmann::json optionalJson(const std::optional<Value>& v
     return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
-// Pads to `width` terminal columns: a UTF-8 character (the en dash) takes one column, not its
-// bytes.
-std::string padded(const std::string& text, std::size_t width) {
+} // namespace
+
+std::string paddedToColumns(const std::string& text, std::size_t width) {
     const auto columns = static_cast<std::size_t>(
         std::count_if(text.begin(), text.end(), [](char byte) { return (byte & 0xC0) != 0x80; }));
     return text + std::string(columns < width ? width - columns : 1, ' ');
 }
 
-std::string cellText(const SeedSpread& cell) {
-    if (!cell.mean)
+std::string SeedSpread::text() const {
+    if (!mean)
         return "-";
     char text[64];
-    std::snprintf(text, sizeof text, "%.3f (%.3f\u2013%.3f)", *cell.mean, *cell.minimum,
-                  *cell.maximum);
+    std::snprintf(text, sizeof text, "%.3f (%.3f\u2013%.3f)", *mean, *minimum, *maximum);
     std::string result = text;
-    const auto seeds = cell.perSeed.size();
-    if (static_cast<std::size_t>(cell.present()) < seeds)
-        result += " " + std::to_string(cell.present()) + "/" + std::to_string(seeds);
+    if (static_cast<std::size_t>(present()) < perSeed.size())
+        result += " " + std::to_string(present()) + "/" + std::to_string(perSeed.size());
     return result;
 }
 
-} // namespace
+nlohmann::json SeedSpread::toJson() const {
+    auto values = nlohmann::json::array();
+    for (const auto& value : perSeed)
+        values.push_back(optionalJson(value));
+    return {{"seeds", values},
+            {"mean", optionalJson(mean)},
+            {"min", optionalJson(minimum)},
+            {"max", optionalJson(maximum)},
+            {"sd", optionalJson(sd)}};
+}
+
+SeedSpread SeedSpread::fromJson(const nlohmann::json& json, std::size_t seeds,
+                                const std::string& where) {
+    std::vector<std::optional<double>> values;
+    for (const auto& value : json.at("seeds"))
+        values.push_back(value.is_null() ? std::nullopt : std::optional(value.get<double>()));
+    if (values.size() != seeds)
+        throw std::invalid_argument(where + " has " + std::to_string(values.size()) +
+                                    " values for " + std::to_string(seeds) + " seeds");
+    return of(std::move(values));
+}
 
 int SeedSpread::present() const {
     return static_cast<int>(std::count_if(perSeed.begin(), perSeed.end(),
@@ -144,6 +164,8 @@ PipelineSeedsReport aggregatePipelineSeeds(const std::vector<std::uint64_t>& see
         }
         result.rows.push_back(row);
     }
+    result.labelFree = aggregateLabelFree(reports);
+    result.rounds = aggregateRounds(reports);
     return result;
 }
 
@@ -152,7 +174,7 @@ std::string pipelineSeedsTable(const PipelineSeedsReport& report) {
     std::ostringstream out;
     out << "task  length  ";
     for (const auto& column : report.columns)
-        out << padded(column.title, kWidth);
+        out << paddedToColumns(column.title, kWidth);
     out << "\n";
     char cell[64];
     for (const auto& row : report.rows) {
@@ -160,7 +182,7 @@ std::string pipelineSeedsTable(const PipelineSeedsReport& report) {
                       row.inDistribution ? " " : "*");
         out << cell;
         for (const auto& spread : row.cells)
-            out << padded(cellText(spread), kWidth);
+            out << paddedToColumns(spread.text(), kWidth);
         out << "\n";
     }
     std::string seedList;
@@ -172,6 +194,9 @@ std::string pipelineSeedsTable(const PipelineSeedsReport& report) {
     // header in the table of a pipeline without rows.
     const std::string single = pipelineTable(PipelineReport{});
     out << single.substr(single.find('\n') + 1);
+    if (report.labelFree)
+        out << seedsLabelFreeText(*report.labelFree);
+    out << seedsRoundsTable(report.rounds);
     for (const auto& seed : report.seeds) {
         out << "seed " << seed.seed << ": pipeline " << seed.key << " " << textOf(seed.status);
         if (!seed.message.empty())
@@ -206,15 +231,8 @@ nlohmann::json pipelineSeedsReportToJson(const PipelineSeedsReport& report) {
         auto means = nlohmann::json::array();
         auto cells = nlohmann::json::array();
         for (const auto& cell : row.cells) {
-            auto perSeed = nlohmann::json::array();
-            for (const auto& value : cell.perSeed)
-                perSeed.push_back(optionalJson(value));
             means.push_back(optionalJson(cell.mean));
-            cells.push_back({{"seeds", perSeed},
-                             {"mean", optionalJson(cell.mean)},
-                             {"min", optionalJson(cell.minimum)},
-                             {"max", optionalJson(cell.maximum)},
-                             {"sd", optionalJson(cell.sd)}});
+            cells.push_back(cell.toJson());
         }
         rows.push_back({{"task", row.task},
                         {"length", row.length},
@@ -223,6 +241,10 @@ nlohmann::json pipelineSeedsReportToJson(const PipelineSeedsReport& report) {
                         {"cells", cells}});
     }
     json["rows"] = rows;
+    if (report.labelFree)
+        json["label_free"] = seedsLabelFreeToJson(*report.labelFree);
+    if (!report.rounds.empty())
+        json["rounds"] = seedsRoundsToJson(report.rounds);
     return json;
 }
 
@@ -251,18 +273,10 @@ PipelineSeedsReport pipelineSeedsReportFromJson(const nlohmann::json& json) {
                           row.at("in_distribution").get<bool>(),
                           {}};
             // The statistics follow from the seeds' values: computed again, not trusted.
-            for (const auto& cell : row.at("cells")) {
-                std::vector<std::optional<double>> perSeed;
-                for (const auto& value : cell.at("seeds"))
-                    perSeed.push_back(value.is_null() ? std::nullopt
-                                                      : std::optional(value.get<double>()));
-                if (perSeed.size() != report.seeds.size())
-                    throw std::invalid_argument("a cell of " + read.task + " " +
-                                                std::to_string(read.length) + " has " +
-                                                std::to_string(perSeed.size()) + " values for " +
-                                                std::to_string(report.seeds.size()) + " seeds");
-                read.cells.push_back(SeedSpread::of(std::move(perSeed)));
-            }
+            for (const auto& cell : row.at("cells"))
+                read.cells.push_back(SeedSpread::fromJson(
+                    cell, report.seeds.size(),
+                    "a cell of " + read.task + " " + std::to_string(read.length)));
             if (read.cells.size() != report.columns.size())
                 throw std::invalid_argument("row " + read.task + " " + std::to_string(read.length) +
                                             " has " + std::to_string(read.cells.size()) +
@@ -270,6 +284,10 @@ PipelineSeedsReport pipelineSeedsReportFromJson(const nlohmann::json& json) {
                                             " columns");
             report.rows.push_back(read);
         }
+        if (json.contains("label_free"))
+            report.labelFree = seedsLabelFreeFromJson(json.at("label_free"), report.seeds.size());
+        if (json.contains("rounds"))
+            report.rounds = seedsRoundsFromJson(json.at("rounds"), report.seeds.size());
         return report;
     } catch (const nlohmann::json::exception& error) {
         throw std::invalid_argument("not a pipeline report over seeds: " + jsonErrorText(error));

@@ -5,11 +5,13 @@
 // statistics are over the seeds that have one. No LibTorch in this header.
 #pragma once
 
+#include "train/chain_generation.h"
 #include "train/pipeline.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +27,34 @@ struct SeedSpread {
 
     int present() const;
     static SeedSpread of(std::vector<std::optional<double>> perSeed);
+    // "mean (min–max)", with "k/N" after it when only k of the N seeds have a value; "-" for
+    // none.
+    std::string text() const;
+    // Every seed's value with mean, min, max and sd; fromJson computes the statistics again
+    // from the values (std::invalid_argument when there are not `seeds` of them).
+    nlohmann::json toJson() const;
+    static SeedSpread fromJson(const nlohmann::json& json, std::size_t seeds,
+                               const std::string& where);
+};
+
+// Pads to `width` terminal columns: a UTF-8 character (the en dash) takes one column, not its
+// bytes; at least one space follows the text.
+std::string paddedToColumns(const std::string& text, std::size_t width);
+
+// One self-improvement round of one task over the seeds (PipelineReport::rounds).
+struct SeedsRound {
+    std::string task;
+    int round = 0;
+    std::optional<int> chainLength;
+    std::vector<std::optional<PipelineRound>> perSeed; // empty where a seed has no such round
+    std::map<int, SeedSpread> accuracy;                // by length, over the seeds' rounds
+};
+
+// Stage II's label-free chain filter against the exact verifier over the seeds.
+struct SeedsLabelFree {
+    std::vector<std::optional<FilterAgreement>> perSeed; // empty where a seed has no Stage II
+    std::vector<int> generated;                          // chains written, per seed (0: none)
+    SeedSpread precision, recall;
 };
 
 // One seed's pipeline: its seed, key (its runs' "pipeline:" tag) and how it ended.
@@ -54,6 +84,8 @@ struct PipelineSeedsReport {
     std::vector<PipelineSeed> seeds;
     std::vector<SeedsColumn> columns;
     std::vector<SeedsRow> rows;
+    std::optional<SeedsLabelFree> labelFree; // when some seed ran Stage II
+    std::vector<SeedsRound> rounds;          // by round, then task
     double wallSeconds = 0;
 };
 
