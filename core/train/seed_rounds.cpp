@@ -56,9 +56,9 @@ std::optional<SeedsLabelFree> aggregateLabelFree(const std::vector<PipelineRepor
     bool any = false;
     for (const auto& report : reports) {
         any = any || report.stageTwo.has_value();
-        perSeed.push_back(report.stageTwo ? std::optional(labelFreeAgreement(
-                                                report.stageTwo->correctness))
-                                          : std::nullopt);
+        perSeed.push_back(report.stageTwo
+                              ? std::optional(labelFreeAgreement(report.stageTwo->correctness))
+                              : std::nullopt);
         generated.push_back(report.stageTwo ? report.stageTwo->generated : 0);
     }
     if (!any)
@@ -133,10 +133,10 @@ std::string seedsRoundsTable(const std::vector<SeedsRound>& rounds) {
         }
         std::string frontiers;
         for (const auto& seed : round.perSeed)
-            frontiers += (frontiers.empty() ? "" : " ") +
-                         (!seed            ? std::string("-")
-                          : seed->frontier ? std::to_string(*seed->frontier)
-                                           : std::string("none"));
+            frontiers +=
+                (frontiers.empty() ? "" : " ") + (!seed            ? std::string("-")
+                                                  : seed->frontier ? std::to_string(*seed->frontier)
+                                                                   : std::string("none"));
         out << frontiers << "\n";
     }
     out << "(frontier: the first length beyond training with accuracy below 0.5; none: every "
@@ -148,12 +148,12 @@ nlohmann::json seedsLabelFreeToJson(const SeedsLabelFree& labelFree) {
     auto seeds = nlohmann::json::array();
     for (std::size_t seed = 0; seed < labelFree.perSeed.size(); ++seed) {
         const auto& agreement = labelFree.perSeed[seed];
-        seeds.push_back(agreement ? nlohmann::json{{"generated", labelFree.generated[seed]},
-                                                   {"kept", agreement->selected},
-                                                   {"kept_verified",
-                                                    agreement->selectedAndVerified},
-                                                   {"verified", agreement->verified}}
-                                  : nlohmann::json(nullptr));
+        seeds.push_back(agreement
+                            ? nlohmann::json{{"generated", labelFree.generated[seed]},
+                                             {"kept", agreement->selected},
+                                             {"kept_verified", agreement->selectedAndVerified},
+                                             {"verified", agreement->verified}}
+                            : nlohmann::json(nullptr));
     }
     return {{"seeds", seeds},
             {"precision", labelFree.precision.toJson()},

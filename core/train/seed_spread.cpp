@@ -274,9 +274,9 @@ PipelineSeedsReport pipelineSeedsReportFromJson(const nlohmann::json& json) {
                           {}};
             // The statistics follow from the seeds' values: computed again, not trusted.
             for (const auto& cell : row.at("cells"))
-                read.cells.push_back(SeedSpread::fromJson(
-                    cell, report.seeds.size(),
-                    "a cell of " + read.task + " " + std::to_string(read.length)));
+                read.cells.push_back(SeedSpread::fromJson(cell, report.seeds.size(),
+                                                          "a cell of " + read.task + " " +
+                                                              std::to_string(read.length)));
             if (read.cells.size() != report.columns.size())
                 throw std::invalid_argument("row " + read.task + " " + std::to_string(read.length) +
                                             " has " + std::to_string(read.cells.size()) +
