@@ -1,17 +1,14 @@
 #include "store/run_store.h"
 
+#include "store/run_liveness.h"
 #include "store/schema.h"
 
-#include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <stdexcept>
 #include <utility>
-
-#include <unistd.h>
 
 namespace relay {
 namespace {
@@ -31,31 +28,6 @@ std::size_t removeCheckpointFiles(const std::vector<CheckpointRecord>& checkpoin
             std::filesystem::remove(folder, ignored);
     }
     return removed;
-}
-
-std::string hostName() {
-    char buffer[256] = {};
-    if (gethostname(buffer, sizeof buffer - 1) != 0)
-        return {};
-    return buffer;
-}
-
-bool processAlive(std::int64_t processId) {
-    if (processId <= 0)
-        return false;
-    // EPERM means it exists but belongs to someone else: still alive.
-    return kill(static_cast<pid_t>(processId), 0) == 0 || errno == EPERM;
-}
-
-// Why a run cannot be taken over now ("" when it can): it is running in a live process other
-// than this one (or on another host, where liveness cannot be checked).
-std::string busyReason(const RunRecord& run) {
-    if (run.status != RunStatus::Running || run.processId == getpid())
-        return {};
-    if (run.host == hostName() && !processAlive(run.processId))
-        return {};
-    return "run " + std::to_string(run.id) + " is running (process " +
-           std::to_string(run.processId) + (run.host.empty() ? "" : " on " + run.host) + ")";
 }
 
 // The text of a closed-set column; a value this version does not know is a StoreError naming
@@ -171,7 +143,7 @@ void RunStore::migrate() {
 std::int64_t RunStore::createRun(const RunRecord& input, const std::vector<ChainRecord>& chains) {
     RunRecord run = input;
     if (run.processId == 0)
-        run.processId = getpid();
+        run.processId = currentProcessId();
     if (run.host.empty())
         run.host = hostName();
     if (run.createdAt == 0)
@@ -229,7 +201,7 @@ void RunStore::setStatus(std::int64_t id, RunStatus status) {
         else
             update.bind(2, secondsSinceEpoch());
         update.bind(3, static_cast<std::int64_t>(running ? 1 : 0));
-        update.bind(4, static_cast<std::int64_t>(getpid())).bind(5, id);
+        update.bind(4, currentProcessId()).bind(5, id);
         update.run();
     });
 }
@@ -295,7 +267,7 @@ RunRecord RunStore::claimRunForResume(std::int64_t id) {
             .prepare("UPDATE runs SET status = ?, finished_at = NULL, process_id = ?, "
                      "host = ? WHERE id = ?")
             .bind(1, textOf(RunStatus::Running))
-            .bind(2, static_cast<std::int64_t>(getpid()))
+            .bind(2, currentProcessId())
             .bind(3, hostName())
             .bind(4, id)
             .run();
