@@ -16,6 +16,27 @@ QString percent(const QJsonValue& value) {
 
 } // namespace
 
+QList<qint64> pipelineReportRuns(const QJsonObject& report) {
+    QList<qint64> runs;
+    const auto add = [&](const QJsonValue& run) {
+        if (run.isDouble() && run.toInteger(-1) >= 0 && !runs.contains(run.toInteger()))
+            runs.append(run.toInteger());
+    };
+    for (const QJsonValue& value : report.value(QLatin1String("columns")).toArray()) {
+        const QJsonObject column = value.toObject();
+        add(column.value(QLatin1String("run")));
+        for (const QJsonValue& run : column.value(QLatin1String("runs")).toArray())
+            add(run);
+    }
+    for (const QJsonValue& value : report.value(QLatin1String("rounds")).toArray()) {
+        const QJsonObject round = value.toObject();
+        add(round.value(QLatin1String("run")));
+        for (const QJsonValue& seed : round.value(QLatin1String("seeds")).toArray())
+            add(seed.toObject().value(QLatin1String("run")));
+    }
+    return runs;
+}
+
 QString describePipelineReport(const QJsonObject& report) {
     QStringList lines = {QStringLiteral("pipeline %1: answer accuracy by length")
                              .arg(report.value(QLatin1String("status")).toString())};

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 
 namespace relay {
@@ -20,5 +21,10 @@ bool parseJobEvent(const QByteArray& line, JobEvent& event);
 // Multi-line for the pipeline's final accuracy-by-length table.
 QString describeJobEvent(const JobEvent& event);
 QString describePipelineReport(const QJsonObject& report);
+
+// The runs a pipeline's closing report names, each once, in its order: the table's columns,
+// then the self-improvement rounds' looped models; of one pipeline or of one over seeds (each
+// column and round then lists a run per seed).
+QList<qint64> pipelineReportRuns(const QJsonObject& report);
 
 } // namespace relay

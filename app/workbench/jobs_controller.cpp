@@ -58,14 +58,8 @@ void JobsController::onJobEvent(Job* job, const JobEvent& event) {
                         body.value(QLatin1String("eta_seconds")).toDouble());
     } else if (event.type == QLatin1String("stage") &&
                event.body.contains(QLatin1String("report"))) {
-        // The pipeline's closing table: its runs, each once, in the table's order.
-        QList<qint64> runs;
-        const QJsonObject report = event.body.value(QLatin1String("report")).toObject();
-        for (const QJsonValue& column : report.value(QLatin1String("columns")).toArray()) {
-            const qint64 run = column.toObject().value(QLatin1String("run")).toInteger(-1);
-            if (run >= 0 && !runs.contains(run))
-                runs.append(run);
-        }
+        const QList<qint64> runs =
+            pipelineReportRuns(event.body.value(QLatin1String("report")).toObject());
         Q_EMIT runsChanged();
         if (!runs.isEmpty() && job == m_followedJob)
             Q_EMIT pipelineReported(runs);

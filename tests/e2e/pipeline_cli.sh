@@ -17,7 +17,8 @@ tiny=(--set tasks.0.modulus=5 --set train_lengths.max=2 --set test_lengths.max=4
       --set model.hidden_size=16 --set model.layers=1 --set model.heads=2
       --set training.batch_size=8 --set training.steps=6 --set eval.every=3
       --set checkpoint.every=3 --set device=cpu --set stage2.generated_samples=20
-      --set stage2.steps=4 --set pipeline.self_chain=true --set stage2.self_chain_phases=2)
+      --set stage2.steps=4 --set pipeline.self_chain=true --set stage2.self_chain_phases=2
+      --set stage2.rounds=0)
 
 run "$relay" pipeline --db "$db" "${tiny[@]}"
 expect_status 0 "pipeline"

@@ -21,7 +21,8 @@ tiny=(--set tasks.0.modulus=5 --set train_lengths.max=2 --set test_lengths.max=4
       --set stage2.steps=4 --set pipeline.verified_only_ablation=false
       --set pipeline.label_free_filter=false --set stage2.original_samples=10
       --set stage2.round_samples=12 --set stage2.round_steps=400
-      --set stage2.label_free_confidence=0)
+      --set stage2.label_free_confidence=0 --set pipeline.vanilla_steps=6
+      --set pipeline.ar_steps=6)
 
 # Interrupt round 1's fine-tune at its first checkpoint.
 "$relay" pipeline --db "$db" --json "${tiny[@]}" --set stage2.rounds=2 >"$work/first.log" 2>&1 &

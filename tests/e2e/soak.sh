@@ -280,7 +280,7 @@ done
 # --- relay pipeline -----------------------------------------------------------------------------
 pipeline=("${tiny[@]}" --set training.steps=30 --set eval.every=10 --set checkpoint.every=5
           --set pipeline.vanilla_steps=30 --set pipeline.ar_steps=30
-          --set stage2.generated_samples=40 --set stage2.steps=20)
+          --set stage2.generated_samples=40 --set stage2.steps=20 --set stage2.rounds=0)
 reference_pipeline="$work/pipeline-reference"
 mkdir -p "$reference_pipeline"
 start="$(now)"

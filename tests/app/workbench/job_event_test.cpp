@@ -42,3 +42,26 @@ TEST(JobEvent, PlainLinesAreNotEvents) {
     EXPECT_FALSE(relay::parseJobEvent("[1, 2]", event));
     EXPECT_FALSE(relay::parseJobEvent(R"({"no_event": 1})", event));
 }
+
+// The runs the closing report of a pipeline names (shapes as `relay pipeline --json` writes
+// them): columns first (one run each, or one per seed), then the rounds' looped models; round
+// 0 is Stage I's run, already a column; a run two columns share and a seed without a run come
+// once and not at all.
+TEST(JobEvent, PipelineReportRunsAreTheColumnsThenTheRoundsOnceEach) {
+    const auto parse = [](const char* text) {
+        JobEvent event;
+        EXPECT_TRUE(relay::parseJobEvent(text, event));
+        return event.body.value("report").toObject();
+    };
+    const QJsonObject single = parse(
+        R"({"event":"stage","stage":"report","report":{"columns":[{"title":"looped","run":1},)"
+        R"({"title":"AR baseline","run":3},{"title":"chains verified","run":1},)"
+        R"({"title":"none","run":null}],"rounds":[{"round":0,"run":1},{"round":1,"run":7},)"
+        R"({"round":2,"run":8}]}})");
+    EXPECT_EQ(relay::pipelineReportRuns(single), (QList<qint64>{1, 3, 7, 8}));
+    const QJsonObject seeds =
+        parse(R"({"event":"stage","stage":"report","report":{"columns":[{"title":"looped",)"
+              R"("runs":[1,9]},{"title":"AR baseline","runs":[3,null]}],"rounds":[{"round":1,)"
+              R"("seeds":[{"round":1,"run":7},null]}]}})");
+    EXPECT_EQ(relay::pipelineReportRuns(seeds), (QList<qint64>{1, 9, 3, 7}));
+}

@@ -178,7 +178,7 @@ TEST_F(Jobs, WholePipelineFromSetupEndsInTheComparison) {
     form->setValue("stage2.steps", 10);
     form->setValue("stage2.generated_samples", 50);
     // Presets may give the pipeline's baselines their own step counts: keep them tiny too.
-    for (const char* key : {"pipeline.vanilla_steps", "pipeline.ar_steps"})
+    for (const char* key : {"pipeline.vanilla_steps", "pipeline.ar_steps", "stage2.round_steps"})
         if (form->editor(key))
             form->setValue(key, 20);
     ASSERT_TRUE(form->isValid()) << form->error().toStdString();
@@ -190,11 +190,12 @@ TEST_F(Jobs, WholePipelineFromSetupEndsInTheComparison) {
     // The stages cpu-quick-ari's pipeline runs (pipeline.self_chain off; label_free_filter and
     // verified_only_ablation on, stage2.verified_only off), one run each: looped, looped-vanilla,
     // AR, and the AR fine-tunes on all chains, on the label-free kept chains and on the verified
-    // chains. A missing or extra stage changes the count.
-    constexpr int kPipelineRuns = 6;
+    // chains; then stage2.rounds (2) self-improvement rounds, a looped run each. A missing or
+    // extra stage changes the count.
+    constexpr int kPipelineRuns = 8;
     EXPECT_EQ(job->runs().size(), kPipelineRuns);
     EXPECT_TRUE(job->log().join('\n').contains("answer accuracy by length"));
-    // The closing report opens the comparison with the pipeline's runs.
+    // The closing report opens the comparison with the pipeline's runs, the rounds' included.
     EXPECT_EQ(m_window->views()->currentWidget(), m_window->comparison());
     ASSERT_TRUE(test::waitFor([&] { return m_window->comparison()->allLoaded(); }));
     // One accuracy line per run (each run its own seed group: no two share a config).
@@ -207,8 +208,10 @@ TEST_F(Jobs, WelcomePageStartsTheCpuQuickPipelineInOneClick) {
     ASSERT_EQ(m_window->jobs()->jobs().size(), 1);
     Job* job = lastJob();
     EXPECT_EQ(job->arguments().mid(0, 3), QStringList({"pipeline", "--preset", "cpu-quick-ari"}));
-    // The full CPU-quick pipeline takes long: cancel once it has started training.
-    ASSERT_TRUE(test::waitFor([&] { return job->run() >= 0 || !job->active(); }, 120000));
+    // The full CPU-quick pipeline takes long: cancel once it has started training, which comes
+    // after generating the preset's 600,000 training problems (tens of seconds on a busy
+    // machine, three stages at once).
+    ASSERT_TRUE(test::waitFor([&] { return job->run() >= 0 || !job->active(); }, 300000));
     job->cancel();
     ASSERT_TRUE(test::waitFor([&] { return !job->active(); }, 120000));
     EXPECT_EQ(job->state(), Job::State::Cancelled) << job->errorMessage().toStdString();
