@@ -26,16 +26,20 @@ mkdir -p "$next/checkpoints"
 sqlite3 "$work/runs.db" ".backup '$next/runs.db'"
 # What the views need, within the 15 MB a shipped demo may take: the final checkpoint of every
 # model the viewer or a new fine-tune starts from (Stage I, the vanilla looped model, the AR
-# baseline; the fine-tuned runs keep their evaluations, hit matrices and curves), the training
-# curves at every tenth step (and the last), and a uniform fifth of the Stage II chains (the
-# report keeps the shares measured over all of them).
+# baseline; the fine-tuned runs and the self-improvement rounds keep their evaluations, hit
+# matrices and curves), the training curves at every tenth step (and the last), and a uniform
+# fifth of the Stage II chains (the report keeps the shares measured over all of them).
 sqlite3 "$next/runs.db" <<'SQL'
 DELETE FROM checkpoints
  WHERE step < (SELECT MAX(step) FROM checkpoints AS newest WHERE newest.run = checkpoints.run)
-    OR run IN (SELECT id FROM runs WHERE kind NOT IN ('looped', 'looped-vanilla', 'ar'));
+    OR run IN (SELECT id FROM runs WHERE tags NOT LIKE '%stage:looped'
+                                     AND tags NOT LIKE '%stage:looped-vanilla'
+                                     AND tags NOT LIKE '%stage:ar');
+-- Each run's last step once (a correlated MAX per row would read a run's curve per row).
+CREATE TEMP TABLE last_metric AS SELECT run, MAX(step) AS step FROM metrics GROUP BY run;
 DELETE FROM metrics
  WHERE step % 10 != 0
-   AND step < (SELECT MAX(step) FROM metrics AS newest WHERE newest.run = metrics.run);
+   AND step < (SELECT step FROM last_metric WHERE last_metric.run = metrics.run);
 DELETE FROM chains WHERE id % 5 != 0;
 SQL
 sqlite3 -separator ' ' "$next/runs.db" 'SELECT run, path FROM checkpoints' |

@@ -67,7 +67,7 @@ TEST(LoopedRounds, TrainingFileHoldsOriginalsAndEveryRoundsKeptChains) {
         EXPECT_FALSE(request.config.training.curriculum);
         EXPECT_EQ(request.config.trainLengths.max, 4) << "the training range stays Stage I's";
 
-        // The file: the originals (lengths 2-4, the config's own problems), then each round's
+        // The file: the originals (lengths 1-4, the config's own problems), then each round's
         // kept chains in order, as written (the model's steps and answer, not the truth).
         const auto examples = readDatasetFile(request.config.data.trainFile, DatasetFormat::Jsonl);
         const auto originals = originalExamples(config, kOriginals);
@@ -93,7 +93,7 @@ TEST(LoopedRounds, TrainingFileHoldsOriginalsAndEveryRoundsKeptChains) {
                 << "example " << index;
             const int length = examples[index].problem.complexity;
             if (index < originals.size()) {
-                EXPECT_GE(length, 2);
+                EXPECT_GE(length, config.trainLengths.min);
                 EXPECT_LE(length, 4);
             } else {
                 EXPECT_GE(length, 5);
