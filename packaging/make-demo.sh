@@ -25,16 +25,14 @@ mkdir -p "$next/checkpoints"
 # A consistent copy even if the store has a write-ahead log beside it.
 sqlite3 "$work/runs.db" ".backup '$next/runs.db'"
 # What the views need, within the 15 MB a shipped demo may take: the final checkpoint of every
-# model the viewer or a new fine-tune starts from (Stage I, the vanilla looped model, the AR
-# baseline; the fine-tuned runs and the self-improvement rounds keep their evaluations, hit
-# matrices and curves), the training curves at every tenth step (and the last), and a uniform
+# model the viewer or a new fine-tune starts from (Stage I and each self-improvement round's
+# looped model, the vanilla looped model, the AR baseline; the AR fine-tunes keep their
+# evaluations, hit matrices and curves), the training curves at every tenth step (and the last), and a uniform
 # fifth of the Stage II chains (the report keeps the shares measured over all of them).
 sqlite3 "$next/runs.db" <<'SQL'
 DELETE FROM checkpoints
  WHERE step < (SELECT MAX(step) FROM checkpoints AS newest WHERE newest.run = checkpoints.run)
-    OR run IN (SELECT id FROM runs WHERE tags NOT LIKE '%stage:looped'
-                                     AND tags NOT LIKE '%stage:looped-vanilla'
-                                     AND tags NOT LIKE '%stage:ar');
+    OR run IN (SELECT id FROM runs WHERE kind NOT IN ('looped', 'looped-vanilla', 'ar'));
 -- Each run's last step once (a correlated MAX per row would read a run's curve per row).
 CREATE TEMP TABLE last_metric AS SELECT run, MAX(step) AS step FROM metrics GROUP BY run;
 DELETE FROM metrics

@@ -19,17 +19,19 @@ q() { sqlite3 "$db" "$1"; }
 [[ "$(q 'PRAGMA integrity_check')" == ok ]] || fail "the demo store is damaged"
 [[ -f "$demo/report.txt" ]] || fail "the demo has no pipeline report"
 
-# The pipeline's five runs; each model a view or a new fine-tune starts from (looped, vanilla
-# looped, AR baseline) has one checkpoint, stored relative to the store, present in the copy.
+# The pipeline's eight runs; each model a view or a new fine-tune starts from (Stage I and the
+# two rounds' looped models, vanilla looped, AR baseline) has one checkpoint, stored relative to
+# the store, present in the copy.
 runs=$(q "SELECT COUNT(*) FROM runs")
-(( runs >= 5 )) || fail "expected the pipeline's five runs, found $runs"
+(( runs >= 8 )) || fail "expected the pipeline's eight runs, found $runs"
 while IFS='|' read -r run path; do
     [[ "$path" != /* ]] || fail "run $run: checkpoint path $path is absolute"
     [[ -f "$work/demo/$path" ]] || fail "run $run: checkpoint $path is missing"
 done < <(q "SELECT run, path FROM checkpoints")
-[[ "$(q "SELECT GROUP_CONCAT(kind) FROM (SELECT kind FROM runs JOIN checkpoints ON run = id
-                                          ORDER BY kind)")" == "ar,looped,looped-vanilla" ]] ||
-    fail "the looped, vanilla looped and AR baseline runs need one checkpoint each"
+kinds="$(q "SELECT GROUP_CONCAT(kind) FROM (SELECT kind FROM runs JOIN checkpoints ON run = id
+                                           ORDER BY kind)")"
+[[ "$kinds" == "ar,looped,looped,looped,looped-vanilla" ]] ||
+    fail "Stage I, both rounds, the vanilla looped and AR baseline runs need one checkpoint each"
 
 looped=$(q "SELECT id FROM runs WHERE kind = 'looped' ORDER BY id LIMIT 1")
 [[ -n "$looped" ]] || fail "no looped run in the demo"
