@@ -1,10 +1,9 @@
 // The label-free Stage II filter on a trained model: the shipped demo's aligned looped run
-// (ARI, trained on 2-4 operators) writes chains one length beyond training, where about one
-// in fifteen is right. The chains the filter keeps, chosen without a verifier or the true
-// chains, must be right far more often than chains overall: that is what makes them worth
-// fine-tuning on. Measured when the filter was chosen (1,000 chains at lengths 5-6):
-// threshold 0.8 kept 29 chains at length 5 with precision 0.59 and recall 0.53, against 0.066
-// of chains right overall.
+// (ARI, trained on 1-4 operators) writes chains one length beyond training, where about two
+// in five are right. The chains the filter keeps, chosen without a verifier or the true
+// chains, must be wrong far less often than chains overall: that is what makes them worth
+// fine-tuning on. On this demo (600 chains at length 5) 42% of the chains are right and 81% of
+// the kept ones; on the earlier demo, whose model was weaker, 6.6% and 59%.
 #include "demo_store_copy.h"
 #include "model/stopping_rule.h"
 #include "store/run_store.h"
@@ -47,7 +46,8 @@ TEST(LabelFreeFilter, KeptChainsAreRightFarMoreOftenThanChainsOverall) {
     ASSERT_GE(kept, 10) << "the filter kept almost nothing";
     const double precision = static_cast<double>(keptAndVerified) / kept;
     EXPECT_GT(precision, 0.4) << "chains right overall " << base;
-    EXPECT_GT(precision, 4 * base) << "chains right overall " << base;
+    // At most half as many wrong among the kept chains as among all of them.
+    EXPECT_LT(1 - precision, 0.5 * (1 - base)) << "chains right overall " << base;
     // Recall against the verifier: the filter must not keep only a sliver of the right chains.
     EXPECT_GT(static_cast<double>(keptAndVerified) / verified, 0.3);
 }
