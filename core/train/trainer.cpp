@@ -14,6 +14,7 @@
 #include "tasks/batching.h"
 #include "tasks/dataset_file.h"
 #include "train/batch_sampler.h"
+#include "train/distributed/batch_split.h"
 #include "train/distributed/global_batch_loss.h"
 #include "train/distributed/worker_group.h"
 #include "train/evaluation.h"
@@ -56,26 +57,75 @@ struct StepLosses {
             values.push_back(term.detach());
         return torch::stack(values).to(torch::kFloat64);
     }
+
+    // A data-parallel rank's share of total and terms, in that order: what the ranks sum.
+    torch::Tensor shareValues() const {
+        std::vector<torch::Tensor> values{total.detach().reshape({1})};
+        for (const auto& term : terms)
+            values.push_back(term.detach().reshape({1}).to(total.dtype()));
+        return torch::cat(values);
+    }
+    // Takes the global batch's values from the ranks' summed shares (shareValues' order);
+    // backward has already run, so total keeps no gradient.
+    void takeSums(const torch::Tensor& sums) {
+        total = sums[0];
+        for (std::size_t index = 0; index < terms.size(); ++index)
+            terms[index] = sums[static_cast<std::int64_t>(index) + 1];
+    }
 };
 
-StepLosses computeLoss(Session& session, std::vector<std::size_t> indices) {
+// An example's cost, for dealing a global batch out to the ranks alike: its tokens for the AR
+// model; its iterations times its input (the width it is padded to) for the looped model, which
+// runs the block once per iteration.
+std::vector<std::int64_t> exampleCosts(const Session& session,
+                                       const std::vector<std::size_t>& batch) {
+    const bool autoregressive = isAutoregressive(session.kind);
+    std::vector<std::int64_t> costs;
+    costs.reserve(batch.size());
+    for (auto index : batch) {
+        const auto& problem = session.tokenized[index];
+        auto tokens = static_cast<std::int64_t>(problem.input.size());
+        if (autoregressive) {
+            for (const auto& step : problem.steps)
+                tokens += static_cast<std::int64_t>(step.size());
+            costs.push_back(tokens);
+        } else {
+            costs.push_back(std::max<std::int64_t>(problem.iterations(), 1) * tokens);
+        }
+    }
+    return costs;
+}
+
+// The loss of the global batch `globalBatch` (this process alone), or this rank's share of it
+// (data-parallel: its slice, scaled by the whole batch's normalisers).
+StepLosses computeLoss(Session& session, const std::vector<std::size_t>& globalBatch) {
     // bf16 on CUDA for the forward pass only; backward runs after the scope, outside it.
     Bf16AutocastScope autocast(
         effectivePrecision(session.config.precision, session.device.is_cuda()) ==
         Precision::Bf16Autocast);
     const bool autoregressive = isAutoregressive(session.kind);
+    auto indices = session.group ? balancedSlice(globalBatch, exampleCosts(session, globalBatch),
+                                                 session.group->rank(), session.group->worldSize())
+                                 : globalBatch;
     if (!autoregressive) // the looped model runs a batch sorted by T fastest (see its header)
         std::stable_sort(indices.begin(), indices.end(), [&](std::size_t a, std::size_t b) {
             return session.tokenized[a].iterations() > session.tokenized[b].iterations();
         });
-    std::vector<const TokenizedProblem*> problems;
     BatchOptions options;
     options.prependTaskToken = session.data.multitask;
     options.scoreEveryPad = session.config.objective.padTargets == PadTargets::All;
-    for (auto index : indices) {
-        problems.push_back(&session.tokenized[index]);
-        options.weights.push_back(session.data.train[index].weight);
-    }
+    // The problems of `examples`, with their weights in `withWeights`.
+    auto problemsOf = [&](const std::vector<std::size_t>& examples, BatchOptions& withWeights) {
+        std::vector<const TokenizedProblem*> problems;
+        withWeights.weights.clear();
+        for (auto index : examples) {
+            problems.push_back(&session.tokenized[index]);
+            withWeights.weights.push_back(session.data.train[index].weight);
+        }
+        return problems;
+    };
+    auto wholeOptions = options;
+    const auto problems = problemsOf(indices, options);
     StepLosses losses;
     if (autoregressive) {
         auto batch = toTensors(makeArBatch(problems, session.vocabulary, options), session.device);
@@ -86,7 +136,10 @@ StepLosses computeLoss(Session& session, std::vector<std::size_t> indices) {
         auto output = session.autoregressive->forward(batch.tokens, forward);
         losses.total = arLoss(output.maskedLogits, batch);
         if (session.group)
-            losses.total = globalBatchArLoss(losses.total, batch, *session.group);
+            losses.total =
+                arLossShare(losses.total, batch,
+                            arNormalisers(makeArBatch(problemsOf(globalBatch, wholeOptions),
+                                                      session.vocabulary, wholeOptions)));
         return losses;
     }
     bool vanilla = session.kind == RunKind::LoopedVanilla;
@@ -102,7 +155,9 @@ StepLosses computeLoss(Session& session, std::vector<std::size_t> indices) {
     auto loss = relayLoss(vanilla ? torch::Tensor() : output.maskedStepLogits, output.answerLogits,
                           batch, lossOptions);
     if (session.group)
-        loss = globalBatchLoss(loss, batch, lossOptions, *session.group);
+        loss = loopedLossShare(loss, batch, lossOptions,
+                               loopedNormalisers(makeLoopedBatch(
+                                   problemsOf(globalBatch, wholeOptions), wholeOptions)));
     losses.total = loss.total;
     losses.terms.push_back(loss.answer);
     if (loss.iteration.defined()) {
@@ -294,11 +349,20 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
         for (auto& group : session.optimizer->param_groups())
             static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learningRate);
         auto batch = session.sampler->batch(step, config.training.batchSize);
-        auto losses = computeLoss(session, session.group ? session.group->slice(batch) : batch);
+        auto losses = computeLoss(session, batch);
         session.optimizer->zero_grad();
         losses.total.backward();
-        if (session.group) // after backward, before clipping: every rank steps alike
-            session.group->sumGradients(parameters);
+        // Workers stop together: any rank's request (rank 0's Ctrl-C) stops all of them. The
+        // request and the loss shares ride with the gradients: one collective per step.
+        bool cancelled = cancel.load();
+        if (session.group) { // after backward, before clipping: every rank steps alike
+            auto shares = losses.shareValues().to(torch::kFloat32);
+            shares =
+                torch::cat({shares, torch::full({1}, cancelled ? 1.0f : 0.0f, shares.options())});
+            auto sums = session.group->sumGradients(parameters, shares);
+            losses.takeSums(sums.narrow(0, 0, sums.size(0) - 1));
+            cancelled = sums[-1].item<float>() > 0.5f;
+        }
         auto gradientNorm = config.training.gradientClip > 0
                                 ? clipGradientNorm(parameters, config.training.gradientClip)
                                 : torch::zeros({}, losses.total.options());
@@ -313,8 +377,6 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
             {reported, earlierSeconds + wall, learningRate, losses.reported(gradientNorm)});
 
         bool last = reported == total;
-        // Workers stop together: any rank's request (rank 0's Ctrl-C) stops all of them.
-        bool cancelled = session.group ? session.group->anyRank(cancel.load()) : cancel.load();
         bool eventDue =
             last || Clock::now() - lastEvent >= std::chrono::duration<double>(kStepEventSeconds);
         bool flushDue = last || cancelled || reported % kMetricFlushEvery == 0 ||

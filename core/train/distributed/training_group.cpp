@@ -35,43 +35,15 @@ TrainingGroup::TrainingGroup(const c10::intrusive_ptr<c10d::Store>& store, int r
 
 TrainingGroup::~TrainingGroup() = default;
 
-std::vector<std::size_t> TrainingGroup::slice(const std::vector<std::size_t>& globalBatch) const {
-    const std::size_t size = globalBatch.size();
-    const auto ranks = static_cast<std::size_t>(m_worldSize);
-    const auto rank = static_cast<std::size_t>(m_rank);
-    // The first size % ranks slices take one example more.
-    const std::size_t begin = rank * (size / ranks) + std::min(rank, size % ranks);
-    const std::size_t length = size / ranks + (rank < size % ranks ? 1 : 0);
-    return {globalBatch.begin() + static_cast<std::ptrdiff_t>(begin),
-            globalBatch.begin() + static_cast<std::ptrdiff_t>(begin + length)};
-}
-
-torch::Tensor TrainingGroup::allreduce(const torch::Tensor& values, bool maximum) {
-    std::vector<at::Tensor> buffers{values.detach().to(torch::kCPU).contiguous().clone()};
-    c10d::AllreduceOptions options;
-    options.reduceOp = maximum ? c10d::ReduceOp::MAX : c10d::ReduceOp::SUM;
-    guardCollective("allreduce",
-                    [&] { return m_handles->processGroup->allreduce(buffers, options)->wait(); });
-    return buffers[0];
-}
-
-torch::Tensor TrainingGroup::sum(const torch::Tensor& values) {
-    return allreduce(values, false);
-}
-
-torch::Tensor TrainingGroup::max(const torch::Tensor& values) {
-    return allreduce(values, true);
-}
-
-bool TrainingGroup::anyRank(bool flag) {
-    return max(torch::tensor({flag ? 1 : 0}, torch::kInt32)).item<int>() != 0;
-}
-
-void TrainingGroup::sumGradients(const std::vector<torch::Tensor>& parameters) {
+torch::Tensor TrainingGroup::sumGradients(const std::vector<torch::Tensor>& parameters,
+                                          const torch::Tensor& values) {
+    const auto device = parameters.empty() ? torch::Device(torch::kCPU) : parameters[0].device();
+    const auto extra = values.detach().to(device, torch::kFloat32).reshape({-1});
+    torch::Tensor summedValues;
     // Buckets in parameter order, each a contiguous run of parameters (a parameter larger than
     // a bucket gets one of its own); every rank builds the same buckets.
     std::size_t first = 0;
-    while (first < parameters.size()) {
+    while (first < parameters.size() || !summedValues.defined()) {
         std::size_t last = first;
         std::int64_t elements = 0;
         while (last < parameters.size() &&
@@ -85,6 +57,9 @@ void TrainingGroup::sumGradients(const std::vector<torch::Tensor>& parameters) {
                                  ? gradient.detach().reshape({-1})
                                  : torch::zeros({parameter.numel()}, parameter.options()));
         }
+        const bool carriesValues = !summedValues.defined();
+        if (carriesValues)
+            pieces.push_back(extra);
         std::vector<at::Tensor> bucket{torch::cat(pieces).to(torch::kCPU)};
         guardCollective("gradient allreduce",
                         [&] { return m_handles->processGroup->allreduce(bucket)->wait(); });
@@ -101,8 +76,11 @@ void TrainingGroup::sumGradients(const std::vector<torch::Tensor>& parameters) {
             else
                 parameter.mutable_grad() = summed.clone();
         }
+        if (carriesValues)
+            summedValues = bucket[0].narrow(0, offset, extra.numel());
         first = last;
     }
+    return summedValues;
 }
 
 } // namespace relay

@@ -25,23 +25,16 @@ public:
     int worldSize() const { return m_worldSize; }
     bool isRankZero() const { return m_rank == 0; }
 
-    // This rank's contiguous slice of a global batch: the slices of ranks 0..N-1 in order are
-    // the batch, their sizes differ by at most one.
-    std::vector<std::size_t> slice(const std::vector<std::size_t>& globalBatch) const;
-
-    // Element-wise sum or maximum over the ranks of a small tensor (returned, CPU).
-    torch::Tensor sum(const torch::Tensor& values);
-    torch::Tensor max(const torch::Tensor& values);
-    bool anyRank(bool flag);
-
     // Replaces every parameter's gradient by the sum over the ranks (a missing gradient counts
-    // as zeros), flattening them into buckets of at most kBucketElements values per allreduce.
-    void sumGradients(const std::vector<torch::Tensor>& parameters);
+    // as zeros), flattening them into buckets of at most kBucketElements values per allreduce,
+    // and returns the sum over the ranks of `values` (a small float32 tensor, the same size on
+    // every rank), which rides in the first bucket: the step's one collective when the model
+    // fits in one bucket.
+    torch::Tensor sumGradients(const std::vector<torch::Tensor>& parameters,
+                               const torch::Tensor& values);
     static constexpr std::int64_t kBucketElements = 1 << 20; // 4 MiB of float32
 
 private:
-    torch::Tensor allreduce(const torch::Tensor& values, bool maximum);
-
     struct Handles; // the c10d process group, kept out of this header
     std::unique_ptr<Handles> m_handles;
     int m_rank;
