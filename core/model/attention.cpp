@@ -1,6 +1,7 @@
 #include "model/attention.h"
 
 #include "model/dropout.h"
+#include "model/fused_attention.h"
 
 #include <cmath>
 
@@ -62,17 +63,20 @@ SelfAttentionImpl::SelfAttentionImpl(std::int64_t hiddenSize, std::int64_t heads
 
 std::vector<torch::Tensor> SelfAttentionImpl::project(const torch::Tensor& x,
                                                       const AttentionContext& context) {
-    const auto batch = x.size(0);
-    const auto length = x.size(1);
-    const auto headSize = x.size(2) / m_heads;
+    return splitHeads(applyLinear(m_projectIn, x), context);
+}
+
+std::vector<torch::Tensor> SelfAttentionImpl::splitHeads(const torch::Tensor& projected,
+                                                         const AttentionContext& context) {
+    const auto batch = projected.size(0);
+    const auto length = projected.size(1);
+    const auto headSize = projected.size(2) / (3 * m_heads);
     // [3, B, H, N, headSize]: one projection, one copy into head-major order (so every later
     // reshape is a view), then split: the backward of a split is one cat, where indexing q, k
     // and v out one by one would zero-fill and accumulate a full-size gradient for each.
-    auto projected = applyLinear(m_projectIn, x)
-                         .view({batch, length, 3, m_heads, headSize})
-                         .permute({2, 0, 3, 1, 4})
-                         .contiguous();
-    auto parts = projected.split_with_sizes({2, 1}, 0);
+    auto heads =
+        projected.view({batch, length, 3, m_heads, headSize}).permute({2, 0, 3, 1, 4}).contiguous();
+    auto parts = heads.split_with_sizes({2, 1}, 0);
     auto queriesAndKeys = parts[0];
     if (context.rotary.defined())
         queriesAndKeys = applyRotary(queriesAndKeys, context.rotary);
@@ -84,7 +88,11 @@ torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x, const Attention
     const auto batch = x.size(0);
     const auto length = x.size(1);
     const auto headSize = x.size(2) / m_heads;
-    const auto heads = project(x, context);
+    auto projected = applyLinear(m_projectIn, x);
+    if (fusedAttentionApplies(projected, context))
+        return applyLinear(m_projectOut, fusedAttention(projected, context, m_heads,
+                                                        is_training() ? m_dropout : 0.0));
+    const auto heads = splitHeads(projected, context);
     auto queries = heads[0].view({batch * m_heads, length, headSize});
     auto keys = heads[1].view({batch * m_heads, length, headSize});
     auto values = heads[2].view({batch * m_heads, length, headSize});

@@ -54,6 +54,9 @@ struct SelfAttentionImpl : torch::nn::Module {
 
     // Queries and keys (rotary applied) and values of x: [B, H, N, headSize] each, contiguous.
     std::vector<torch::Tensor> project(const torch::Tensor& x, const AttentionContext& context);
+    // The same from x's input projection [B, N, 3d].
+    std::vector<torch::Tensor> splitHeads(const torch::Tensor& projected,
+                                          const AttentionContext& context);
 
     std::int64_t m_heads;
     double m_dropout;

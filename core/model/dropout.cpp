@@ -27,6 +27,12 @@ std::uint64_t drawSeed() {
 
 } // namespace
 
+CounterDropout::CounterDropout(double p) : CounterDropout(p, drawSeed()) {}
+
+CounterDropout::CounterDropout(double p, std::uint64_t seed)
+    : m_seed(seed), m_threshold(static_cast<std::uint64_t>(std::llround((1.0 - p) * 4294967296.0))),
+      m_scale(static_cast<float>(1.0 / (1.0 - p))) {}
+
 torch::Tensor applyDropout(const torch::Tensor& x, double p, bool training) {
     if (!training || p <= 0.0)
         return x;

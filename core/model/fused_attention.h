@@ -1,0 +1,27 @@
+// The attention core on the CPU in float32 as one kernel per (example, head): rotary positions
+// on queries and keys, scaled scores plus the additive mask, softmax, the weighted sum of the
+// values, heads merged back; and its backward written by hand. LibTorch's composition of the
+// same (a head-major copy, the rotary products, baddbmm, softmax, bmm, the merge copy) costs
+// about 25 operations and as many autograd nodes per layer and iteration: at the cpu-quick size
+// a third of a training step, most of it per-operation overhead on tiny matrices.
+#pragma once
+
+#include "model/attention.h"
+
+#include <torch/torch.h>
+
+namespace relay {
+
+// Whether fusedAttention computes this case: float32 on the CPU.
+bool fusedAttentionApplies(const torch::Tensor& projected, const AttentionContext& context);
+
+// projected: [B, N, 3d], the queries, keys and values of every position side by side (each
+// [H, headSize] head-major), as SelfAttention's input projection writes them; context.mask:
+// [B * H or 1, N, N] additive; context.rotary: [B, 1, N, headSize] tables or undefined.
+// dropout: the probability of dropping each attention weight (0 outside training), with the
+// masks of dropout.h's counter-based generator. Returns [B, N, d], the heads' outputs side by
+// side, differentiable with respect to `projected` (the mask and the tables take no gradient).
+torch::Tensor fusedAttention(const torch::Tensor& projected, const AttentionContext& context,
+                             std::int64_t heads, double dropout);
+
+} // namespace relay

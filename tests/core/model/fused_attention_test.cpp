@@ -1,0 +1,127 @@
+// The fused CPU attention kernel and its hand-written backward against the same attention
+// composed from LibTorch operations and differentiated by autograd, on random inputs: every
+// mask layout the models build, with and without rotary positions, with dropout on the weights
+// (the composition applies the kernel's keep mask, rebuilt from the same seed).
+#include "model/attention.h"
+#include "model/dropout.h"
+#include "model/fused_attention.h"
+#include "model/rotary.h"
+
+#include <gtest/gtest.h>
+
+namespace relay {
+namespace {
+
+constexpr std::int64_t kBatch = 3, kLength = 7, kHeads = 2, kHeadSize = 8;
+constexpr std::int64_t kHidden = kHeads * kHeadSize;
+
+// softmax(q k^T / sqrt(d_h) + mask) (times the keep mask) v, heads merged; q, k rotated.
+torch::Tensor composedAttention(const torch::Tensor& projected, const AttentionContext& context,
+                                const torch::Tensor& keep) {
+    auto parts = projected.view({kBatch, kLength, 3, kHeads, kHeadSize}).permute({2, 0, 3, 1, 4});
+    auto queries = parts[0], keys = parts[1], values = parts[2]; // [B, H, N, d_h]
+    if (context.rotary.defined()) {
+        queries = applyRotary(queries, context.rotary);
+        keys = applyRotary(keys, context.rotary);
+    }
+    auto mask = context.mask.size(0) == 1 ? context.mask.view({1, 1, kLength, kLength})
+                                          : context.mask.view({kBatch, kHeads, kLength, kLength});
+    auto scores = torch::matmul(queries, keys.transpose(-1, -2)) / std::sqrt(double(kHeadSize));
+    auto weights = torch::softmax(scores + mask, -1);
+    if (keep.defined())
+        weights = weights * keep.view({kBatch, kHeads, kLength, kLength});
+    return torch::matmul(weights, values).permute({0, 2, 1, 3}).reshape({kBatch, kLength, kHidden});
+}
+
+// Additive masks as the models build them: one causal mask for every row (AR), or per example
+// and head with padded keys hidden (looped; each example has its own width).
+AttentionContext contextWith(bool perExample, bool rotary) {
+    auto positions = torch::arange(kLength);
+    torch::Tensor allowed;
+    if (perExample) {
+        auto widths = torch::tensor({7, 4, 2}).view({kBatch, 1, 1, 1});
+        allowed = (positions.view({1, 1, 1, kLength}) < widths)
+                      .logical_or(positions.view({kLength, 1}) == positions.view({1, kLength}));
+    } else {
+        allowed = (positions.view({1, kLength}) <= positions.view({kLength, 1}))
+                      .view({1, 1, kLength, kLength});
+    }
+    AttentionContext context;
+    context.heads = kHeads;
+    context.mask = additiveMask(allowed, kBatch, kHeads);
+    if (rotary)
+        context.rotary = makeRotaryTables(torch::rand({kBatch, kLength}) * 40, kHeadSize, 10000.0);
+    return context;
+}
+
+void expectSameAsComposed(const AttentionContext& context, double dropout) {
+    auto projected = torch::randn({kBatch, kLength, 3 * kHidden}).requires_grad_(true);
+    auto outputGradient = torch::randn({kBatch, kLength, kHidden});
+    torch::manual_seed(77);
+    auto fused = fusedAttention(projected, context, kHeads, dropout);
+    fused.backward(outputGradient);
+    auto fusedGradient = projected.grad().clone();
+    projected.mutable_grad().zero_();
+
+    torch::Tensor keep; // the kernel's keep mask: the same seed, drawn the same way
+    if (dropout > 0.0) {
+        torch::manual_seed(77);
+        CounterDropout drop(dropout);
+        keep = torch::empty({kBatch * kHeads * kLength * kLength});
+        for (std::int64_t index = 0; index < keep.numel(); ++index)
+            keep[index] = drop.keeps(static_cast<std::uint64_t>(index)) ? drop.scale() : 0.0f;
+        ASSERT_GT(keep.eq(0).sum().item<int>(), 0); // some weights dropped
+    }
+    auto composed = composedAttention(projected, context, keep);
+    composed.backward(outputGradient);
+    EXPECT_TRUE(torch::allclose(fused, composed, 1e-5, 1e-6))
+        << (fused - composed).abs().max().item<double>();
+    EXPECT_TRUE(torch::allclose(fusedGradient, projected.grad(), 1e-4, 1e-6))
+        << (fusedGradient - projected.grad()).abs().max().item<double>();
+}
+
+TEST(FusedAttention, MatchesComposedAttentionAndItsAutogradGradient) {
+    torch::manual_seed(5);
+    for (bool perExample : {false, true})
+        for (bool rotary : {false, true})
+            for (double dropout : {0.0, 0.3}) {
+                SCOPED_TRACE(std::string(perExample ? "per-example mask" : "shared mask") +
+                             (rotary ? ", rotary" : ", no positions") +
+                             (dropout > 0.0 ? ", dropout" : ""));
+                expectSameAsComposed(contextWith(perExample, rotary), dropout);
+            }
+}
+
+TEST(FusedAttention, SelfAttentionTakesItOnTheCpuAndGivesWhatTheComposedPathGives) {
+    // float64 takes the composed path; the same weights in float32 take the fused one.
+    torch::manual_seed(6);
+    SelfAttention attention(kHidden, kHeads, 0.0);
+    auto context = contextWith(true, true);
+    auto x = torch::randn({kBatch, kLength, kHidden});
+    auto projected = applyLinear(attention->m_projectIn, x);
+    ASSERT_TRUE(fusedAttentionApplies(projected, context));
+    auto fused = attention->forward(x, context);
+
+    attention->to(torch::kFloat64);
+    AttentionContext context64 = context;
+    context64.mask = context.mask.to(torch::kFloat64);
+    context64.rotary = {context.rotary.cosine.to(torch::kFloat64),
+                        context.rotary.sine.to(torch::kFloat64)};
+    ASSERT_FALSE(fusedAttentionApplies(projected.to(torch::kFloat64), context64));
+    auto composed = attention->forward(x.to(torch::kFloat64), context64);
+    EXPECT_TRUE(torch::allclose(fused.to(torch::kFloat64), composed, 1e-5, 1e-6));
+}
+
+TEST(FusedAttention, WithoutGradientsItComputesTheSameOutput) {
+    // Evaluation and generation run under inference mode: no autograd node, same numbers.
+    torch::manual_seed(8);
+    auto context = contextWith(true, true);
+    auto projected = torch::randn({kBatch, kLength, 3 * kHidden});
+    auto tracked = fusedAttention(projected.clone().requires_grad_(true), context, kHeads, 0.0);
+    torch::InferenceMode inference;
+    auto untracked = fusedAttention(projected, context, kHeads, 0.0);
+    EXPECT_TRUE(torch::equal(tracked.detach(), untracked));
+}
+
+} // namespace
+} // namespace relay
