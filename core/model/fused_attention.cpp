@@ -19,6 +19,7 @@ struct Layout {
     std::int64_t heads = 0;
     std::int64_t headSize = 0;
     std::int64_t hidden = 0;  // heads * headSize
+    std::int64_t stride = 0;  // N rounded up to 16 floats: rows of weights and transposes
     bool maskPerHead = false; // the mask has a [N, N] slice per (example, head)
     float scale = 1.0f;       // 1 / sqrt(headSize)
 };
@@ -30,20 +31,25 @@ Layout layoutOf(const torch::Tensor& projected, std::int64_t heads, bool maskPer
     layout.hidden = projected.size(2) / 3;
     layout.heads = heads;
     layout.headSize = layout.hidden / heads;
+    // Padded rows keep every loop over keys free of a scalar remainder; the padding's scores are
+    // -inf, so its weights are 0.
+    layout.stride = (layout.length + 15) / 16 * 16;
     layout.maskPerHead = maskPerHead;
     layout.scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(layout.headSize)));
     return layout;
 }
 
 // The operands of one (example, head): queries and keys rotated, and values, [N, headSize]
-// row-major, keys and values also transposed. With the transposes every product below is an
-// axpy over contiguous floats, which the compiler vectorizes without reassociating sums.
+// row-major, keys and values also transposed ([headSize, stride], zero past N). With the
+// transposes every product below is an axpy over contiguous floats, which the compiler
+// vectorizes without reassociating sums.
 struct HeadOperands {
     std::vector<float> queries, keys, keysByColumn, values, valuesByColumn;
 
     explicit HeadOperands(const Layout& layout)
         : queries(static_cast<std::size_t>(layout.length * layout.headSize)), keys(queries.size()),
-          keysByColumn(queries.size()), values(queries.size()), valuesByColumn(queries.size()) {}
+          keysByColumn(static_cast<std::size_t>(layout.stride * layout.headSize), 0.0f),
+          values(queries.size()), valuesByColumn(keysByColumn.size(), 0.0f) {}
 
     // RoPE pairs (c, c + half): out = x * cosine + roll(x, half) * sine (see rotary.h).
     static void rotate(const float* x, const float* cosine, const float* sine, std::int64_t size,
@@ -75,8 +81,9 @@ struct HeadOperands {
             std::copy(row + 2 * layout.hidden, row + 2 * layout.hidden + size,
                       values.data() + i * size);
             for (std::int64_t c = 0; c < size; ++c) {
-                keysByColumn[static_cast<std::size_t>(c * n + i)] = key[c];
-                valuesByColumn[static_cast<std::size_t>(c * n + i)] = values[i * size + c];
+                keysByColumn[static_cast<std::size_t>(c * layout.stride + i)] = key[c];
+                valuesByColumn[static_cast<std::size_t>(c * layout.stride + i)] =
+                    values[i * size + c];
             }
         }
     }
@@ -98,15 +105,212 @@ torch::Tensor tableOf(const torch::Tensor& table, std::int64_t batch, std::int64
         .contiguous();
 }
 
-// What dropout multiplies weight `index` by: 0 or 1 / (1 - p); 1 without dropout.
-float keptScale(const CounterDropout* dropout, std::int64_t index) {
-    if (dropout == nullptr)
-        return 1.0f;
-    return dropout->keeps(static_cast<std::uint64_t>(index)) ? dropout->scale() : 0.0f;
-}
-
 const float* pointerOf(const torch::Tensor& tensor) {
     return tensor.defined() ? tensor.data_ptr<float>() : nullptr;
+}
+
+// The kernels' operands as raw float arrays (see fusedAttention for the layouts).
+struct Operands {
+    const float* projected = nullptr; // [B, N, 3d]
+    const float* mask = nullptr;      // [B * H or 1, N, N]
+    const float* cosine = nullptr;    // [B, N, headSize], or null without rotary positions
+    const float* sine = nullptr;
+    float* weights = nullptr; // [B * H, N, stride]: softmax weights before dropout
+    float* keep = nullptr;    // the same shape: dropout's factors, 0 or 1 / (1 - p);
+                              // null without dropout
+    float* output = nullptr;  // [B, N, d]
+    const float* gradOutput = nullptr;
+    float* gradProjected = nullptr; // [B, N, 3d]
+};
+
+// The loops below are compiled once per vector width (AVX-512, AVX2, baseline) and the CPU's
+// best runs; the default build targets baseline x86-64, four floats per instruction.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define RELAY_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define RELAY_VECTOR_CLONES
+#endif
+
+// out[t] = sum over k < count of weights[k] * matrix[k * leading + t], for t < width: a row
+// vector times a block of a matrix. Sixteen columns at a time are summed in registers; summing
+// into `out` in memory instead stalls every step on the store before it.
+inline void rowTimesMatrix(const float* __restrict weights, const float* __restrict matrix,
+                           std::int64_t leading, std::int64_t count, std::int64_t width,
+                           float* __restrict out) {
+    constexpr std::int64_t kBlock = 16;
+    std::int64_t column = 0;
+    for (; column + kBlock <= width; column += kBlock) {
+        float sums[kBlock] = {};
+        for (std::int64_t k = 0; k < count; ++k) {
+            const float weight = weights[k];
+            const float* __restrict source = matrix + k * leading + column;
+            for (std::int64_t t = 0; t < kBlock; ++t)
+                sums[t] += weight * source[t];
+        }
+        std::copy(sums, sums + kBlock, out + column);
+    }
+    for (; column < width; ++column) {
+        float sum = 0.0f;
+        for (std::int64_t k = 0; k < count; ++k)
+            sum += weights[k] * matrix[k * leading + column];
+        out[column] = sum;
+    }
+}
+
+// Forward, first half for pairs [first, last): scores minus their row's maximum, into weights.
+RELAY_VECTOR_CLONES
+void scorePairs(const Layout& layout, const Operands& data, std::int64_t first, std::int64_t last) {
+    const auto n = layout.length;
+    const auto size = layout.headSize;
+    HeadOperands operands(layout);
+    for (std::int64_t pair = first; pair < last; ++pair) {
+        const auto example = pair / layout.heads;
+        const auto head = pair % layout.heads;
+        operands.load(data.projected, data.cosine, data.sine, layout, example, head);
+        const float* __restrict pairMask = maskOf(data.mask, layout, example, head);
+        const auto stride = layout.stride;
+        for (std::int64_t i = 0; i < n; ++i) {
+            float* __restrict row = data.weights + (pair * n + i) * stride;
+            // Scores q_i . k_j for every key j: the query times the keys' columns.
+            rowTimesMatrix(operands.queries.data() + i * size, operands.keysByColumn.data(), stride,
+                           size, stride, row);
+            for (std::int64_t j = 0; j < n; ++j)
+                row[j] *= layout.scale;
+            float maximum = -std::numeric_limits<float>::infinity();
+            for (std::int64_t j = 0; j < n; ++j) {
+                row[j] += pairMask[i * n + j];
+                maximum = std::max(maximum, row[j]);
+            }
+            for (std::int64_t j = 0; j < n; ++j)
+                row[j] -= maximum;
+            std::fill(row + n, row + stride, -std::numeric_limits<float>::infinity());
+        }
+    }
+}
+
+// Forward, second half (after exp): each row normalized, the values summed with its weights.
+RELAY_VECTOR_CLONES
+void weighPairs(const Layout& layout, const Operands& data, const CounterDropout* dropout,
+                std::int64_t first, std::int64_t last) {
+    const auto n = layout.length;
+    const auto size = layout.headSize;
+    const auto stride = layout.stride;
+    std::vector<float> dropped(static_cast<std::size_t>(stride)); // weights after dropout
+    for (std::int64_t pair = first; pair < last; ++pair) {
+        const auto example = pair / layout.heads;
+        const auto head = pair % layout.heads;
+        for (std::int64_t i = 0; i < n; ++i) {
+            float* __restrict row = data.weights + (pair * n + i) * stride;
+            float total = 0.0f;
+            for (std::int64_t j = 0; j < n; ++j)
+                total += row[j];
+            const float inverse = 1.0f / total;
+            for (std::int64_t j = 0; j < stride; ++j)
+                row[j] *= inverse;
+            float* __restrict keep =
+                data.keep != nullptr ? data.keep + (pair * n + i) * stride : nullptr;
+            if (keep != nullptr) // element (pair, i, j) of the unpadded weights' counter
+                for (std::int64_t j = 0; j < stride; ++j)
+                    keep[j] =
+                        j < n && dropout->keeps(static_cast<std::uint64_t>((pair * n + i) * n + j))
+                            ? dropout->scale()
+                            : 0.0f;
+            float* __restrict result =
+                data.output + (example * n + i) * layout.hidden + head * size;
+            if (keep != nullptr)
+                for (std::int64_t j = 0; j < stride; ++j)
+                    dropped[static_cast<std::size_t>(j)] = row[j] * keep[j];
+            // The weighted sum of the values: the weights times the values' rows.
+            rowTimesMatrix(keep != nullptr ? dropped.data() : row,
+                           data.projected + example * n * 3 * layout.hidden + 2 * layout.hidden +
+                               head * size,
+                           3 * layout.hidden, n, size, result);
+        }
+    }
+}
+
+// Backward for pairs [first, last). With P the weights, dO the output's gradient: dV = P^T dO,
+// dP = dO V^T, dS = P * (dP - rowsum(P * dP)), dQ = scale dS K, dK = scale dS^T Q, and the
+// rotations' transposes carry dQ and dK back to the projection.
+RELAY_VECTOR_CLONES
+void backwardPairs(const Layout& layout, const Operands& data, std::int64_t first,
+                   std::int64_t last) {
+    const auto n = layout.length;
+    const auto size = layout.headSize;
+    const auto stride = layout.stride;
+    HeadOperands operands(layout);
+    std::vector<float> gradQueries(operands.queries.size()), gradKeys(gradQueries.size()),
+        gradValues(gradQueries.size()), gradWeights(static_cast<std::size_t>(stride)),
+        gradScores(static_cast<std::size_t>(n));
+    for (std::int64_t pair = first; pair < last; ++pair) {
+        const auto example = pair / layout.heads;
+        const auto head = pair % layout.heads;
+        operands.load(data.projected, data.cosine, data.sine, layout, example, head);
+        std::fill(gradQueries.begin(), gradQueries.end(), 0.0f);
+        std::fill(gradKeys.begin(), gradKeys.end(), 0.0f);
+        std::fill(gradValues.begin(), gradValues.end(), 0.0f);
+        for (std::int64_t i = 0; i < n; ++i) {
+            const float* __restrict row = data.weights + (pair * n + i) * stride;
+            const float* __restrict keep =
+                data.keep != nullptr ? data.keep + (pair * n + i) * stride : nullptr;
+            const float* __restrict gradResult =
+                data.gradOutput + (example * n + i) * layout.hidden + head * size;
+            // dP_ij = dO_i . V_j: the output's gradient times the values' columns.
+            rowTimesMatrix(gradResult, operands.valuesByColumn.data(), stride, size, stride,
+                           gradWeights.data());
+            // Through dropout: the kept weights' gradient, scaled; dropped ones get none.
+            if (keep != nullptr)
+                for (std::int64_t j = 0; j < stride; ++j)
+                    gradWeights[static_cast<std::size_t>(j)] *= keep[j];
+            float weighted = 0.0f;
+            for (std::int64_t j = 0; j < stride; ++j)
+                weighted += row[j] * gradWeights[static_cast<std::size_t>(j)];
+            const float* __restrict query = operands.queries.data() + i * size;
+            for (std::int64_t j = 0; j < n; ++j) {
+                const float weight = row[j];
+                const float gradScore =
+                    weight * (gradWeights[static_cast<std::size_t>(j)] - weighted) * layout.scale;
+                gradScores[static_cast<std::size_t>(j)] = gradScore;
+                if (weight == 0.0f) // a masked key: no gradient flows through it
+                    continue;
+                const float used = keep != nullptr ? weight * keep[j] : weight;
+                float* __restrict gradValue = gradValues.data() + j * size;
+                float* __restrict gradKey = gradKeys.data() + j * size;
+                for (std::int64_t c = 0; c < size; ++c) {
+                    gradValue[c] += used * gradResult[c];
+                    gradKey[c] += gradScore * query[c];
+                }
+            }
+            // dQ_i = scale dS_i K: the scores' gradient times the keys' rows.
+            rowTimesMatrix(gradScores.data(), operands.keys.data(), size, n, size,
+                           gradQueries.data() + i * size);
+        }
+        // The rotation's transpose: each component pairs with its partner's sine entry, which
+        // carries the opposite sign (the rotation by the negated angle).
+        for (std::int64_t i = 0; i < n; ++i) {
+            float* __restrict row =
+                data.gradProjected + (example * n + i) * 3 * layout.hidden + head * size;
+            const float* __restrict gradQuery = gradQueries.data() + i * size;
+            const float* __restrict gradKey = gradKeys.data() + i * size;
+            if (data.cosine != nullptr) {
+                const float* rowCosine = data.cosine + (example * n + i) * size;
+                const float* rowSine = data.sine + (example * n + i) * size;
+                const std::int64_t half = size / 2;
+                for (const auto& [from, to] :
+                     {std::pair{gradQuery, row}, std::pair{gradKey, row + layout.hidden}}) {
+                    for (std::int64_t c = 0; c < half; ++c)
+                        to[c] = from[c] * rowCosine[c] + from[c + half] * rowSine[c + half];
+                    for (std::int64_t c = half; c < size; ++c)
+                        to[c] = from[c] * rowCosine[c] + from[c - half] * rowSine[c - half];
+                }
+            } else {
+                std::copy(gradQuery, gradQuery + size, row);
+                std::copy(gradKey, gradKey + size, row + layout.hidden);
+            }
+            const float* __restrict gradValue = gradValues.data() + i * size;
+            std::copy(gradValue, gradValue + size, row + 2 * layout.hidden);
+        }
+    }
 }
 
 // Forward: returns the output [B, N, d] and writes the softmax weights into `weights`
@@ -114,172 +318,49 @@ const float* pointerOf(const torch::Tensor& tensor) {
 torch::Tensor attendForward(const torch::Tensor& projected, const torch::Tensor& mask,
                             const torch::Tensor& cosine, const torch::Tensor& sine,
                             const Layout& layout, const CounterDropout* dropout,
-                            torch::Tensor& weights) {
+                            torch::Tensor& weights, torch::Tensor& keep) {
     const auto n = layout.length;
-    const auto size = layout.headSize;
     const auto pairs = layout.batch * layout.heads;
-    weights = torch::empty({pairs, n, n}, projected.options().requires_grad(false));
+    const auto options = projected.options().requires_grad(false);
+    weights = torch::empty({pairs, n, layout.stride}, options);
+    if (dropout != nullptr)
+        keep = torch::empty({pairs, n, layout.stride}, options);
     auto output =
         torch::empty({layout.batch, n, layout.hidden}, projected.options().requires_grad(false));
-    const float* in = projected.data_ptr<float>();
-    const float* maskData = mask.data_ptr<float>();
-    const float* cosineData = pointerOf(cosine);
-    const float* sineData = pointerOf(sine);
-    float* weightData = weights.data_ptr<float>();
-    float* out = output.data_ptr<float>();
-    // Scores minus their row's maximum; one vectorized exp over all of them; then each row
-    // normalized and the values summed with its weights.
+    Operands data;
+    data.projected = projected.data_ptr<float>();
+    data.mask = mask.data_ptr<float>();
+    data.cosine = pointerOf(cosine);
+    data.sine = pointerOf(sine);
+    data.weights = weights.data_ptr<float>();
+    data.keep = keep.defined() ? keep.data_ptr<float>() : nullptr;
+    data.output = output.data_ptr<float>();
     at::parallel_for(0, pairs, 1, [&](std::int64_t first, std::int64_t last) {
-        HeadOperands operands(layout);
-        for (std::int64_t pair = first; pair < last; ++pair) {
-            const auto example = pair / layout.heads;
-            const auto head = pair % layout.heads;
-            operands.load(in, cosineData, sineData, layout, example, head);
-            const float* pairMask = maskOf(maskData, layout, example, head);
-            for (std::int64_t i = 0; i < n; ++i) {
-                float* row = weightData + (pair * n + i) * n;
-                std::fill(row, row + n, 0.0f);
-                const float* query = operands.queries.data() + i * size;
-                for (std::int64_t c = 0; c < size; ++c) {
-                    const float q = query[c] * layout.scale;
-                    const float* keyColumn = operands.keysByColumn.data() + c * n;
-                    for (std::int64_t j = 0; j < n; ++j)
-                        row[j] += q * keyColumn[j];
-                }
-                float maximum = -std::numeric_limits<float>::infinity();
-                for (std::int64_t j = 0; j < n; ++j) {
-                    row[j] += pairMask[i * n + j];
-                    maximum = std::max(maximum, row[j]);
-                }
-                for (std::int64_t j = 0; j < n; ++j)
-                    row[j] -= maximum;
-            }
-        }
+        scorePairs(layout, data, first, last);
     });
-    weights.exp_();
+    weights.exp_(); // LibTorch's vectorized exp over all of them at once (exp(-inf) = 0)
     at::parallel_for(0, pairs, 1, [&](std::int64_t first, std::int64_t last) {
-        for (std::int64_t pair = first; pair < last; ++pair) {
-            const auto example = pair / layout.heads;
-            const auto head = pair % layout.heads;
-            for (std::int64_t i = 0; i < n; ++i) {
-                float* row = weightData + (pair * n + i) * n;
-                float total = 0.0f;
-                for (std::int64_t j = 0; j < n; ++j)
-                    total += row[j];
-                const float inverse = 1.0f / total;
-                for (std::int64_t j = 0; j < n; ++j)
-                    row[j] *= inverse;
-                float* result = out + (example * n + i) * layout.hidden + head * size;
-                std::fill(result, result + size, 0.0f);
-                for (std::int64_t j = 0; j < n; ++j) {
-                    const float weight = row[j] * keptScale(dropout, (pair * n + i) * n + j);
-                    const float* value = in + (example * n + j) * 3 * layout.hidden +
-                                         2 * layout.hidden + head * size;
-                    for (std::int64_t c = 0; c < size; ++c)
-                        result[c] += weight * value[c];
-                }
-            }
-        }
+        weighPairs(layout, data, dropout, first, last);
     });
     return output;
 }
 
-// Backward: the gradient of `projected` from the output's. With P the weights, dO the output's
-// gradient: dV = P^T dO, dP = dO V^T, dS = P * (dP - rowsum(P * dP)), dQ = scale dS K,
-// dK = scale dS^T Q, and the rotations' transposes carry dQ and dK back to the projection.
 torch::Tensor attendBackward(const torch::Tensor& gradOutput, const torch::Tensor& projected,
-                             const torch::Tensor& weights, const torch::Tensor& cosine,
-                             const torch::Tensor& sine, const Layout& layout,
-                             const CounterDropout* dropout) {
-    const auto n = layout.length;
-    const auto size = layout.headSize;
-    const auto pairs = layout.batch * layout.heads;
+                             const torch::Tensor& weights, const torch::Tensor& keep,
+                             const torch::Tensor& cosine, const torch::Tensor& sine,
+                             const Layout& layout) {
     auto gradIn = torch::empty_like(projected);
     const auto gradOut = gradOutput.contiguous();
-    const float* in = projected.data_ptr<float>();
-    const float* weightData = weights.data_ptr<float>();
-    const float* cosineData = pointerOf(cosine);
-    const float* sineData = pointerOf(sine);
-    const float* gradOutData = gradOut.data_ptr<float>();
-    float* gradInData = gradIn.data_ptr<float>();
-    at::parallel_for(0, pairs, 1, [&](std::int64_t first, std::int64_t last) {
-        HeadOperands operands(layout);
-        std::vector<float> gradQueries(operands.queries.size()), gradKeys(gradQueries.size()),
-            gradValues(gradQueries.size()), gradWeights(static_cast<std::size_t>(n)),
-            unrotated(static_cast<std::size_t>(size));
-        for (std::int64_t pair = first; pair < last; ++pair) {
-            const auto example = pair / layout.heads;
-            const auto head = pair % layout.heads;
-            operands.load(in, cosineData, sineData, layout, example, head);
-            std::fill(gradQueries.begin(), gradQueries.end(), 0.0f);
-            std::fill(gradKeys.begin(), gradKeys.end(), 0.0f);
-            std::fill(gradValues.begin(), gradValues.end(), 0.0f);
-            for (std::int64_t i = 0; i < n; ++i) {
-                const float* row = weightData + (pair * n + i) * n;
-                const float* gradResult =
-                    gradOutData + (example * n + i) * layout.hidden + head * size;
-                // dP_ij = dO_i . V_j, and dV_j += P_ij dO_i.
-                std::fill(gradWeights.begin(), gradWeights.end(), 0.0f);
-                for (std::int64_t c = 0; c < size; ++c) {
-                    const float g = gradResult[c];
-                    const float* valueColumn = operands.valuesByColumn.data() + c * n;
-                    for (std::int64_t j = 0; j < n; ++j)
-                        gradWeights[static_cast<std::size_t>(j)] += g * valueColumn[j];
-                }
-                // Through dropout: the kept weights' gradient, scaled; dropped ones get none.
-                if (dropout != nullptr)
-                    for (std::int64_t j = 0; j < n; ++j)
-                        gradWeights[static_cast<std::size_t>(j)] *=
-                            keptScale(dropout, (pair * n + i) * n + j);
-                float weighted = 0.0f;
-                for (std::int64_t j = 0; j < n; ++j)
-                    weighted += row[j] * gradWeights[static_cast<std::size_t>(j)];
-                const float* query = operands.queries.data() + i * size;
-                float* gradQuery = gradQueries.data() + i * size;
-                for (std::int64_t j = 0; j < n; ++j) {
-                    const float weight = row[j];
-                    if (weight == 0.0f) // a masked key: no gradient flows through it
-                        continue;
-                    const float used = weight * keptScale(dropout, (pair * n + i) * n + j);
-                    float* gradValue = gradValues.data() + j * size;
-                    for (std::int64_t c = 0; c < size; ++c)
-                        gradValue[c] += used * gradResult[c];
-                    const float gradScore = weight *
-                                            (gradWeights[static_cast<std::size_t>(j)] - weighted) *
-                                            layout.scale;
-                    const float* key = operands.keys.data() + j * size;
-                    float* gradKey = gradKeys.data() + j * size;
-                    for (std::int64_t c = 0; c < size; ++c) {
-                        gradQuery[c] += gradScore * key[c];
-                        gradKey[c] += gradScore * query[c];
-                    }
-                }
-            }
-            // The rotation's transpose: each component pairs with its partner's sine entry,
-            // which carries the opposite sign (the rotation by the negated angle).
-            for (std::int64_t i = 0; i < n; ++i) {
-                float* row = gradInData + (example * n + i) * 3 * layout.hidden + head * size;
-                const float* gradQuery = gradQueries.data() + i * size;
-                const float* gradKey = gradKeys.data() + i * size;
-                if (cosineData != nullptr) {
-                    const float* rowCosine = cosineData + (example * n + i) * size;
-                    const float* rowSine = sineData + (example * n + i) * size;
-                    const std::int64_t half = size / 2;
-                    for (const auto& [from, to] :
-                         {std::pair{gradQuery, row}, std::pair{gradKey, row + layout.hidden}}) {
-                        for (std::int64_t c = 0; c < half; ++c)
-                            to[c] = from[c] * rowCosine[c] + from[c + half] * rowSine[c + half];
-                        for (std::int64_t c = half; c < size; ++c)
-                            to[c] = from[c] * rowCosine[c] + from[c - half] * rowSine[c - half];
-                    }
-                } else {
-                    std::copy(gradQuery, gradQuery + size, row);
-                    std::copy(gradKey, gradKey + size, row + layout.hidden);
-                }
-                const float* gradValue = gradValues.data() + i * size;
-                std::copy(gradValue, gradValue + size, row + 2 * layout.hidden);
-            }
-        }
+    Operands data;
+    data.projected = projected.data_ptr<float>();
+    data.cosine = pointerOf(cosine);
+    data.sine = pointerOf(sine);
+    data.weights = const_cast<float*>(weights.data_ptr<float>());
+    data.keep = keep.defined() ? const_cast<float*>(keep.data_ptr<float>()) : nullptr;
+    data.gradOutput = gradOut.data_ptr<float>();
+    data.gradProjected = gradIn.data_ptr<float>();
+    at::parallel_for(0, layout.batch * layout.heads, 1, [&](std::int64_t first, std::int64_t last) {
+        backwardPairs(layout, data, first, last);
     });
     return gradIn;
 }
@@ -295,16 +376,14 @@ struct FusedAttentionFunction : torch::autograd::Function<FusedAttentionFunction
         std::optional<CounterDropout> drop;
         if (dropout > 0.0)
             drop.emplace(dropout);
-        torch::Tensor weights;
-        auto output =
-            attendForward(projected, mask, cosine, sine, layout, drop ? &*drop : nullptr, weights);
+        torch::Tensor weights, keep;
+        auto output = attendForward(projected, mask, cosine, sine, layout, drop ? &*drop : nullptr,
+                                    weights, keep);
         context->save_for_backward({projected, weights});
+        context->saved_data["keep"] = keep;
         context->saved_data["cosine"] = cosine;
         context->saved_data["sine"] = sine;
         context->saved_data["heads"] = heads;
-        context->saved_data["dropout"] = dropout;
-        // The seed's bits as a signed integer (what an IValue holds).
-        context->saved_data["seed"] = drop ? static_cast<std::int64_t>(drop->seed()) : 0;
         return output;
     }
 
@@ -314,13 +393,10 @@ struct FusedAttentionFunction : torch::autograd::Function<FusedAttentionFunction
         const auto& projected = saved[0];
         // Backward reads the weights, never the mask.
         const auto layout = layoutOf(projected, context->saved_data["heads"].toInt(), false);
-        const double dropout = context->saved_data["dropout"].toDouble();
-        std::optional<CounterDropout> drop;
-        if (dropout > 0.0)
-            drop.emplace(dropout, static_cast<std::uint64_t>(context->saved_data["seed"].toInt()));
-        auto gradIn = attendBackward(
-            gradients[0], projected, saved[1], context->saved_data["cosine"].toTensor(),
-            context->saved_data["sine"].toTensor(), layout, drop ? &*drop : nullptr);
+        auto gradIn = attendBackward(gradients[0], projected, saved[1],
+                                     context->saved_data["keep"].toTensor(),
+                                     context->saved_data["cosine"].toTensor(),
+                                     context->saved_data["sine"].toTensor(), layout);
         return {gradIn, torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor()};
     }
 };
@@ -329,7 +405,8 @@ struct FusedAttentionFunction : torch::autograd::Function<FusedAttentionFunction
 
 bool fusedAttentionApplies(const torch::Tensor& projected, const AttentionContext& context) {
     return projected.device().is_cpu() && projected.scalar_type() == torch::kFloat32 &&
-           context.mask.defined() && context.mask.scalar_type() == torch::kFloat32 &&
+           projected.size(1) <= kFusedAttentionLongest && context.mask.defined() &&
+           context.mask.scalar_type() == torch::kFloat32 &&
            (!context.rotary.defined() || context.rotary.cosine.scalar_type() == torch::kFloat32);
 }
 
@@ -347,9 +424,9 @@ torch::Tensor fusedAttention(const torch::Tensor& projected, const AttentionCont
     std::optional<CounterDropout> drop;
     if (dropout > 0.0)
         drop.emplace(dropout);
-    torch::Tensor weights;
+    torch::Tensor weights, keep;
     return attendForward(input, mask, cosine, sine, layoutOf(input, heads, mask.size(0) != 1),
-                         drop ? &*drop : nullptr, weights);
+                         drop ? &*drop : nullptr, weights, keep);
 }
 
 } // namespace relay

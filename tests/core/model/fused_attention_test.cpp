@@ -100,6 +100,9 @@ TEST(FusedAttention, SelfAttentionTakesItOnTheCpuAndGivesWhatTheComposedPathGive
     auto x = torch::randn({kBatch, kLength, kHidden});
     auto projected = applyLinear(attention->m_projectIn, x);
     ASSERT_TRUE(fusedAttentionApplies(projected, context));
+    // Longer sequences keep the composed path, where LibTorch's batched products are faster.
+    ASSERT_FALSE(
+        fusedAttentionApplies(torch::zeros({1, kFusedAttentionLongest + 1, 3 * kHidden}), context));
     auto fused = attention->forward(x, context);
 
     attention->to(torch::kFloat64);
