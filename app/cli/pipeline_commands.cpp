@@ -241,9 +241,8 @@ void addPipelineCommands(CLI::App& app) {
         runWithWorkers(
             *workers,
             [&] {
-                return resolveConfig(pipeline->config, pipeline->preset, pipeline->overrides,
-                                     "cpu-quick-ari")
-                    .processes;
+                return pipelineWorkerProcesses(resolveConfig(pipeline->config, pipeline->preset,
+                                                             pipeline->overrides, "cpu-quick-ari"));
             },
             [&] { runPipelineCommand(*pipeline); });
     });
@@ -291,7 +290,8 @@ void addPipelineCommands(CLI::App& app) {
     addWorkerFlags(*finetuneCommand, *finetuneWorkers);
     finetuneCommand->callback([finetune, finetuneWorkers] {
         runWithWorkers(
-            *finetuneWorkers, [] { return 0; }, [&] { runFinetune(*finetune); });
+            *finetuneWorkers, [] { return workerProcesses(ExperimentConfig()); },
+            [&] { runFinetune(*finetune); });
     });
 }
 

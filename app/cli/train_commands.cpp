@@ -127,13 +127,11 @@ void addTrainCommands(CLI::App& app) {
             *workers,
             [&] {
                 if (arguments->resume == 0)
-                    return resolveConfig(arguments->config, arguments->preset, arguments->overrides)
-                        .processes;
+                    return workerProcesses(
+                        resolveConfig(arguments->config, arguments->preset, arguments->overrides));
                 auto stored = RunStore(storePath(arguments->database)).run(arguments->resume);
-                return storedExperimentConfig(stored.configJson, "run " +
-                                                                     std::to_string(stored.id) +
-                                                                     "'s stored config")
-                    .processes;
+                return workerProcesses(storedExperimentConfig(
+                    stored.configJson, "run " + std::to_string(stored.id) + "'s stored config"));
             },
             [&] { runTrain(*arguments); });
     });

@@ -110,10 +110,12 @@ void addWorkerFlags(CLI::App& command, WorkerFlags& flags) {
 void runWithWorkers(const WorkerFlags& flags, const std::function<int()>& configuredProcesses,
                     const std::function<void()>& command) {
     int processes = flags.processes;
-    if (processes == 0 && flags.nodeRank == 0) // other nodes may not have the config
-        processes = configuredProcesses();
+    // Every node must start as many processes, and only node 0 has the config: across several
+    // machines --nproc alone says how many (default 1).
+    if (processes == 0 && flags.nodes > 1)
+        processes = 1;
     if (processes == 0)
-        processes = defaultWorkerProcesses();
+        processes = configuredProcesses();
     checkFlags(flags, processes);
     if (processes * flags.nodes == 1) {
         command();

@@ -23,9 +23,9 @@ struct WorkerFlags {
 
 void addWorkerFlags(CLI::App& command, WorkerFlags& flags);
 
-// Runs `command` as rank 0 of the workers `flags` ask for, or the config's `processes` key
-// (read only when --nproc is not given), or alone
-// when that is one process; on a node other than 0, trains what rank 0 hands out instead.
+// Runs `command` as rank 0 of the workers `flags` ask for, or `configuredProcesses()` (the
+// config's choice, read only when --nproc is not given), or alone when that is one process; on
+// a node other than 0, trains what rank 0 hands out instead.
 void runWithWorkers(const WorkerFlags& flags, const std::function<int()>& configuredProcesses,
                     const std::function<void()>& command);
 

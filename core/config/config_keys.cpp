@@ -10,7 +10,8 @@
 
 namespace relay {
 
-int defaultWorkerProcesses(); // experiment_config.h; declared here to keep the table readable
+int defaultWorkerProcesses(int batchSize); // experiment_config.h; declared here to keep the
+                                           // table readable
 
 namespace {
 
@@ -273,8 +274,10 @@ const std::vector<ConfigKey>& configKeys() {
         key("threads", BIND(threads), "CPU threads (0: all cores)", {0, 1024}),
         key("processes", BIND(processes),
             "data-parallel worker processes (relay train/pipeline/finetune --nproc); each trains "
-            "a slice of every batch, with threads shared out (0: the default, on this machine " +
-                std::to_string(defaultWorkerProcesses()) + ")",
+            "a slice of every batch, with threads shared out (0: one per core while each keeps "
+            "at least 32 examples of a batch, on this machine " +
+                std::to_string(defaultWorkerProcesses(64)) +
+                " for a batch of 64; relay pipeline: 1 while pipeline.parallel_stages)",
             {0, 1024}),
         key("seed", BIND(seed), "seed of data, initialisation and batching", {0, 9.2e18}),
     };

@@ -161,7 +161,7 @@ struct ExperimentConfig {
     std::string device = "auto"; // cpu, cuda, cuda:N or auto
     Precision precision = Precision::Bf16Autocast;
     int threads = 0;   // 0: all cores (shared out among the worker processes)
-    int processes = 0; // data-parallel worker processes; 0: defaultWorkerProcesses()
+    int processes = 0; // data-parallel worker processes; 0: workerProcesses() decides
     std::uint64_t seed = 1;
 
     bool multitask() const { return tasks.size() > 1; }
@@ -203,7 +203,13 @@ void applyOverride(nlohmann::json& config, const std::string& assignment);
 nlohmann::json loadPreset(const std::string& name);
 std::vector<std::string> presetNames();
 
-// Worker processes a run uses when its config says 0: what trains small models fastest here.
-int defaultWorkerProcesses();
+// Worker processes a run with `batchSize` examples per step uses when its config says 0: what
+// trains small models fastest here.
+int defaultWorkerProcesses(int batchSize);
+// The processes `relay train` and `relay finetune` start for a config: its `processes` key, or
+// the default for its batch size; `relay pipeline` keeps one while its stages run side by side
+// (they already take a core each).
+int workerProcesses(const ExperimentConfig& config);
+int pipelineWorkerProcesses(const ExperimentConfig& config);
 
 } // namespace relay

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <thread>
+
 using namespace relay;
 using nlohmann::json;
 
@@ -171,4 +174,24 @@ TEST(ExperimentConfig, StageTwoAndPipelineKeys) {
     EXPECT_NE(errorOf({{"stage2", {{"steps", 0}}}}).find("stage2.steps"), std::string::npos);
     EXPECT_NE(errorOf({{"pipeline", {{"surprise", 1}}}}).find("pipeline.surprise"),
               std::string::npos);
+}
+
+TEST(WorkerProcesses, OnePerCoreWhileEachKeepsThirtyTwoExamples) {
+    const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    EXPECT_EQ(defaultWorkerProcesses(64), std::min(cores, 2));
+    EXPECT_EQ(defaultWorkerProcesses(31), 1); // too few examples to split
+    EXPECT_EQ(defaultWorkerProcesses(1), 1);
+    EXPECT_EQ(defaultWorkerProcesses(32 * 4096), cores);
+
+    ExperimentConfig config;
+    config.training.batchSize = 128;
+    EXPECT_EQ(workerProcesses(config), std::min(cores, 4));
+    config.processes = 3; // the key, when set, is what runs
+    EXPECT_EQ(workerProcesses(config), 3);
+    EXPECT_EQ(pipelineWorkerProcesses(config), 3);
+    config.processes = 0;
+    config.pipeline.parallelStages = true; // the stages already take a core each
+    EXPECT_EQ(pipelineWorkerProcesses(config), 1);
+    config.pipeline.parallelStages = false;
+    EXPECT_EQ(pipelineWorkerProcesses(config), workerProcesses(config));
 }
