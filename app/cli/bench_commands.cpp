@@ -101,6 +101,11 @@ void addBenchCommands(CLI::App& app) {
                         result.unit.c_str(), result.gigaflops, result.secondsPerIteration);
             std::fflush(stdout);
         });
+        // The standard list ends with the trainer as `relay train` runs it by default here
+        // (processes x threads), the figure a user's cpu-quick training gets.
+        if (!options->custom && resolveDevice(options->device).kind == DeviceKind::Cpu)
+            benchTrainerProcesses(workerProcesses(resolveConfig("", "cpu-quick-ari", {})),
+                                  options->threads, options->secondsPerCase, *json);
     });
 }
 

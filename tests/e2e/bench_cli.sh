@@ -13,6 +13,12 @@ expect_status 0 "bench on the default device"
 expect_output "device cpu" "bench says it runs on the CPU by default"
 expect_output "train looped d=64" "bench times looped training"
 expect_output "train AR d=64" "bench times AR training"
+# The list ends with the trainer at the default parallelism: one process per core while each
+# keeps 32 of the preset's 64 examples.
+processes=$(( $(nproc) >= 2 ? 2 : 1 ))
+expect_output "trainer looped cpu-quick-ari, $processes proc" "bench times the default trainer"
+grep -Eq "trainer looped cpu-quick-ari, $processes proc x 1 thr +[1-9][0-9]*\.[0-9] examples" <<<"$output" ||
+    fail "the default trainer's rate is missing or zero: $output"
 
 # CUDA: runs where there is a GPU, and is refused with the reason everywhere else.
 run "$relay" bench "${quick[@]}" --device cuda
