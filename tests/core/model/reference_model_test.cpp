@@ -4,6 +4,7 @@
 // targets and masks of Eq. 6 built here from the problem's text. The training loss and the
 // gradient of every parameter must agree with the engine's batched, masked float32 path.
 // (The same comparison against a PyTorch-Python model agreed to 5e-7 when it was first run.)
+#include "../model_test_support.h"
 #include "model/ar_transformer.h"
 #include "model/batch_tensors.h"
 #include "model/looped_transformer.h"
@@ -46,13 +47,7 @@ std::vector<Problem> mixedProblems() {
 }
 
 ModelConfig smallConfig(const Vocabulary& vocabulary) {
-    ModelConfig config;
-    config.vocabularySize = vocabulary.size();
-    config.hiddenSize = kHidden;
-    config.layers = kLayers;
-    config.heads = kHeads;
-    config.dropout = 0.0;
-    return config;
+    return test::smallModelConfig(vocabulary, kHidden, kLayers, kHeads);
 }
 
 Parameters doubleCopies(torch::nn::Module& module) {

@@ -1,6 +1,7 @@
 // A data-parallel rank's loss share: the shares of a batch split in two, each computed on its
 // own slice with the whole batch's normalisers, add up in value and gradient to the loss one
 // process computes on the whole batch (the independent computation: relayLoss / arLoss on it).
+#include "../model_test_support.h"
 #include "model/ar_transformer.h"
 #include "model/batch_tensors.h"
 #include "model/looped_transformer.h"
@@ -19,23 +20,11 @@ namespace relay {
 namespace {
 
 std::vector<Problem> mixedLengths(int count) {
-    ArithmeticTask task;
-    std::mt19937_64 random(9);
-    std::uniform_int_distribution<int> complexity(1, 4);
-    std::vector<Problem> problems;
-    for (int index = 0; index < count; ++index)
-        problems.push_back(task.generate(complexity(random), random));
-    return problems;
+    return test::mixedArithmetic(count, 9);
 }
 
 ModelConfig tinyConfig(const Vocabulary& vocabulary) {
-    ModelConfig config;
-    config.vocabularySize = vocabulary.size();
-    config.hiddenSize = 16;
-    config.layers = 1;
-    config.heads = 2;
-    config.dropout = 0.0;
-    return config;
+    return test::smallModelConfig(vocabulary, 16, 1, 2);
 }
 
 std::vector<Problem> longestFirst(std::vector<Problem> problems) {
@@ -58,6 +47,15 @@ std::vector<torch::Tensor> gradientsOf(torch::nn::Module& model) {
     for (const auto& parameter : model.parameters())
         gradients.push_back(parameter.grad().clone());
     return gradients;
+}
+
+// The gradients the slices' shares left in `model` are the whole batch's.
+void expectWholeBatchGradients(torch::nn::Module& model, const std::vector<torch::Tensor>& whole) {
+    const auto fromSlices = gradientsOf(model);
+    ASSERT_EQ(fromSlices.size(), whole.size());
+    for (std::size_t index = 0; index < whole.size(); ++index)
+        EXPECT_TRUE(torch::allclose(fromSlices[index], whole[index], 1e-4, 1e-6))
+            << "parameter " << index;
 }
 
 LoopedLoss loopedLoss(LoopedTransformer& model, const std::vector<Problem>& problems,
@@ -111,10 +109,7 @@ TEST(GlobalBatchLoss, LoopedSharesOfTwoSlicesAddUpToTheWholeBatchLoss) {
         EXPECT_NEAR(sum.answer.item<double>(), whole.answer.item<double>(), 1e-5);
         EXPECT_NEAR(sum.iteration.item<double>(), whole.iteration.item<double>(), 1e-5);
         EXPECT_TRUE(torch::allclose(sum.perIteration, whole.perIteration, 1e-5, 1e-6));
-        const auto sliceGradients = gradientsOf(*model);
-        for (std::size_t index = 0; index < wholeGradients.size(); ++index)
-            EXPECT_TRUE(torch::allclose(sliceGradients[index], wholeGradients[index], 1e-4, 1e-6))
-                << "parameter " << index;
+        expectWholeBatchGradients(*model, wholeGradients);
     }
 }
 
@@ -147,10 +142,7 @@ TEST(GlobalBatchLoss, ArSharesOfTwoSlicesAddUpToTheWholeBatchLoss) {
         sum += share.item<double>();
     }
     EXPECT_NEAR(sum, whole.item<double>(), 1e-5);
-    const auto sliceGradients = gradientsOf(*model);
-    for (std::size_t index = 0; index < wholeGradients.size(); ++index)
-        EXPECT_TRUE(torch::allclose(sliceGradients[index], wholeGradients[index], 1e-4, 1e-6))
-            << "parameter " << index;
+    expectWholeBatchGradients(*model, wholeGradients);
 }
 
 TEST(GlobalBatchLoss, NormalisersCountEveryExampleAndScoredCell) {

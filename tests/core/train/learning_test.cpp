@@ -1,6 +1,7 @@
 // Integration: the pieces fit. A tiny looped model trained with the RELAY loss, and a tiny AR
 // model trained with the AR loss, each learn 64 arithmetic problems of 2-3 operators to 100%
 // chain exact-match within a few seconds of CPU.
+#include "../model_test_support.h"
 #include "model/ar_generation.h"
 #include "model/ar_transformer.h"
 #include "model/batch_tensors.h"
@@ -28,13 +29,7 @@ std::vector<Problem> arithmeticProblems() {
 }
 
 ModelConfig tinyConfig(const Vocabulary& vocabulary) {
-    ModelConfig config;
-    config.vocabularySize = vocabulary.size();
-    config.hiddenSize = 64;
-    config.layers = 2;
-    config.heads = 4;
-    config.dropout = 0.0;
-    return config;
+    return test::smallModelConfig(vocabulary, 64, 2, 4);
 }
 
 // A step read out of one iteration: the tokens right of the last <pad> in [0, n_b).

@@ -5,6 +5,7 @@
 // LibTorch's RecordFunction observer on the ops that block on a GPU: item()
 // (_local_scalar_dense), boolean-mask indexing (nonzero), bool(tensor), and copies to the host
 // (.to(kCPU)), which are no-ops on a CPU and so are counted where they are asked for.
+#include "../model_test_support.h"
 #include "model/ar_generation.h"
 #include "model/batch_tensors.h"
 #include "model/looped_transformer.h"
@@ -57,23 +58,11 @@ private:
 };
 
 std::vector<Problem> mixedLengths(int count) {
-    ArithmeticTask task;
-    std::mt19937_64 random(3);
-    std::uniform_int_distribution<int> complexity(1, 4);
-    std::vector<Problem> problems;
-    for (int index = 0; index < count; ++index)
-        problems.push_back(task.generate(complexity(random), random));
-    return problems;
+    return test::mixedArithmetic(count, 3);
 }
 
 ModelConfig smallConfig(const Vocabulary& vocabulary) {
-    ModelConfig config;
-    config.vocabularySize = vocabulary.size();
-    config.hiddenSize = 16;
-    config.layers = 2;
-    config.heads = 2;
-    config.dropout = 0.0;
-    return config;
+    return test::smallModelConfig(vocabulary, 16, 2, 2);
 }
 
 void sortLongestFirst(std::vector<Problem>& problems) {
