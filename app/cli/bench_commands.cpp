@@ -102,10 +102,11 @@ void addBenchCommands(CLI::App& app) {
             std::fflush(stdout);
         });
         // The standard list ends with the trainer as `relay train` runs it by default here
-        // (processes x threads), the figure a user's cpu-quick training gets.
+        // (processes, the cores shared out among them whatever --threads says), the figure a
+        // user's cpu-quick training gets.
         if (!options->custom && resolveDevice(options->device).kind == DeviceKind::Cpu)
-            benchTrainerProcesses(workerProcesses(resolveConfig("", "cpu-quick-ari", {})),
-                                  options->threads, options->secondsPerCase, *json);
+            benchTrainerProcesses(workerProcesses(resolveConfig("", "cpu-quick-ari", {})), 0,
+                                  options->secondsPerCase, *json);
     });
 }
 

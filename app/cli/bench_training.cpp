@@ -7,10 +7,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 #include <unistd.h>
 
 namespace relay::cli {
@@ -61,8 +63,11 @@ void benchTrainerProcesses(int processes, int threads, double seconds, bool json
         throw;
     }
     fs::remove_all(folder);
+    // Threads 0 shares the cores out among the processes (WorkerGroup::threadsPerWorker).
+    const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    const int perProcess = threads > 0 ? threads : std::max(1, cores / processes);
     std::string name = "trainer looped cpu-quick-ari, " + std::to_string(processes) + " proc x " +
-                       std::to_string(threads) + " thr";
+                       std::to_string(perProcess) + " thr";
     if (json)
         std::cout << nlohmann::json{{"name", name},
                                     {"unit", "examples"},

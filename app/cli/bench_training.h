@@ -4,7 +4,8 @@
 
 namespace relay::cli {
 
-// Trains a scratch run (in a temporary store, removed after) and prints its examples/s.
+// Trains a scratch run (in a temporary store, removed after) and prints its examples/s;
+// threads 0: the cores shared out among the processes.
 void benchTrainerProcesses(int processes, int threads, double seconds, bool json);
 
 } // namespace relay::cli

@@ -85,7 +85,13 @@ for kind in looped ar; do
     [[ $(sqlite3 "$db" "SELECT count(*) FROM metrics WHERE run = $parallel AND name = 'loss'") \
         == 8 ]] || fail "run $parallel: not one loss row per step"
     [[ $(grep -c '"event":"finished"' <<<"$output") == 1 ]] || fail "finished twice: $output"
+    [[ "$output" != *"more threads than cores"* ]] || fail "2 x 1 thread warned: $output"
 done
+
+# More threads than cores in all gets a warning: it is not silently 15x slower.
+run "$relay" train --db "$db" "${tiny[@]}" --set training.steps=1 --set threads="$(nproc)" --nproc 2
+expect_status 0 "train --nproc 2 with threads = cores"
+expect_output "2 processes x $(nproc) threads on $(nproc) cores" "oversubscribed cores are named"
 
 # 2. Two "nodes" on the loopback, one process each: node 0 picks a free port and prints it.
 "$relay" train --db "$db" "${tiny[@]}" --nnodes 2 --node-rank 0 --master-addr 127.0.0.1 \
