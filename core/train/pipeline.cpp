@@ -204,11 +204,9 @@ public:
         if (goingOn())
             generateChains();
         if (goingOn())
-            fineTuneOnChains();
+            fineTuneAndImprove();
         if (m_config.pipeline.selfChain && goingOn())
             trainSelfChainBaseline();
-        if (m_config.stage2.rounds > 0 && goingOn())
-            trainLoopedRounds();
         if (m_cancel.load() && m_report.status == RunStatus::Finished) {
             m_report.status = RunStatus::Cancelled;
             m_report.message = "cancelled between stages";
@@ -225,6 +223,7 @@ private:
 
     // The run a finished stage recorded; a stage that is asked for before it ran is a bug here.
     std::int64_t runOf(const std::string& stage) const {
+        std::lock_guard<std::mutex> lock(m_reportMutex); // stages side by side record theirs
         const auto found = m_report.runs.find(stage);
         if (found == m_report.runs.end())
             throw std::logic_error("pipeline: stage " + stage + " has no run yet");
@@ -308,7 +307,17 @@ private:
         };
     }
 
-    void fineTuneOnChains() {
+    // The AR fine-tunes and the looped model's self-improvement rounds need only Stage I and its
+    // chains, not each other: side by side when pipeline.parallel_stages, so the rounds' one
+    // thread does not leave a core idle after the fine-tunes.
+    void fineTuneAndImprove() {
+        auto jobs = fineTuneJobs();
+        if (m_config.stage2.rounds > 0)
+            jobs.push_back([this](RunStore& own) { trainLoopedRounds(own); });
+        runJobs(m_store.path(), m_store, jobs, m_parallel);
+    }
+
+    std::vector<std::function<void(RunStore&)>> fineTuneJobs() {
         const StageTwoResult& chains = *m_report.stageTwo;
         std::vector<std::function<void(RunStore&)>> jobs = {fineTune(
             stageOf(RunKind::ArRelay),
@@ -317,15 +326,15 @@ private:
             jobs.push_back(fineTune(kLabelFreeFineTuneStage, chains.labelFreeChainsFile));
         if (m_config.pipeline.verifiedOnlyAblation && !m_config.stage2.verifiedOnly)
             jobs.push_back(fineTune(kVerifiedFineTuneStage, chains.verifiedChainsFile));
-        runJobs(m_store.path(), m_store, jobs, m_parallel);
+        return jobs;
     }
 
     // A stage whose preparation writes the chains it trains on (`prepare` returns them with the
     // training request): they are stored with the stage's run as it is created.
     template <class Prepare>
-    std::pair<std::int64_t, RunStatus> trainOnWrittenChains(const std::string& stage,
-                                                            const Prepare& prepare) {
-        return runTrainingStage(m_store, m_context, stage, [&](RunStore& own) {
+    std::pair<std::int64_t, RunStatus>
+    trainOnWrittenChains(RunStore& store, const std::string& stage, const Prepare& prepare) {
+        return runTrainingStage(store, m_context, stage, [&](RunStore& own) {
             auto preparation = prepare(own);
             for (const auto& chain : preparation.chains)
                 preparation.request.chains.push_back(chainRecordOf(chain));
@@ -340,8 +349,9 @@ private:
         for (int phase = 1; phase <= phases && goingOn(); ++phase) {
             SelfChainPhase plan{phase, writer, runOf(stageOf(RunKind::LoopedVanilla)), m_folder};
             const auto stage = stageOf(RunKind::ArSelf) + "-" + std::to_string(phase);
-            const auto outcome = trainOnWrittenChains(
-                stage, [&](RunStore& own) { return prepareSelfChainPhase(own, m_config, plan); });
+            const auto outcome = trainOnWrittenChains(m_store, stage, [&](RunStore& own) {
+                return prepareSelfChainPhase(own, m_config, plan);
+            });
             record(stage, outcome);
             writer = outcome.first;
         }
@@ -351,11 +361,11 @@ private:
 
     // Self-improvement rounds: one after another, each fine-tuning the previous round's looped
     // model on the chains it writes; a round's chains are stored with the round's run.
-    void trainLoopedRounds() {
+    void trainLoopedRounds(RunStore& store) {
         std::int64_t writer = runOf(stageOf(RunKind::Looped));
         for (int round = 1; round <= m_config.stage2.rounds && goingOn(); ++round) {
             const auto stage = loopedRoundStage(round);
-            const auto outcome = trainOnWrittenChains(stage, [&](RunStore& own) {
+            const auto outcome = trainOnWrittenChains(store, stage, [&](RunStore& own) {
                 return prepareLoopedRound(own, m_config, LoopedRound{round, writer, m_folder});
             });
             record(stage, outcome);
@@ -382,8 +392,8 @@ private:
     std::string m_folder;
     StageContext m_context;
     PipelineReport m_report;
-    std::mutex m_reportMutex;
-    bool m_stopped = false;
+    mutable std::mutex m_reportMutex;
+    std::atomic<bool> m_stopped{false}; // read by stages side by side
 };
 
 } // namespace

@@ -1,8 +1,8 @@
 // `relay pipeline`: the whole method in one resumable job (docs/method.md §3, §5). Stage I
 // looped, vanilla looped and the AR baseline (independent stages side by side when
 // pipeline.parallel_stages), Stage II generation from the looped run, the AR fine-tune on the
-// generated chains (and on verified chains only), optionally the self-chain baseline and the
-// looped model's self-improvement rounds (stage2.rounds), then a table of final-answer accuracy
+// generated chains (and on verified chains only) beside the looped model's self-improvement
+// rounds (stage2.rounds), optionally the self-chain baseline, then a table of final-answer accuracy
 // by length for every model with the generated chains' correctness, and the rounds' frontier
 // table.
 //

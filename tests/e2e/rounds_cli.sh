@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End to end: `relay pipeline --set stage2.rounds=2` on a tiny config (seconds). The pipeline is
-# interrupted during round 1's looped fine-tune and resumes it; round r's run continues round
+# interrupted during round 1's looped fine-tune and resumes it; the rounds train beside the AR
+# fine-tune; round r's run continues round
 # r-1's looped run, trains on the originals plus the chains rounds 1..r kept (as the store's
 # chains of those rounds say), and the report keeps each round's accuracy by length and its
 # frontier, checked against the store. Asking for a third round trains only that one.
@@ -18,7 +19,7 @@ tiny=(--set tasks.0.modulus=5 --set train_lengths.max=2 --set test_lengths.max=4
       --set model.hidden_size=16 --set model.layers=1 --set model.heads=2
       --set training.batch_size=8 --set training.steps=6 --set eval.every=1000
       --set checkpoint.every=50 --set device=cpu --set stage2.generated_samples=20
-      --set stage2.steps=4 --set pipeline.verified_only_ablation=false
+      --set stage2.steps=300 --set pipeline.verified_only_ablation=false
       --set pipeline.label_free_filter=false --set stage2.original_samples=10
       --set stage2.round_samples=12 --set stage2.round_steps=400
       --set stage2.label_free_confidence=0 --set pipeline.vanilla_steps=6
@@ -59,6 +60,13 @@ round2="$(sql "SELECT id FROM runs WHERE tags LIKE '%stage:looped-round-2'")"
     fail "round 2's run is not a looped fine-tune of round 1's run $round1"
 [[ "$(sql "SELECT status FROM runs WHERE id IN ($round1, $round2)" | sort -u)" == finished ]] ||
     fail "round runs not finished"
+
+# The rounds train beside the AR fine-tune (both need only Stage I and its chains): round 1's
+# run was created before the fine-tune finished (one after the other, it would start after).
+finetune="$(sql "SELECT id FROM runs WHERE tags LIKE '%stage:ar-relay'")"
+[[ "$(sql "SELECT (SELECT created_at FROM runs WHERE id=$round1) <
+                  (SELECT finished_at FROM runs WHERE id=$finetune)")" == 1 ]] ||
+    fail "round 1 did not train beside the AR fine-tune: $(sql "SELECT id, tags, created_at, finished_at FROM runs")"
 
 # Round r wrote 12 chains at K_train + r = 2 + r, and trains on the 10 originals (lengths 1-2)
 # plus the chains the filter kept in rounds 1..r, lengths 3..2+r. (A model this small keeps
