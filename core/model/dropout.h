@@ -28,13 +28,16 @@ public:
     std::uint64_t seed() const { return m_seed; }
     float scale() const { return m_scale; } // 1 / (1 - p)
     // SplitMix64's output function (Steele, Lea and Flood 2014) on the counter: a bijection
-    // with full avalanche, so consecutive indices give independent-looking words.
-    bool keeps(std::uint64_t index) const {
+    // with full avalanche, so consecutive indices give independent-looking 64-bit words.
+    std::uint64_t word(std::uint64_t index) const {
         std::uint64_t state = m_seed + index * 0x9e3779b97f4a7c15ULL + 0x9e3779b97f4a7c15ULL;
         state = (state ^ (state >> 30)) * 0xbf58476d1ce4e5b9ULL;
         state = (state ^ (state >> 27)) * 0x94d049bb133111ebULL;
-        return ((state ^ (state >> 31)) >> 32) < m_threshold;
+        return state ^ (state >> 31);
     }
+    // Whether a 32-bit half of a word keeps its element: probability 1 - p to within 2^-32.
+    bool keepsHalf(std::uint64_t half) const { return half < m_threshold; }
+    bool keeps(std::uint64_t index) const { return keepsHalf(word(index) >> 32); }
 
 private:
     std::uint64_t m_seed;

@@ -72,5 +72,19 @@ TEST(Dropout, EvaluationAndZeroRateLeaveTheInput) {
     EXPECT_TRUE(torch::equal(applyDropout(x, 1.0, true), torch::zeros_like(x)));
 }
 
+// The counter's words are SplitMix64's outputs: seeded with 0, the generator's published first
+// outputs (Vigna's reference splitmix64.c), one per index.
+TEST(Dropout, CounterWordsAreSplitMix64) {
+    const CounterDropout dropout(0.5, 0);
+    EXPECT_EQ(dropout.word(0), 0xe220a8397b1dcdafULL);
+    EXPECT_EQ(dropout.word(1), 0x6e789e6aa1b965f4ULL);
+    EXPECT_EQ(dropout.word(2), 0x06c45d188009454fULL);
+    // keeps(i) tests the word's high half against (1 - p) * 2^32.
+    const CounterDropout quarter(0.75, 0);
+    EXPECT_FALSE(quarter.keeps(0)); // 0xe220a839 >= 2^30
+    EXPECT_FALSE(quarter.keeps(1)); // 0x6e789e6a >= 2^30
+    EXPECT_TRUE(quarter.keeps(2));  // 0x06c45d18 < 2^30
+}
+
 } // namespace
 } // namespace relay
