@@ -15,8 +15,9 @@
 #
 # Usage: packaging/gpu-smoke.sh [/path/to/libtorch]    (or RELAY_LIBTORCH=/path/to/libtorch)
 # The LibTorch is the cxx11-ABI CUDA 12.x download, unpacked (see cmake/TorchChecks.cmake for the
-# toolkit it needs). Optional: RELAY_SMOKE_BUILD (build folder, default build-gpu-smoke, wiped
-# first), RELAY_SMOKE_JOBS (parallel compile jobs, default: all cores).
+# toolkit it needs), or the torch/ folder of a CUDA pip wheel of torch 2.8 or later (cxx11 ABI).
+# Optional: RELAY_SMOKE_BUILD (build folder, default build-gpu-smoke, wiped first),
+# RELAY_SMOKE_JOBS (parallel compile jobs, default: all cores).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -66,9 +67,24 @@ if [[ -f "$libtorch/build-version" ]]; then
     [[ "$report" == *"LibTorch $version "* ]] ||
         fail "configure found LibTorch '$report', the folder says $version"
 fi
-grep -q "_GLIBCXX_USE_CXX11_ABI=1" "$build/compile_commands.json" ||
-    fail "relay_core is not compiled with the cxx11 ABI"
-echo "ok: $report; cxx11 ABI"
+# The cxx11 ABI: a LibTorch config that names it in TORCH_CXX_FLAGS (LibTorch up to 2.7) puts
+# it on every compile command; later ones name no ABI (they all have the cxx11 one), and then
+# the compiler's own default must be the cxx11 ABI, with no -D_GLIBCXX_USE_CXX11_ABI=0 anywhere.
+if grep -q "_GLIBCXX_USE_CXX11_ABI" "$libtorch/share/cmake/Torch/TorchConfig.cmake"; then
+    grep -q "_GLIBCXX_USE_CXX11_ABI=1" "$build/compile_commands.json" ||
+        fail "relay_core is not compiled with the cxx11 ABI"
+    abi="cxx11 ABI"
+else
+    ! grep -q "_GLIBCXX_USE_CXX11_ABI=0" "$build/compile_commands.json" ||
+        fail "relay_core is compiled with the pre-cxx11 ABI"
+    cxx="$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")"
+    default_abi="$(echo '#include <string>' | "$cxx" -x c++ -std=c++17 -dM -E - |
+        awk '$2 == "_GLIBCXX_USE_CXX11_ABI" { print $3 }')"
+    [[ "$default_abi" == 1 ]] || fail "relay_core is not compiled with the cxx11 ABI (this" \
+        "LibTorch's config names no ABI; $cxx defaults to _GLIBCXX_USE_CXX11_ABI=${default_abi:-?})"
+    abi="cxx11 ABI (the compiler's default; this LibTorch's config names none)"
+fi
+echo "ok: $report; $abi"
 
 cmake --build "$build" -j"$jobs" --target relay relay_core_tests
 relay="$build/app/cli/relay"
@@ -78,6 +94,20 @@ linked="$(ldd "$relay" | grep "libtorch_cuda.so" || true)"
 [[ "$linked" != *"not found"* ]] || fail "libtorch_cuda.so is not found at run time: $linked"
 echo "ok: relay links$linked"
 command -v nvidia-smi >/dev/null && nvidia-smi -L
+
+# A pip wheel's libtorch.so can export its own copy of libstdc++'s std::filesystem as strong
+# symbols; the dynamic linker then binds our calls to that copy, whose remove_all jumps to
+# address 0 (seen with torch 2.11.0+cu130: every test that deletes a scratch folder crashed).
+# The compiler's libstdc++, preloaded, takes those symbols back (the whole script passed so).
+if [[ -f "$libtorch/lib/libtorch.so" ]] &&
+    nm -D --defined-only "$libtorch/lib/libtorch.so" 2>/dev/null | grep -q ' T _ZNSt10filesystem'; then
+    cxx="$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")"
+    preload="$("$cxx" -print-file-name=libstdc++.so.6)"
+    [[ -f "$preload" ]] || fail "$libtorch/lib/libtorch.so exports std::filesystem and $cxx" \
+        "names no libstdc++.so.6 to preload ahead of it"
+    export LD_PRELOAD="$preload${LD_PRELOAD:+:$LD_PRELOAD}"
+    echo "note: $libtorch/lib/libtorch.so exports std::filesystem; running with LD_PRELOAD=$preload"
+fi
 
 # ---- 2 and 3. the tests that skip without CUDA -----------------------------------------------
 step "2. CUDA tests (3. autocast among them)"

@@ -83,8 +83,9 @@ TEST(LoopedRounds, TrainingFileHoldsOriginalsAndEveryRoundsKeptChains) {
                                        joinTokens(chain.written.steps.back()));
                     keptThisRound += &chains == &rounds.back();
                 }
-        if (round == 1)
+        if (round == 1) {
             ASSERT_GE(keptThisRound, 5) << "the demo's model should keep some chains at +1";
+        }
         ASSERT_EQ(examples.size(), expected.size());
         for (std::size_t index = 0; index < examples.size(); ++index) {
             EXPECT_EQ(inputText(examples[index]) + " | " +
