@@ -67,6 +67,7 @@ if [[ -f "$libtorch/build-version" ]]; then
     [[ "$report" == *"LibTorch $version "* ]] ||
         fail "configure found LibTorch '$report', the folder says $version"
 fi
+cxx="$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")" # the compiler configure chose
 # The cxx11 ABI: a LibTorch config that names it in TORCH_CXX_FLAGS (LibTorch up to 2.7) puts
 # it on every compile command; later ones name no ABI (they all have the cxx11 one), and then
 # the compiler's own default must be the cxx11 ABI, with no -D_GLIBCXX_USE_CXX11_ABI=0 anywhere.
@@ -77,7 +78,6 @@ if grep -q "_GLIBCXX_USE_CXX11_ABI" "$libtorch/share/cmake/Torch/TorchConfig.cma
 else
     ! grep -q "_GLIBCXX_USE_CXX11_ABI=0" "$build/compile_commands.json" ||
         fail "relay_core is compiled with the pre-cxx11 ABI"
-    cxx="$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")"
     default_abi="$(echo '#include <string>' | "$cxx" -x c++ -std=c++17 -dM -E - |
         awk '$2 == "_GLIBCXX_USE_CXX11_ABI" { print $3 }')"
     [[ "$default_abi" == 1 ]] || fail "relay_core is not compiled with the cxx11 ABI (this" \
@@ -101,7 +101,6 @@ command -v nvidia-smi >/dev/null && nvidia-smi -L
 # The compiler's libstdc++, preloaded, takes those symbols back (the whole script passed so).
 if [[ -f "$libtorch/lib/libtorch.so" ]] &&
     nm -D --defined-only "$libtorch/lib/libtorch.so" 2>/dev/null | grep -q ' T _ZNSt10filesystem'; then
-    cxx="$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")"
     preload="$("$cxx" -print-file-name=libstdc++.so.6)"
     [[ -f "$preload" ]] || fail "$libtorch/lib/libtorch.so exports std::filesystem and $cxx" \
         "names no libstdc++.so.6 to preload ahead of it"
