@@ -24,28 +24,81 @@ CounterDropout::CounterDropout(double p, std::uint64_t seed)
     : m_seed(seed), m_threshold(static_cast<std::uint64_t>(std::llround((1.0 - p) * 4294967296.0))),
       m_scale(static_cast<float>(1.0 / (1.0 - p))) {}
 
-torch::Tensor applyDropout(const torch::Tensor& x, double p, bool training) {
-    if (!training || p <= 0.0)
-        return x;
-    if (!x.device().is_cpu() || x.scalar_type() != torch::kFloat32 || p >= 1.0)
-        return torch::dropout(x, p, training);
-    // Each 64-bit word serves two elements, one per half.
-    const CounterDropout dropout(p);
+namespace {
+
+bool countersApply(const torch::Tensor& x, double p) {
+    return x.device().is_cpu() && x.scalar_type() == torch::kFloat32 && p < 1.0;
+}
+
+// The keep mask of `dropout` for `count` elements: 1 / (1 - p) or 0. Each 64-bit word serves two
+// elements, one per half. `visit(index, factor)` sees every element once, in parallel.
+template <typename Visit>
+void forEachFactor(const CounterDropout& dropout, std::int64_t count, const Visit& visit) {
     const float scale = dropout.scale();
-    auto mask = torch::empty(x.sizes(), x.options().requires_grad(false));
-    float* values = mask.data_ptr<float>();
-    const std::int64_t count = mask.numel();
     const std::int64_t pairs = (count + 1) / 2;
     at::parallel_for(0, pairs, 16384, [&](std::int64_t begin, std::int64_t end) {
         for (std::int64_t pair = begin; pair < end; ++pair) {
             const std::uint64_t word = dropout.word(static_cast<std::uint64_t>(pair));
             const std::int64_t first = 2 * pair;
-            values[first] = dropout.keepsHalf(word & 0xffffffffULL) ? scale : 0.0f;
+            visit(first, dropout.keepsHalf(word & 0xffffffffULL) ? scale : 0.0f);
             if (first + 1 < count)
-                values[first + 1] = dropout.keepsHalf(word >> 32) ? scale : 0.0f;
+                visit(first + 1, dropout.keepsHalf(word >> 32) ? scale : 0.0f);
         }
     });
+}
+
+// out = residual + branch * mask with the mask kept for backward: d residual = g, d branch =
+// g * mask, as autograd gives for the composition.
+struct AddDroppedFunction : torch::autograd::Function<AddDroppedFunction> {
+    static torch::Tensor forward(torch::autograd::AutogradContext* context,
+                                 const torch::Tensor& residual, const torch::Tensor& branch,
+                                 double p) {
+        const CounterDropout dropout(p);
+        const auto options = branch.options().requires_grad(false);
+        auto mask = torch::empty(branch.sizes(), options);
+        auto out = torch::empty(branch.sizes(), options);
+        const float* x = residual.data_ptr<float>();
+        const float* a = branch.data_ptr<float>();
+        float* m = mask.data_ptr<float>();
+        float* y = out.data_ptr<float>();
+        forEachFactor(dropout, out.numel(), [&](std::int64_t i, float factor) {
+            m[i] = factor;
+            const float dropped = a[i] * factor; // rounded here, as the composition rounds it
+            y[i] = x[i] + dropped;
+        });
+        context->saved_data["mask"] = mask;
+        return out;
+    }
+
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
+                                                   torch::autograd::variable_list gradients) {
+        const auto& gradient = gradients[0];
+        return {gradient, gradient * context->saved_data["mask"].toTensor(), torch::Tensor()};
+    }
+};
+
+} // namespace
+
+torch::Tensor applyDropout(const torch::Tensor& x, double p, bool training) {
+    if (!training || p <= 0.0)
+        return x;
+    if (!countersApply(x, p))
+        return torch::dropout(x, p, training);
+    const CounterDropout dropout(p);
+    auto mask = torch::empty(x.sizes(), x.options().requires_grad(false));
+    float* values = mask.data_ptr<float>();
+    forEachFactor(dropout, mask.numel(), [&](std::int64_t i, float factor) { values[i] = factor; });
     return x * mask;
+}
+
+torch::Tensor addDropped(const torch::Tensor& residual, const torch::Tensor& branch, double p,
+                         bool training) {
+    if (!training || p <= 0.0)
+        return residual + branch;
+    if (!countersApply(branch, p) || residual.sizes() != branch.sizes() ||
+        residual.scalar_type() != branch.scalar_type() || !residual.device().is_cpu())
+        return residual + applyDropout(branch, p, training);
+    return AddDroppedFunction::apply(residual.contiguous(), branch.contiguous(), p);
 }
 
 } // namespace relay

@@ -15,6 +15,12 @@ namespace relay {
 
 torch::Tensor applyDropout(const torch::Tensor& x, double p, bool training);
 
+// residual + applyDropout(branch, p, training), the same bits and the same generator draw, in one
+// pass on the CPU: a transformer layer's two residual joins each cost a mask, a product and a
+// sum (three passes, two temporaries, two autograd nodes) otherwise.
+torch::Tensor addDropped(const torch::Tensor& residual, const torch::Tensor& branch, double p,
+                         bool training);
+
 // The counter-based keep mask, for kernels that drop inside their own loops (the fused
 // attention): one seed per call from LibTorch's default CPU generator, then element `index`
 // is kept when keptByCounter(seed, index, threshold).

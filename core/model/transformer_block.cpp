@@ -17,16 +17,17 @@ TransformerLayerImpl::TransformerLayerImpl(const ModelConfig& config) : m_dropou
     m_contract = register_module("contract", torch::nn::Linear(config.mlpRatio * hidden, hidden));
 }
 
+// The feed-forward branch before its dropout (the residual join applies it).
 torch::Tensor TransformerLayerImpl::feedForward(const torch::Tensor& x) {
-    auto y = applyLinear(m_contract, torch::gelu(applyLinear(m_expand, m_feedForwardNorm(x))));
-    return applyDropout(y, m_dropout, is_training() && m_dropout > 0.0);
+    return applyLinear(m_contract, torch::gelu(applyLinear(m_expand, m_feedForwardNorm(x))));
 }
 
 torch::Tensor TransformerLayerImpl::forward(const torch::Tensor& x,
                                             const AttentionContext& context) {
+    const bool dropping = is_training() && m_dropout > 0.0;
     auto attended = m_attention(m_attentionNorm(x), context);
-    auto y = x + applyDropout(attended, m_dropout, is_training() && m_dropout > 0.0);
-    return y + feedForward(y);
+    auto y = addDropped(x, attended, m_dropout, dropping);
+    return addDropped(y, feedForward(y), m_dropout, dropping);
 }
 
 torch::Tensor TransformerLayerImpl::forwardCached(const torch::Tensor& x,

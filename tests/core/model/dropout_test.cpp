@@ -74,6 +74,38 @@ TEST(Dropout, EvaluationAndZeroRateLeaveTheInput) {
 
 // The counter's words are SplitMix64's outputs: seeded with 0, the generator's published first
 // outputs (Vigna's reference splitmix64.c), one per index.
+TEST(Dropout, AddDroppedIsTheResidualPlusTheDroppedBranchToTheBit) {
+    // The fused residual join against its composition, differentiated by autograd: the same
+    // generator draw (so the same mask), the same roundings, the same gradients. An odd element
+    // count, and a transposed (non-contiguous) branch.
+    for (bool transposed : {false, true}) {
+        SCOPED_TRACE(transposed ? "transposed branch" : "contiguous branch");
+        torch::manual_seed(4);
+        auto residual = torch::randn({9, 13}, torch::requires_grad());
+        auto branch = (transposed ? torch::randn({13, 9}).t() : torch::randn({9, 13}))
+                          .clone(at::MemoryFormat::Preserve)
+                          .requires_grad_(true);
+        auto weights = torch::randn({9, 13});
+        torch::manual_seed(5);
+        auto fused = addDropped(residual, branch, 0.3, true);
+        (fused * weights).sum().backward();
+        auto fusedResidualGrad = residual.grad().clone(), fusedBranchGrad = branch.grad().clone();
+        residual.mutable_grad().zero_();
+        branch.mutable_grad().zero_();
+        torch::manual_seed(5);
+        auto composed = residual + applyDropout(branch, 0.3, true);
+        (composed * weights).sum().backward();
+        ASSERT_GT(composed.ne(residual).logical_not().sum().item<int>(), 0); // some dropped
+        EXPECT_TRUE(torch::equal(fused, composed));
+        EXPECT_TRUE(torch::equal(fusedResidualGrad, residual.grad()));
+        EXPECT_TRUE(torch::equal(fusedBranchGrad, branch.grad()));
+    }
+    // Not training, or no rate: the plain sum.
+    auto x = torch::randn({3, 4}), y = torch::randn({3, 4});
+    EXPECT_TRUE(torch::equal(addDropped(x, y, 0.5, false), x + y));
+    EXPECT_TRUE(torch::equal(addDropped(x, y, 0.0, true), x + y));
+}
+
 TEST(Dropout, CounterWordsAreSplitMix64) {
     const CounterDropout dropout(0.5, 0);
     EXPECT_EQ(dropout.word(0), 0xe220a8397b1dcdafULL);
