@@ -72,8 +72,6 @@ TEST(Dropout, EvaluationAndZeroRateLeaveTheInput) {
     EXPECT_TRUE(torch::equal(applyDropout(x, 1.0, true), torch::zeros_like(x)));
 }
 
-// The counter's words are SplitMix64's outputs: seeded with 0, the generator's published first
-// outputs (Vigna's reference splitmix64.c), one per index.
 TEST(Dropout, AddDroppedIsTheResidualPlusTheDroppedBranchToTheBit) {
     // The fused residual join against its composition, differentiated by autograd: the same
     // generator draw (so the same mask), the same roundings, the same gradients. An odd element
@@ -106,6 +104,8 @@ TEST(Dropout, AddDroppedIsTheResidualPlusTheDroppedBranchToTheBit) {
     EXPECT_TRUE(torch::equal(addDropped(x, y, 0.0, true), x + y));
 }
 
+// The counter's words are SplitMix64's outputs: seeded with 0, the generator's published first
+// outputs (Vigna's reference splitmix64.c), one per index.
 TEST(Dropout, CounterWordsAreSplitMix64) {
     const CounterDropout dropout(0.5, 0);
     EXPECT_EQ(dropout.word(0), 0xe220a8397b1dcdafULL);

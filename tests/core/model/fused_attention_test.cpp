@@ -130,8 +130,8 @@ TEST(FusedAttention, GivesTheSameBitsWhereverItsBuffersLand) {
     // Resume is bit-exact only if the kernel is a function of its inputs alone. Its scratch rows
     // come from malloc, and the compiler's vectorized loops check at run time whether a row they
     // write lies within a vector's width after one they read, taking a scalar path when it does;
-    // both paths must compute the same bits. They did not while GCC fused the scalar path's
-    // multiply-adds into FMAs and not the vector path's: 1 training run in 30 differed by 1e-7.
+    // every path must compute the same bits. They did not while GCC fused multiply-adds into
+    // FMAs in some of a loop's versions and not in others: 1 training run in 30 differed.
     // Here malloc's cache of freed blocks of the rows' size is primed in 24 orders, so the
     // kernel's buffers land next to each other in as many arrangements (as a run's heap
     // sometimes has them); without the fix, some orders change the gradient's last bits.
