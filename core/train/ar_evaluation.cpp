@@ -24,15 +24,6 @@ std::int64_t newTokenBudget(const std::vector<Problem>& problems) {
     return longest + longest / 4 + 4;
 }
 
-namespace {
-
-bool wantsHitMatrix(const EvaluationOptions& options, int length) {
-    return std::find(options.hitMatrixLengths.begin(), options.hitMatrixLengths.end(), length) !=
-           options.hitMatrixLengths.end();
-}
-
-} // namespace
-
 std::vector<ArDecoding> decodeAr(ArTransformer& model, const Vocabulary& vocabulary,
                                  const std::vector<Problem>& problems, bool prependTaskToken,
                                  std::int64_t batchSize, std::int64_t maximumNewTokens) {
@@ -75,20 +66,8 @@ EvaluationReport evaluateAr(ArTransformer& model, const Vocabulary& vocabulary,
         const auto problems = problemsOf(testSet.examples);
         const auto decodings = decodeAr(model, vocabulary, problems, options.prependTaskToken,
                                         options.batchSize, newTokenBudget(problems));
-        const auto scores = scoreAr(problems, decodings);
-        report.evals.push_back(
-            evalRecordOf(scores, testSet.task, testSet.length, options.trainingStep, "greedy"));
-        const auto steps =
-            stepAccuracyRecordsOf(scores, testSet.task, testSet.length, options.trainingStep);
-        report.stepAccuracies.insert(report.stepAccuracies.end(), steps.begin(), steps.end());
-        if (wantsHitMatrix(options, testSet.length)) {
-            HitMatrixRecord matrix;
-            matrix.step = options.trainingStep;
-            matrix.task = taskName(testSet.task);
-            matrix.length = testSet.length;
-            matrix.cells = arHitMatrix(problems, decodings);
-            report.hitMatrices.push_back(std::move(matrix));
-        }
+        report.add(scoreAr(problems, decodings), testSet, options, "greedy",
+                   [&] { return arHitMatrix(problems, decodings); });
     }
     return report;
 }

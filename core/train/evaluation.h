@@ -18,6 +18,8 @@
 #include "train/evaluation_scoring.h"
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 namespace relay {
@@ -40,6 +42,11 @@ struct EvaluationReport {
     std::vector<EvalRecord> evals;                  // looped: oracle then adaptive per set
     std::vector<StepAccuracyRecord> stepAccuracies; // CoT steps 1..T per set
     std::vector<HitMatrixRecord> hitMatrices;       // one per set whose length was asked for
+
+    // One test set's scores under `stopping`: its eval record, its CoT step accuracies and, when
+    // the options ask for its length, the hit matrix `hitCells` computes (called only then).
+    void add(const ChainScores& scores, const TestSet& testSet, const EvaluationOptions& options,
+             const std::string& stopping, const std::function<std::vector<HitCell>()>& hitCells);
 };
 
 // Throws std::invalid_argument on a batch size below 1; empty test sets are skipped.

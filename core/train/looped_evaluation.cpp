@@ -20,11 +20,6 @@ std::int64_t adaptiveMaximum(const std::vector<Problem>& problems,
     return longest + std::max<std::int64_t>(2, longest / 2);
 }
 
-bool wantsHitMatrix(const EvaluationOptions& options, int length) {
-    return std::find(options.hitMatrixLengths.begin(), options.hitMatrixLengths.end(), length) !=
-           options.hitMatrixLengths.end();
-}
-
 } // namespace
 
 EvaluationReport evaluateLooped(LoopedTransformer& model, const Vocabulary& vocabulary,
@@ -44,20 +39,8 @@ EvaluationReport evaluateLooped(LoopedTransformer& model, const Vocabulary& voca
         oracle.rule = StoppingRule::Oracle;
         const auto decodings = decodeLooped(model, vocabulary, problems, oracle,
                                             options.prependTaskToken, options.batchSize);
-        const auto scores = scoreLooped(problems, decodings);
-        report.evals.push_back(
-            evalRecordOf(scores, testSet.task, testSet.length, options.trainingStep, "oracle"));
-        const auto steps =
-            stepAccuracyRecordsOf(scores, testSet.task, testSet.length, options.trainingStep);
-        report.stepAccuracies.insert(report.stepAccuracies.end(), steps.begin(), steps.end());
-        if (wantsHitMatrix(options, testSet.length)) {
-            HitMatrixRecord matrix;
-            matrix.step = options.trainingStep;
-            matrix.task = taskName(testSet.task);
-            matrix.length = testSet.length;
-            matrix.cells = loopedHitMatrix(problems, decodings);
-            report.hitMatrices.push_back(std::move(matrix));
-        }
+        report.add(scoreLooped(problems, decodings), testSet, options, "oracle",
+                   [&] { return loopedHitMatrix(problems, decodings); });
 
         if (!options.adaptive)
             continue;
