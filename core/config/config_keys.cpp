@@ -191,6 +191,10 @@ const std::vector<ConfigKey>& configKeys() {
             "curriculum: longest length at the start", {1, 1000}),
         key("training.curriculum_grow_every", BIND(training.curriculumGrowEvery),
             "curriculum: steps between length increases", {1, 1e9}),
+        key("training.dropout_from_step", BIND(training.dropoutFromStep),
+            "model.dropout takes effect at this step and the run trains without dropout before "
+            "it (with dropout from step 0 a looped model can stay on the loss plateau)",
+            {0, 1e9}),
         key("training.ema_decay", BIND(training.emaDecay),
             "evaluation, probes, Stage II and the viewer use an exponential moving average of "
             "the weights with this decay per step (0: off; Fan et al. use 0.9999)",

@@ -94,6 +94,8 @@ struct TrainingConfig {
     bool curriculum = false;
     int curriculumStart = 1;
     int curriculumGrowEvery = 500;
+    // model.dropout takes effect at this step; before it the run trains without dropout.
+    int dropoutFromStep = 0;
     // Evaluation, probes and Stage II use an exponential moving average of the weights with
     // this decay (0: the weights themselves); docs/method.md §6.
     double emaDecay = 0.0;

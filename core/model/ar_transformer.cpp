@@ -18,6 +18,11 @@ ArTransformerImpl::ArTransformerImpl(const ModelConfig& config) : m_config(confi
         initializeWeights(*this);
 }
 
+void ArTransformerImpl::setDropout(double dropout) {
+    m_config.dropout = dropout;
+    m_block->setDropout(dropout);
+}
+
 torch::Tensor ArTransformerImpl::positionsFor(const torch::Tensor& lengths, std::int64_t width) {
     switch (m_config.positionEncoding) {
     case PositionEncoding::NoneDirectional:

@@ -31,6 +31,11 @@ LoopedTransformerImpl::LoopedTransformerImpl(const ModelConfig& config) : m_conf
         initializeWeights(*this);
 }
 
+void LoopedTransformerImpl::setDropout(double dropout) {
+    m_config.dropout = dropout;
+    m_block->setDropout(dropout);
+}
+
 AttentionContext LoopedTransformerImpl::attentionContext(const torch::Tensor& exampleWidths,
                                                          std::int64_t width) {
     const auto device = exampleWidths.device();

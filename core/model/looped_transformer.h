@@ -77,6 +77,9 @@ struct LoopedTransformerImpl : torch::nn::Module {
                                     const std::vector<std::int64_t>& counts);
 
     const ModelConfig& config() const { return m_config; }
+    // Changes the dropout rate of every layer and the embedding; training.dropout_from_step
+    // holds it at 0 for the first steps.
+    void setDropout(double dropout);
 
     ModelConfig m_config;
     torch::nn::Embedding m_embedding{nullptr};

@@ -43,6 +43,13 @@ TransformerBlockImpl::TransformerBlockImpl(const ModelConfig& config) {
             register_module("layer_" + std::to_string(index), TransformerLayer(config)));
 }
 
+void TransformerBlockImpl::setDropout(double dropout) {
+    for (auto& layer : m_layers) {
+        layer->m_dropout = dropout;
+        layer->m_attention->m_dropout = dropout;
+    }
+}
+
 torch::Tensor TransformerBlockImpl::forward(torch::Tensor x, const AttentionContext& context) {
     for (auto& layer : m_layers)
         x = layer(x, context);

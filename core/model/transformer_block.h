@@ -37,6 +37,9 @@ struct TransformerBlockImpl : torch::nn::Module {
     torch::Tensor forwardCached(torch::Tensor x, const AttentionContext& context,
                                 std::vector<KeyValueCache>& caches, std::int64_t start);
 
+    // The dropout rate every layer applies from now on (training.dropout_from_step).
+    void setDropout(double dropout);
+
     std::vector<TransformerLayer> m_layers;
 };
 TORCH_MODULE(TransformerBlock);

@@ -343,8 +343,13 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
     auto lastEvent = started - std::chrono::seconds(1);
     std::int64_t firstStep = session.completedSteps;
     session.module().train();
+    bool dropping = true; // the model is built with model.dropout
     while (session.completedSteps < total) {
         std::int64_t step = session.completedSteps; // 0-based index of this optimizer step
+        if (dropping != (step >= config.training.dropoutFromStep)) { // a resume sets it too
+            dropping = !dropping;
+            session.setDropout(dropping ? config.model.dropout : 0.0);
+        }
         double learningRate = session.schedule.at(step);
         for (auto& group : session.optimizer->param_groups())
             static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learningRate);

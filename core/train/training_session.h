@@ -64,6 +64,13 @@ struct Session {
         return isAutoregressive(kind) ? static_cast<torch::nn::Module&>(*autoregressive)
                                       : static_cast<torch::nn::Module&>(*looped);
     }
+    // The rate the trained model's dropout uses from now on.
+    void setDropout(double dropout) {
+        if (isAutoregressive(kind))
+            autoregressive->setDropout(dropout);
+        else
+            looped->setDropout(dropout);
+    }
     bool averaged() const { return !averagedWeights.is_empty(); }
     torch::nn::Module& averageModule() {
         return isAutoregressive(kind) ? static_cast<torch::nn::Module&>(*autoregressiveAverage)

@@ -77,6 +77,51 @@ TEST_F(TrainerTest, ResumeAfterCancelReproducesTheUninterruptedLosses) {
     EXPECT_THROW(resumeRun(store, first.run, silent, go), std::invalid_argument); // finished
 }
 
+// training.dropout_from_step: the steps before it train exactly as a run without dropout, the
+// steps from it as dropout does (they differ from that run's), and a resume on either side of
+// the switch continues as the uninterrupted run did.
+TEST_F(TrainerTest, DropoutTakesEffectAtItsStepAndAResumeKeepsThat) {
+    RunStore store(storeFile());
+    SilentEvents silent;
+    std::atomic<bool> never{false};
+    for (auto kind : {RunKind::Looped, RunKind::Ar}) {
+        SCOPED_TRACE(textOf(kind));
+        auto train = [&](double dropout, int from) {
+            TrainingRequest request;
+            request.config = tinyConfig(
+                {{"model", {{"dropout", dropout}}}, {"training", {{"dropout_from_step", from}}}});
+            request.kind = kind;
+            return losses(store, trainNewRun(store, request, silent, never).run);
+        };
+        const auto without = train(0.0, 0);
+        const auto from6 = train(0.1, 6);
+        const auto throughout = train(0.1, 0);
+        ASSERT_EQ(from6.size(), 12u);
+        for (std::size_t index = 0; index < 6; ++index)
+            EXPECT_DOUBLE_EQ(from6[index], without[index]) << "step " << index + 1;
+        EXPECT_NE(from6[6], without[6]);       // step 7 (index 6) drops
+        EXPECT_NE(throughout[0], without[0]); // dropout from step 0 drops at once
+
+        for (std::int64_t cancelStep : {4, 8}) { // before and after the switch
+            TrainingRequest request;
+            request.config = tinyConfig(
+                {{"model", {{"dropout", 0.1}}}, {"training", {{"dropout_from_step", 6}}}});
+            request.kind = kind;
+            std::atomic<bool> cancel{false};
+            CancelAt cancelAt(cancelStep, cancel);
+            auto first = trainNewRun(store, request, cancelAt, cancel);
+            ASSERT_EQ(first.status, RunStatus::Cancelled);
+            std::atomic<bool> go{false};
+            ASSERT_EQ(resumeRun(store, first.run, silent, go).status, RunStatus::Finished);
+            const auto resumed = losses(store, first.run);
+            ASSERT_EQ(resumed.size(), from6.size());
+            for (std::size_t index = 0; index < from6.size(); ++index)
+                EXPECT_DOUBLE_EQ(resumed[index], from6[index])
+                    << "cancelled at " << cancelStep << ", step " << index + 1;
+        }
+    }
+}
+
 TEST_F(TrainerTest, TwoStoresInOneFolderKeepTheirCheckpointsApart) {
     // Both stores number their first run 1; neither may overwrite the other's step files.
     RunStore main(storeFile());
