@@ -53,9 +53,7 @@ struct ArTransformerImpl : torch::nn::Module {
     torch::Tensor readOut(const torch::Tensor& hidden); // [..., d] -> [..., V]
 
     const ModelConfig& config() const { return m_config; }
-    // Changes the dropout rate of every layer and the embedding; training.dropout_from_step
-    // holds it at 0 for the first steps.
-    void setDropout(double dropout);
+    void setDropout(double dropout); // as LoopedTransformerImpl::setDropout
 
     ModelConfig m_config;
     torch::nn::Embedding m_embedding{nullptr};

@@ -19,6 +19,7 @@
 #include "train/distributed/worker_group.h"
 #include "train/evaluation.h"
 #include "train/learning_rate_schedule.h"
+#include "train/length_pieces.h"
 #include "train/objectives.h"
 #include "train/run_evaluation.h"
 #include "train/run_model.h"
@@ -32,6 +33,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <optional>
 #include <sstream>
 
@@ -128,18 +130,48 @@ StepLosses computeLoss(Session& session, const std::vector<std::size_t>& globalB
     const auto problems = problemsOf(indices, options);
     StepLosses losses;
     if (autoregressive) {
-        auto batch = toTensors(makeArBatch(problems, session.vocabulary, options), session.device);
-        ArForwardOptions forward;
-        forward.logits = false;
-        forward.readOutMask = arReadOutMask(batch);
-        forward.sequenceLengths = batch.sequenceLengths;
-        auto output = session.autoregressive->forward(batch.tokens, forward);
-        losses.total = arLoss(output.maskedLogits, batch);
-        if (session.group)
-            losses.total =
-                arLossShare(losses.total, batch,
-                            arNormalisers(makeArBatch(problemsOf(globalBatch, wholeOptions),
-                                                      session.vocabulary, wholeOptions)));
+        // The loss of `batch` with its own mean, or its share of the global batch's.
+        auto arLossOf = [&](const ArBatch& host, const GlobalBatchNormalisers* global) {
+            auto batch = toTensors(host, session.device);
+            ArForwardOptions forward;
+            forward.logits = false;
+            forward.readOutMask = arReadOutMask(batch);
+            forward.sequenceLengths = batch.sequenceLengths;
+            auto output = session.autoregressive->forward(batch.tokens, forward);
+            auto loss = arLoss(output.maskedLogits, batch);
+            return global ? arLossShare(loss, batch, *global) : loss;
+        };
+        // Pieces of similar length where that is cheaper (train/length_pieces.h).
+        const auto lengths = exampleCosts(session, indices);
+        std::vector<std::size_t> order(indices.size());
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return lengths[a] < lengths[b]; });
+        std::vector<std::int64_t> sorted;
+        for (auto position : order)
+            sorted.push_back(lengths[position]);
+        const auto ends = cheapestPieces(sorted, pieceCostsFor(session.config.model.hiddenSize));
+        std::optional<GlobalBatchNormalisers> global;
+        if (session.group || ends.size() > 1)
+            global = arNormalisers(makeArBatch(problemsOf(globalBatch, wholeOptions),
+                                               session.vocabulary, wholeOptions));
+        if (ends.size() <= 1) { // one piece (or a rank's empty slice): the batch as it is
+            losses.total = arLossOf(makeArBatch(problems, session.vocabulary, options),
+                                    global ? &*global : nullptr);
+            return losses;
+        }
+        std::size_t start = 0;
+        for (auto end : ends) {
+            std::vector<std::size_t> piece;
+            for (auto position = start; position < end; ++position)
+                piece.push_back(indices[order[position]]);
+            auto pieceOptions = options;
+            auto share = arLossOf(
+                makeArBatch(problemsOf(piece, pieceOptions), session.vocabulary, pieceOptions),
+                &*global);
+            losses.total = losses.total.defined() ? losses.total + share : share;
+            start = end;
+        }
         return losses;
     }
     bool vanilla = session.kind == RunKind::LoopedVanilla;

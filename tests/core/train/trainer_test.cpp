@@ -99,7 +99,7 @@ TEST_F(TrainerTest, DropoutTakesEffectAtItsStepAndAResumeKeepsThat) {
         ASSERT_EQ(from6.size(), 12u);
         for (std::size_t index = 0; index < 6; ++index)
             EXPECT_DOUBLE_EQ(from6[index], without[index]) << "step " << index + 1;
-        EXPECT_NE(from6[6], without[6]);       // step 7 (index 6) drops
+        EXPECT_NE(from6[6], without[6]);      // step 7 (index 6) drops
         EXPECT_NE(throughout[0], without[0]); // dropout from step 0 drops at once
 
         for (std::int64_t cancelStep : {4, 8}) { // before and after the switch
