@@ -1,5 +1,7 @@
 #include "model/dropout.h"
 
+#include "model/thread_generator.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 
@@ -11,7 +13,7 @@ namespace relay {
 namespace {
 
 std::uint64_t drawSeed() {
-    auto generator = at::detail::getDefaultCPUGenerator();
+    auto generator = currentCpuGenerator();
     std::lock_guard<std::mutex> lock(generator.mutex());
     return at::check_generator<at::CPUGeneratorImpl>(generator)->random64();
 }

@@ -1,5 +1,7 @@
 #include "model/generator_state.h"
 
+#include "model/thread_generator.h"
+
 #include <torch/torch.h>
 
 #include <cstring>
@@ -32,7 +34,7 @@ void restore(at::Generator generator, const std::string& bytes) {
 
 std::vector<CheckpointSection> generatorSections(const std::vector<int>& cudaDevices) {
     std::vector<CheckpointSection> sections;
-    sections.push_back({kCpuGeneratorSection, stateOf(at::detail::getDefaultCPUGenerator())});
+    sections.push_back({kCpuGeneratorSection, stateOf(currentCpuGenerator())});
     for (int index : cudaDevices)
         sections.push_back(
             {kCudaGeneratorSectionPrefix + std::to_string(index), stateOf(cudaGenerator(index))});
@@ -48,7 +50,7 @@ GeneratorStates decodeGeneratorStates(const DecodedCheckpoint& checkpoint, const
                               "' section");
     // Another LibTorch may lay its generator state out differently; such a state is skipped
     // (exact resumption is impossible across versions anyway) instead of failing the load.
-    if (cpu->size() == stateOf(at::detail::getDefaultCPUGenerator()).size())
+    if (cpu->size() == stateOf(currentCpuGenerator()).size())
         states.cpu = std::string(*cpu);
     for (int index : cudaDevices) {
         const auto* cuda = checkpoint.find(kCudaGeneratorSectionPrefix + std::to_string(index));
@@ -60,7 +62,7 @@ GeneratorStates decodeGeneratorStates(const DecodedCheckpoint& checkpoint, const
 
 void restoreGeneratorStates(const GeneratorStates& states) {
     if (!states.cpu.empty())
-        restore(at::detail::getDefaultCPUGenerator(), states.cpu);
+        restore(currentCpuGenerator(), states.cpu);
     for (const auto& [index, state] : states.cuda)
         restore(cudaGenerator(index), state);
 }

@@ -1,5 +1,7 @@
 #include "model/rotary.h"
 
+#include "model/thread_generator.h"
+
 #include <stdexcept>
 #include <string>
 
@@ -46,7 +48,9 @@ torch::Tensor sortedRandomPositions(const torch::Tensor& lengths, std::int64_t w
     const std::int64_t rows = lengths.size(0);
     // The top-`width` keys of iid uniforms are a uniform random subset in random order, so
     // each row's first lengths[b] of them are a uniform random subset of that size.
-    auto keys = torch::rand({rows, maximumPositions}, torch::TensorOptions().device(device));
+    auto keys = device.is_cpu()
+                    ? torch::rand({rows, maximumPositions}, currentCpuGenerator())
+                    : torch::rand({rows, maximumPositions}, torch::TensorOptions().device(device));
     auto subset = std::get<1>(keys.topk(width, -1)).to(torch::kFloat32);
     auto slots = torch::arange(width, torch::TensorOptions().device(device)).unsqueeze(0);
     auto isPadding = slots >= lengths.to(device).unsqueeze(1);

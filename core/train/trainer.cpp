@@ -597,9 +597,9 @@ void followTrainingJob(WorkerGroup::Job job) {
     session.completedSteps = description["step"].get<std::int64_t>();
     session.group = std::move(job.group);
     // Dropout and randomised positions: this rank's own draws, not rank 0's again.
-    torch::manual_seed(session.config.seed +
-                       7919 * static_cast<std::uint64_t>(session.group->rank()) +
-                       static_cast<std::uint64_t>(session.completedSteps));
+    session.generator.set_current_seed(session.config.seed +
+                                       7919 * static_cast<std::uint64_t>(session.group->rank()) +
+                                       static_cast<std::uint64_t>(session.completedSteps));
     const std::atomic<bool> neverCancelled{false};
     trainSession(session, events, neverCancelled);
 }

@@ -100,6 +100,10 @@ void buildSession(Session& session, TrainingEvents& events) {
     }
     if (config.training.emaDecay > 0)
         buildWeightAverage(session);
+    // From here the session draws from its own generator, continuing where the seeded
+    // initialisation left the global one: alone in a process it draws what it always drew.
+    session.generator = at::detail::getDefaultCPUGenerator().clone();
+    session.generatorScope.emplace(session.generator);
     torch::optim::AdamWOptions options(config.optimizer.learningRate);
     options.betas({config.optimizer.beta1, config.optimizer.beta2});
     options.eps(config.optimizer.epsilon);

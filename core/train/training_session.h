@@ -6,6 +6,7 @@
 #include "config/experiment_config.h"
 #include "model/ar_transformer.h"
 #include "model/looped_transformer.h"
+#include "model/thread_generator.h"
 #include "model/torch_device.h"
 #include "store/run_store.h"
 #include "tasks/batching.h"
@@ -22,6 +23,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,10 @@ struct Session {
     std::string checkpointFolder;
     std::int64_t completedSteps = 0;
     std::unique_ptr<TrainingGroup> group; // data-parallel workers; null: this process alone
+    // Dropout, randomised positions and checkpoints draw from and save this session's own
+    // generator (model/thread_generator.h), current on the thread that built the session.
+    at::Generator generator;
+    std::optional<CurrentGeneratorScope> generatorScope;
     // training.ema_decay > 0: the average of the weights (the model every evaluation and reader
     // uses) and the pair the checkpoints hold.
     LoopedTransformer loopedAverage{nullptr};

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 #include <unistd.h>
 
 using namespace relay;
@@ -119,6 +120,36 @@ TEST_F(TrainerTest, DropoutTakesEffectAtItsStepAndAResumeKeepsThat) {
                 EXPECT_DOUBLE_EQ(resumed[index], from6[index])
                     << "cancelled at " << cancelStep << ", step " << index + 1;
         }
+    }
+}
+
+// relay pipeline trains stages side by side as threads of one process. Each session draws its
+// dropout masks from its own generator, so two runs trained at the same time have the losses
+// each has alone (with one process-wide generator their draws interleaved by timing).
+TEST_F(TrainerTest, RunsTrainedSideBySideDrawWhatEachDrawsAlone) {
+    RunStore store(storeFile());
+    SilentEvents silent;
+    std::atomic<bool> never{false};
+    std::vector<TrainingRequest> requests(2);
+    requests[0].config = tinyConfig({{"training", {{"steps", 80}}}, {"seed", 3}});
+    requests[1].config = tinyConfig({{"training", {{"steps", 80}}}, {"seed", 4}});
+    requests[1].kind = RunKind::Ar;
+    std::vector<std::vector<double>> alone;
+    for (const auto& request : requests)
+        alone.push_back(losses(store, trainNewRun(store, request, silent, never).run));
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        std::vector<std::int64_t> runs(2);
+        std::vector<std::thread> threads;
+        for (std::size_t index = 0; index < 2; ++index)
+            threads.emplace_back([&, index] {
+                RunStore own(storeFile());
+                runs[index] = trainNewRun(own, requests[index], silent, never).run;
+            });
+        for (auto& thread : threads)
+            thread.join();
+        for (std::size_t index = 0; index < 2; ++index)
+            EXPECT_EQ(losses(store, runs[index]), alone[index])
+                << "run " << index << ", attempt " << attempt;
     }
 }
 
