@@ -53,6 +53,7 @@ torch_free=("$root"/core/tasks/*.cpp "$root"/core/config/*.cpp "$root"/core/mode
 # The checkpoint reader and what it calls, against the system LibTorch (gcc's C++11 ABI).
 checkpoint=("$root"/core/model/checkpoint.cpp "$root"/core/model/archive_reader.cpp "$root"/core/model/checkpoint_format.cpp
             "$root"/core/model/checksum.cpp "$root"/core/model/generator_state.cpp
+            "$root"/core/model/thread_generator.cpp
             "$root"/core/tasks/atomic_file.cpp "$root"/core/version.cpp)
 torch_flags=(-isystem /usr/include/torch/csrc/api/include -D_GLIBCXX_USE_CXX11_ABI=1
              -DRELAY_HAVE_TORCH -DRELAY_VERSION='"fuzz"' -DRELAY_COMMIT='"fuzz"')
