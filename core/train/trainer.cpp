@@ -98,6 +98,30 @@ std::vector<std::int64_t> exampleCosts(const Session& session,
     return costs;
 }
 
+// An AR batch (this rank's slice) as pieces of similar length where that is cheaper
+// (train/length_pieces.h): the examples of each piece, shortest piece first; none for an empty
+// slice.
+std::vector<std::vector<std::size_t>> lengthPiecesOf(const Session& session,
+                                                     const std::vector<std::size_t>& indices) {
+    const auto lengths = exampleCosts(session, indices);
+    std::vector<std::size_t> order(indices.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return lengths[a] < lengths[b]; });
+    std::vector<std::int64_t> sorted;
+    for (auto position : order)
+        sorted.push_back(lengths[position]);
+    std::vector<std::vector<std::size_t>> pieces;
+    std::size_t start = 0;
+    for (auto end : cheapestPieces(sorted, pieceCostsFor(session.config.model.hiddenSize))) {
+        pieces.emplace_back();
+        for (auto position = start; position < end; ++position)
+            pieces.back().push_back(indices[order[position]]);
+        start = end;
+    }
+    return pieces;
+}
+
 // The loss of the global batch `globalBatch` (this process alone), or this rank's share of it
 // (data-parallel: its slice, scaled by the whole batch's normalisers).
 StepLosses computeLoss(Session& session, const std::vector<std::size_t>& globalBatch) {
@@ -141,36 +165,22 @@ StepLosses computeLoss(Session& session, const std::vector<std::size_t>& globalB
             auto loss = arLoss(output.maskedLogits, batch);
             return global ? arLossShare(loss, batch, *global) : loss;
         };
-        // Pieces of similar length where that is cheaper (train/length_pieces.h).
-        const auto lengths = exampleCosts(session, indices);
-        std::vector<std::size_t> order(indices.size());
-        std::iota(order.begin(), order.end(), std::size_t{0});
-        std::stable_sort(order.begin(), order.end(),
-                         [&](std::size_t a, std::size_t b) { return lengths[a] < lengths[b]; });
-        std::vector<std::int64_t> sorted;
-        for (auto position : order)
-            sorted.push_back(lengths[position]);
-        const auto ends = cheapestPieces(sorted, pieceCostsFor(session.config.model.hiddenSize));
+        const auto pieces = lengthPiecesOf(session, indices);
         std::optional<GlobalBatchNormalisers> global;
-        if (session.group || ends.size() > 1)
+        if (session.group || pieces.size() > 1)
             global = arNormalisers(makeArBatch(problemsOf(globalBatch, wholeOptions),
                                                session.vocabulary, wholeOptions));
-        if (ends.size() <= 1) { // one piece (or a rank's empty slice): the batch as it is
+        if (pieces.size() <= 1) { // one piece (or a rank's empty slice): the batch as it is
             losses.total = arLossOf(makeArBatch(problems, session.vocabulary, options),
                                     global ? &*global : nullptr);
             return losses;
         }
-        std::size_t start = 0;
-        for (auto end : ends) {
-            std::vector<std::size_t> piece;
-            for (auto position = start; position < end; ++position)
-                piece.push_back(indices[order[position]]);
+        for (const auto& piece : pieces) {
             auto pieceOptions = options;
             auto share = arLossOf(
                 makeArBatch(problemsOf(piece, pieceOptions), session.vocabulary, pieceOptions),
                 &*global);
             losses.total = losses.total.defined() ? losses.total + share : share;
-            start = end;
         }
         return losses;
     }
