@@ -37,6 +37,7 @@ public:
     void selectRun(qint64 run);
     qint64 currentRun() const;
     void setRunInfo(const IterationRunInfo& info);
+    const IterationRunInfo& runInfo() const { return m_info; } // the chosen run's, once loaded
     void setProblems(const std::vector<Problem>& problems);
     void typeProblem(const QString& text); // as if typed and submitted
     void setLength(int length);

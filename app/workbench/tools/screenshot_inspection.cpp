@@ -48,6 +48,14 @@ bool waitInspected(IterationViewer* viewer, int count) {
 
 } // namespace
 
+const RunRow* snapshotRun(const QVector<RunRow>& rows) {
+    for (const RunRow& row : rows)
+        if (row.run.kind == RunKind::Looped && !row.run.parentRun &&
+            row.run.status == RunStatus::Finished)
+            return &row;
+    return nullptr;
+}
+
 bool screenshotInspectionViews(MainWindow& window,
                                const std::function<bool(const QString&)>& save) {
     auto* views = window.findChild<InspectionViews*>();
@@ -100,6 +108,10 @@ bool screenshotInspectionViews(MainWindow& window,
         waitUntil([&] { return viewer->errorLabel()->isVisible(); }, 20000);
         ok &= save(QStringLiteral("iterations-parse-error.png"));
 
+        if (const RunRow* trained = snapshotRun(rows); trained && trained != looped) {
+            viewer->selectRun(trained->run.id);
+            waitUntil([&] { return viewer->runInfo().run == trained->run.id; }, 20000);
+        }
         if (viewer->snapshotSlider()->maximum() > 0) {
             viewer->setSnapshotMode(true);
             viewer->setSnapshotIndex(viewer->snapshotSlider()->maximum() / 3);

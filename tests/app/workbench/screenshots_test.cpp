@@ -2,8 +2,10 @@
 // the same, the plots with their curves and the setup form with its validation message.
 #include "widget_test_support.h"
 
+#include "screenshot_inspection.h"
 #include "screenshot_tool.h"
 #include "series_colors.h"
+#include "store_access.h"
 
 #include <gtest/gtest.h>
 
@@ -14,6 +16,7 @@
 #include <QTemporaryDir>
 
 #include <cstdlib>
+#include <optional>
 
 namespace {
 
@@ -77,4 +80,32 @@ TEST(Screenshots, EveryViewIsWrittenAsPng) {
     const QColor error(0xd0, 0x3b, 0x3b);
     EXPECT_GE(pixelsNear(images["setup-validation.png"], error), 20);
     EXPECT_EQ(pixelsNear(images["setup.png"], error), 0);
+}
+
+// The snapshot picture scrubs Stage I's training, not the best run, which after the
+// self-improvement rounds is a fine-tune holding one or two snapshots.
+TEST(Screenshots, SnapshotsComeFromTheRunTrainedFromScratch) {
+    auto row = [](qint64 id, relay::RunKind kind, relay::RunStatus status,
+                  std::optional<std::int64_t> parent) {
+        relay::RunRow row;
+        row.run.id = id;
+        row.run.kind = kind;
+        row.run.status = status;
+        row.run.parentRun = parent;
+        return row;
+    };
+    using relay::RunKind;
+    using relay::RunStatus;
+    // In the order the run list shows them: best out-of-distribution accuracy first.
+    const QVector<relay::RunRow> rows = {
+        row(9, RunKind::Looped, RunStatus::Finished, 7),         // round 2's fine-tune
+        row(7, RunKind::Looped, RunStatus::Finished, 1),         // round 1's fine-tune
+        row(4, RunKind::Looped, RunStatus::Interrupted, {}),     // a cut-off run from scratch
+        row(2, RunKind::LoopedVanilla, RunStatus::Finished, {}), // the unaligned baseline
+        row(1, RunKind::Looped, RunStatus::Finished, {}),        // Stage I
+        row(3, RunKind::Ar, RunStatus::Finished, {})};
+    const relay::RunRow* chosen = relay::snapshotRun(rows);
+    ASSERT_NE(chosen, nullptr);
+    EXPECT_EQ(chosen->run.id, 1);
+    EXPECT_EQ(relay::snapshotRun({rows[0], rows[3], rows[5]}), nullptr);
 }
