@@ -191,6 +191,13 @@ const std::vector<ConfigKey>& configKeys() {
             "curriculum: longest length at the start", {1, 1000}),
         key("training.curriculum_grow_every", BIND(training.curriculumGrowEvery),
             "curriculum: steps between length increases", {1, 1e9}),
+        key("training.curriculum_gate", BIND(training.curriculumGate),
+            "looped models: the curriculum grows by one length only once the answer loss, "
+            "averaged over a window of steps, is below this value, instead of every "
+            "curriculum_grow_every steps (0: off; AR models keep the step schedule)",
+            {0, 1e9}),
+        key("training.curriculum_gate_window", BIND(training.curriculumGateWindow),
+            "curriculum gate: steps whose answer loss one decision averages", {1, 1e9}),
         key("training.dropout_from_step", BIND(training.dropoutFromStep),
             "model.dropout takes effect at this step and the run trains without dropout before "
             "it (with dropout from step 0 a looped model can stay on the loss plateau)",

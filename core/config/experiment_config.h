@@ -94,6 +94,10 @@ struct TrainingConfig {
     bool curriculum = false;
     int curriculumStart = 1;
     int curriculumGrowEvery = 500;
+    // Looped models, > 0: the curriculum grows when the answer loss over a window of
+    // curriculumGateWindow steps is below this (train/curriculum_gate.h), not by the step.
+    double curriculumGate = 0.0;
+    int curriculumGateWindow = 100;
     // model.dropout takes effect at this step; before it the run trains without dropout.
     int dropoutFromStep = 0;
     // Evaluation, probes and Stage II use an exponential moving average of the weights with

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -153,6 +154,10 @@ std::string encodeMetadata(const CheckpointMetadata& metadata) {
           {"baseLearningRate", metadata.scheduler.baseLearningRate},
           {"warmupSteps", metadata.scheduler.warmupSteps},
           {"totalSteps", metadata.scheduler.totalSteps}}},
+        {"curriculum",
+         {{"length", metadata.curriculum.length},
+          {"lossSum", metadata.curriculum.lossSum},
+          {"steps", metadata.curriculum.steps}}},
         {"randomState", metadata.randomState},
         {"config", metadata.configJson},
         {"vocabulary", metadata.vocabularyJson},
@@ -174,6 +179,15 @@ CheckpointMetadata decodeMetadata(std::string_view text, const std::string& path
         metadata.scheduler.baseLearningRate = scheduler.at("baseLearningRate").get<double>();
         metadata.scheduler.warmupSteps = scheduler.at("warmupSteps").get<std::int64_t>();
         metadata.scheduler.totalSteps = scheduler.at("totalSteps").get<std::int64_t>();
+        if (json.contains("curriculum")) { // absent in checkpoints from before the gate
+            const auto& curriculum = json.at("curriculum");
+            metadata.curriculum.length = curriculum.at("length").get<int>();
+            metadata.curriculum.lossSum = curriculum.at("lossSum").get<double>();
+            metadata.curriculum.steps = curriculum.at("steps").get<std::int64_t>();
+            if (metadata.curriculum.length < 0 || metadata.curriculum.steps < 0 ||
+                !std::isfinite(metadata.curriculum.lossSum))
+                throw corrupted(path, "curriculum state out of range");
+        }
         metadata.randomState = json.at("randomState").get<std::string>();
         metadata.configJson = json.at("config").get<std::string>();
         metadata.vocabularyJson = json.at("vocabulary").get<std::string>();

@@ -32,6 +32,19 @@ struct SchedulerState {
     }
 };
 
+// The gated length curriculum's position (train/curriculum_gate.h): the longest allowed length
+// and the answer losses of the window under way. Length 0: none (a step-scheduled curriculum,
+// or a checkpoint written before the gate existed).
+struct CurriculumState {
+    int length = 0;
+    double lossSum = 0.0;
+    std::int64_t steps = 0;
+
+    bool operator==(const CurriculumState& other) const {
+        return length == other.length && lossSum == other.lossSum && steps == other.steps;
+    }
+};
+
 // A parameter or buffer as the checkpoint records it (tensors are stored in this order).
 struct CheckpointTensorInfo {
     std::string name;
@@ -47,6 +60,7 @@ struct CheckpointMetadata {
     std::string vocabularyJson; // Vocabulary::toJson()
     std::string randomState;    // the caller's std::mt19937_64, as written by operator<<
     SchedulerState scheduler;
+    CurriculumState curriculum;
 
     // Filled in by the writer; ignored when passed to saveCheckpoint.
     int formatVersion = kCheckpointFormatVersion;

@@ -39,11 +39,17 @@ int BatchSampler::allowedLength(std::int64_t step) const {
 }
 
 std::vector<std::size_t> BatchSampler::batch(std::int64_t step, int batchSize) const {
+    return batch(step, batchSize, allowedLength(step));
+}
+
+std::vector<std::size_t> BatchSampler::batch(std::int64_t step, int batchSize,
+                                             int longestLength) const {
     // A curriculum that starts below the shortest example widens to it at once.
     auto shortest = std::find_if(m_endOfLength.begin(), m_endOfLength.end(),
                                  [](std::size_t end) { return end > 0; });
-    std::size_t pool =
-        std::max(m_endOfLength[static_cast<std::size_t>(allowedLength(step))], *shortest);
+    const auto longest = static_cast<std::size_t>(
+        std::clamp(longestLength, 0, static_cast<int>(m_endOfLength.size()) - 1));
+    std::size_t pool = std::max(m_endOfLength[longest], *shortest);
     // SplitMix-style mixing of (seed, step) so neighbouring steps get unrelated streams.
     std::uint64_t state = m_seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(step);
     state ^= state >> 31;

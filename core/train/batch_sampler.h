@@ -1,6 +1,7 @@
 // Which training examples make up optimizer step s: a pure function of (seed, step), drawn
 // uniformly with replacement from the examples the length curriculum allows at that step. No
-// sampler state to save, so a resumed run draws exactly the batches an uninterrupted run would.
+// sampler state to save, so a resumed run draws exactly the batches an uninterrupted run would
+// (a gated curriculum's length is saved with the checkpoint and passed in).
 #pragma once
 
 #include "tasks/dataset_example.h"
@@ -24,6 +25,9 @@ public:
 
     // Indices into the examples for optimizer step `step`.
     std::vector<std::size_t> batch(std::int64_t step, int batchSize) const;
+    // The same, with the longest allowed length given (a gated curriculum's, which depends on
+    // how training went, train/curriculum_gate.h) in place of the step schedule's.
+    std::vector<std::size_t> batch(std::int64_t step, int batchSize, int longestLength) const;
 
     // The longest complexity the curriculum allows at this step.
     int allowedLength(std::int64_t step) const;

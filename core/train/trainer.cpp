@@ -113,7 +113,18 @@ CheckpointMetadata runMetadata(const Session& session) {
     metadata.vocabularyJson = session.vocabulary.toJson();
     metadata.scheduler = {session.completedSteps, session.schedule.peak,
                           session.schedule.warmupSteps, session.schedule.totalSteps};
+    if (session.curriculumGate)
+        metadata.curriculum = session.curriculumGate->state();
     return metadata;
+}
+
+// A resumed run's (or a worker's) gated curriculum continues from the checkpoint's state.
+void restoreCurriculum(Session& session, const CheckpointMetadata& metadata) {
+    if (session.curriculumGate && metadata.curriculum.length > 0)
+        session.curriculumGate.emplace(session.config.training.curriculumGate,
+                                       session.config.training.curriculumGateWindow,
+                                       session.config.training.curriculumStart,
+                                       session.config.trainLengths.max, metadata.curriculum);
 }
 
 std::string saveRunCheckpoint(Session& session, TrainingEvents& events) {
@@ -169,8 +180,9 @@ std::string trainingState(Session& session) {
 void loadTrainingState(Session& session, const std::string& state) {
     CheckpointLoadOptions options;
     options.restoreRandomState = false; // each worker keeps its own draws
-    loadCheckpointBytes(state, "training state from rank 0", session.module(),
-                        session.optimizer.get(), session.device, options);
+    restoreCurriculum(session,
+                      loadCheckpointBytes(state, "training state from rank 0", session.module(),
+                                          session.optimizer.get(), session.device, options));
 }
 
 // Rank 0 of several workers hands the run to the others: they start from its state and step.
@@ -225,7 +237,10 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
         double learningRate = session.schedule.at(step);
         for (auto& group : session.optimizer->param_groups())
             static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learningRate);
-        auto batch = session.sampler->batch(step, config.training.batchSize);
+        auto batch = session.curriculumGate
+                         ? session.sampler->batch(step, config.training.batchSize,
+                                                  session.curriculumGate->length())
+                         : session.sampler->batch(step, config.training.batchSize);
         auto losses = computeLoss(session, batch);
         session.optimizer->zero_grad();
         losses.total.backward();
@@ -256,9 +271,11 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
         bool last = reported == total;
         bool eventDue =
             last || Clock::now() - lastEvent >= std::chrono::duration<double>(kStepEventSeconds);
-        bool flushDue = last || cancelled || reported % kMetricFlushEvery == 0 ||
-                        reported % config.eval.every == 0 ||
-                        reported % config.checkpoint.every == 0;
+        bool flushDue =
+            last || cancelled || reported % kMetricFlushEvery == 0 ||
+            reported % config.eval.every == 0 || reported % config.checkpoint.every == 0 ||
+            // the gate decides before the next step's batch is drawn
+            (session.curriculumGate && reported % config.training.curriculumGateWindow == 0);
         // Workers read every step, so all of them meet a diverged loss (a global value) at the
         // same step and stop together.
         if (!eventDue && !flushDue && !session.group)
@@ -284,6 +301,9 @@ TrainingOutcome trainSession(Session& session, TrainingEvents& events,
             for (std::size_t index = 0; index + 2 < report.values.size(); ++index)
                 pending.push_back(
                     {report.step, report.wall, termName(index), report.values[index + 2]});
+            if (session.curriculumGate && session.curriculumGate->observe(report.term(0)))
+                pending.push_back({report.step, report.wall, "curriculum_length",
+                                   static_cast<double>(session.curriculumGate->length())});
             latest = report;
         }
         if (outcome.status == RunStatus::Diverged)
@@ -416,6 +436,7 @@ TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& eve
             auto metadata = loadCheckpoint(checkpoints.back().path, session.checkpointModule(),
                                            session.optimizer.get(), session.device);
             session.completedSteps = metadata.step;
+            restoreCurriculum(session, metadata);
         } else if (record.parentRun) {
             initialiseFromParent(session, *record.parentRun);
         }

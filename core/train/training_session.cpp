@@ -91,6 +91,12 @@ void buildSession(Session& session, TrainingEvents& events) {
     CurriculumPlan curriculum{config.training.curriculum, config.training.curriculumStart,
                               config.training.curriculumGrowEvery, config.trainLengths.max};
     session.sampler = std::make_unique<BatchSampler>(train, config.seed, curriculum);
+    session.curriculumGate.reset();
+    if (config.training.curriculum && config.training.curriculumGate > 0 &&
+        !isAutoregressive(session.kind)) // AR models report no answer loss to gate on
+        session.curriculumGate.emplace(config.training.curriculumGate,
+                                       config.training.curriculumGateWindow,
+                                       config.training.curriculumStart, config.trainLengths.max);
     if (isAutoregressive(session.kind)) {
         session.autoregressive = ArTransformer(config.model);
         session.autoregressive->to(session.device);

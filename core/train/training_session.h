@@ -13,6 +13,7 @@
 #include "tasks/dataset.h"
 #include "tasks/vocabulary.h"
 #include "train/batch_sampler.h"
+#include "train/curriculum_gate.h"
 #include "train/distributed/training_group.h"
 #include "train/distributed/worker_group.h"
 #include "train/learning_rate_schedule.h"
@@ -46,6 +47,9 @@ struct Session {
     Datasets data;
     std::vector<TokenizedProblem> tokenized; // data.train as token ids, looked up once
     std::unique_ptr<BatchSampler> sampler;
+    // training.curriculum_gate on a looped run: the longest length the batches may have, grown
+    // by the answer loss; none: the sampler's step schedule.
+    std::optional<CurriculumGate> curriculumGate;
     LoopedTransformer looped{nullptr};
     ArTransformer autoregressive{nullptr};
     std::unique_ptr<torch::optim::AdamW> optimizer;
