@@ -4,12 +4,15 @@
 
 namespace relay {
 
-CurriculumGate::CurriculumGate(double threshold, int window, int startLength, int maximumLength,
-                               CurriculumState state)
+CurriculumGate::CurriculumGate(double threshold, int window, int startLength, int maximumLength)
     : m_threshold(threshold), m_window(std::max(1, window)),
-      m_maximumLength(std::max(1, maximumLength)), m_state(state) {
-    if (m_state.length == 0)
-        m_state.length = std::clamp(startLength, 1, m_maximumLength);
+      m_maximumLength(std::max(1, maximumLength)) {
+    m_state.length = std::clamp(startLength, 1, m_maximumLength);
+}
+
+void CurriculumGate::resume(const CurriculumState& state) {
+    if (state.length > 0)
+        m_state = state;
 }
 
 bool CurriculumGate::observe(double answerLoss) {

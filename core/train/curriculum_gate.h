@@ -11,10 +11,12 @@ namespace relay {
 
 class CurriculumGate {
 public:
-    // `state` is a checkpoint's (a resumed run continues where it was); its length 0 means
-    // none saved: the curriculum starts at `startLength`.
-    CurriculumGate(double threshold, int window, int startLength, int maximumLength,
-                   CurriculumState state = {});
+    // The curriculum starts at `startLength`, clamped to [1, maximumLength].
+    CurriculumGate(double threshold, int window, int startLength, int maximumLength);
+
+    // Continues from a checkpoint's state (a resumed run, a worker joining); a state of length
+    // 0 means none was saved (an older checkpoint) and changes nothing.
+    void resume(const CurriculumState& state);
 
     // One optimizer step's answer loss, in step order. Windows are consecutive blocks of
     // `window` steps counted from step 1: after a window's last step, the length grows when the

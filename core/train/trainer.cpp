@@ -120,11 +120,8 @@ CheckpointMetadata runMetadata(const Session& session) {
 
 // A resumed run's (or a worker's) gated curriculum continues from the checkpoint's state.
 void restoreCurriculum(Session& session, const CheckpointMetadata& metadata) {
-    if (session.curriculumGate && metadata.curriculum.length > 0)
-        session.curriculumGate.emplace(session.config.training.curriculumGate,
-                                       session.config.training.curriculumGateWindow,
-                                       session.config.training.curriculumStart,
-                                       session.config.trainLengths.max, metadata.curriculum);
+    if (session.curriculumGate)
+        session.curriculumGate->resume(metadata.curriculum);
 }
 
 std::string saveRunCheckpoint(Session& session, TrainingEvents& events) {

@@ -51,7 +51,8 @@ TEST(CurriculumGate, ContinuesFromASavedStateAsIfNeverStopped) {
         whole.observe(losses[step]);
         first.observe(losses[step]);
     }
-    CurriculumGate resumed(1.0, 4, 1, 3, first.state());
+    CurriculumGate resumed(1.0, 4, 1, 3);
+    resumed.resume(first.state());
     for (int step = 6; step < 12; ++step) {
         whole.observe(losses[step]);
         resumed.observe(losses[step]);
@@ -61,6 +62,10 @@ TEST(CurriculumGate, ContinuesFromASavedStateAsIfNeverStopped) {
     // A start below 1 or above the maximum is clamped.
     EXPECT_EQ(CurriculumGate(1.0, 4, 0, 3).length(), 1);
     EXPECT_EQ(CurriculumGate(1.0, 4, 9, 3).length(), 3);
+    // An older checkpoint has no curriculum state (length 0): the gate keeps its own.
+    CurriculumGate older(1.0, 4, 2, 3);
+    older.resume({});
+    EXPECT_EQ(older.length(), 2);
 }
 
 class CurriculumGateRun : public test::TinyRunTest {};
