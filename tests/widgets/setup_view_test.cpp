@@ -83,7 +83,8 @@ TEST(SetupView, StartsFromTheCpuQuickPresetAndIsValid) {
         const nlohmann::json value = view.form()->document().at(pointerOf(key));
         EXPECT_TRUE(shows(view.form()->editor(key), value)) << key << " = " << value.dump();
     }
-    EXPECT_EQ(view.form()->document()["optimizer"]["learning_rate"], 3e-3);
+    // The preset's learning rate (cpu-quick-ari.json), not the default.
+    EXPECT_EQ(view.form()->document()["optimizer"]["learning_rate"], 5e-3);
     EXPECT_EQ(view.form()->document()["model"]["initialization"], "torch-default");
     for (const TaskKey& entry : taskKeys())
         EXPECT_NE(
