@@ -66,6 +66,11 @@ struct GeneratedChain {
 GeneratedChain checkWrittenChain(const DatasetExample& truth, std::vector<Tokens> steps,
                                  std::string answer);
 
+// How many problems Stage II, the self-improvement rounds and the self-chain baseline decode
+// at once: large enough to keep the matrix multiplies efficient, small enough that a batch of
+// full-width chains fits in memory.
+inline constexpr std::int64_t kGenerationBatch = 256;
+
 // The looped model's chains: each iteration's read-out, left pads stripped, is one step; the
 // answer head gives the answer (docs/method.md §3 step 2). The config's iterations rule
 // chooses how many iterations each problem gets: the oracle T (the paper), a fixed N, or

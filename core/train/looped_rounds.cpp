@@ -7,11 +7,6 @@
 #include <stdexcept>
 
 namespace relay {
-namespace {
-
-constexpr std::int64_t kGenerationBatch = 256;
-
-} // namespace
 
 int roundChainLength(const ExperimentConfig& config, int round) {
     return config.trainLengths.max + round;

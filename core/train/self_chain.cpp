@@ -9,11 +9,6 @@
 #include <stdexcept>
 
 namespace relay {
-namespace {
-
-constexpr std::int64_t kGenerationBatch = 256;
-
-} // namespace
 
 std::vector<std::vector<int>> selfChainPhaseLengths(const ExperimentConfig& config) {
     const int first = config.trainLengths.max + 1;

@@ -18,7 +18,6 @@ namespace {
 
 constexpr double kPaperOriginal = 42515;
 constexpr double kPaperGenerated = 100000 - kPaperOriginal;
-constexpr std::int64_t kGenerationBatch = 256;
 
 nlohmann::json correctnessJson(const std::vector<ChainCorrectness>& rows) {
     auto list = nlohmann::json::array();

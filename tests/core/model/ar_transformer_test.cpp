@@ -11,11 +11,11 @@
 namespace relay {
 namespace {
 
-constexpr std::int64_t kVocabulary = 24;
+constexpr std::int64_t kArVocabulary = 24;
 
 ModelConfig arConfig(PositionEncoding encoding = PositionEncoding::Rope) {
     ModelConfig config;
-    config.vocabularySize = kVocabulary;
+    config.vocabularySize = kArVocabulary;
     config.hiddenSize = 32;
     config.layers = 2;
     config.heads = 4;
@@ -31,12 +31,12 @@ TEST(ArTransformer, FutureTokensDoNotChangePastLogits) {
         torch::manual_seed(20);
         ArTransformer model(arConfig(encoding));
         model->eval();
-        auto tokens = torch::randint(4, kVocabulary, {2, 9}, torch::kLong);
+        auto tokens = torch::randint(4, kArVocabulary, {2, 9}, torch::kLong);
         auto changed = tokens.clone();
-        changed.narrow(1, 5, 4).random_(4, kVocabulary);
+        changed.narrow(1, 5, 4).random_(4, kArVocabulary);
         auto original = model->forward(tokens).logits;
         auto modified = model->forward(changed).logits;
-        EXPECT_EQ(original.sizes(), torch::IntArrayRef({2, 9, kVocabulary}));
+        EXPECT_EQ(original.sizes(), torch::IntArrayRef({2, 9, kArVocabulary}));
         EXPECT_TRUE(
             torch::allclose(original.narrow(1, 0, 5), modified.narrow(1, 0, 5), 1e-5, 1e-6));
         EXPECT_FALSE(torch::allclose(original.narrow(1, 5, 4), modified.narrow(1, 5, 4)));
@@ -48,7 +48,7 @@ TEST(ArTransformer, PrefixOfALongSequenceEqualsTheShortSequence) {
     torch::manual_seed(25);
     ArTransformer model(arConfig());
     model->eval();
-    auto tokens = torch::randint(4, kVocabulary, {4, 130}, torch::kLong);
+    auto tokens = torch::randint(4, kArVocabulary, {4, 130}, torch::kLong);
     auto longLogits = model->forward(tokens).logits.narrow(1, 0, 20);
     auto shortLogits = model->forward(tokens.narrow(1, 0, 20).contiguous()).logits;
     EXPECT_TRUE(torch::allclose(longLogits, shortLogits, 1e-4, 1e-5));
@@ -58,7 +58,7 @@ TEST(ArTransformer, ShiftingAllPositionsChangesNothing) {
     torch::manual_seed(21);
     ArTransformer model(arConfig());
     model->eval();
-    auto tokens = torch::randint(4, kVocabulary, {2, 10}, torch::kLong);
+    auto tokens = torch::randint(4, kArVocabulary, {2, 10}, torch::kLong);
     ArForwardOptions plain;
     plain.positions = torch::arange(10, torch::kFloat32).expand({2, 10});
     ArForwardOptions shifted;
@@ -94,7 +94,7 @@ TEST(ArTransformer, ArPositionEncodingOverridesTheLoopedOne) {
     plain->eval();
     model->eval();
     drawing->eval();
-    auto tokens = torch::randint(4, kVocabulary, {2, 12}, torch::kLong);
+    auto tokens = torch::randint(4, kArVocabulary, {2, 12}, torch::kLong);
     auto reference = plain->forward(tokens).logits;
     EXPECT_TRUE(torch::allclose(reference, model->forward(tokens).logits, 1e-5, 1e-6));
     EXPECT_FALSE(torch::allclose(reference, drawing->forward(tokens).logits, 1e-4, 1e-5));
@@ -104,7 +104,7 @@ TEST(ArTransformer, MaskedReadOutEqualsDense) {
     torch::manual_seed(22);
     ArTransformer model(arConfig());
     model->eval();
-    auto tokens = torch::randint(4, kVocabulary, {3, 6}, torch::kLong);
+    auto tokens = torch::randint(4, kArVocabulary, {3, 6}, torch::kLong);
     ArForwardOptions options;
     options.readOutMask = torch::rand({3, 6}) > 0.4;
     auto output = model->forward(tokens, options);
@@ -132,7 +132,7 @@ void recomputeGreedy(ArTransformer& model, std::vector<std::int64_t> sequence,
 
 // A token that some rows write and others never do (-1 when there is none).
 std::int64_t tokenOfSomeRows(const std::vector<std::vector<std::int64_t>>& rows) {
-    for (std::int64_t token = 0; token < kVocabulary; ++token) {
+    for (std::int64_t token = 0; token < kArVocabulary; ++token) {
         const auto writers = std::count_if(rows.begin(), rows.end(), [&](const auto& row) {
             return std::find(row.begin(), row.end(), token) != row.end();
         });

@@ -22,7 +22,7 @@ namespace {
 
 namespace fixture = checkpoint_fixture;
 
-const torch::Device kCpu(torch::kCPU);
+using fixture::kCpu;
 
 // A LibTorch archive written again with each record passed through `edit` (name, bytes).
 std::string withRecordsEdited(std::string_view archive,

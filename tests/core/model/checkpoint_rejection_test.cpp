@@ -19,7 +19,7 @@ namespace fixture = checkpoint_fixture;
 using fixture::ScratchFolder;
 using fixture::StandIn;
 
-const torch::Device kCpu(torch::kCPU);
+using fixture::kCpu;
 
 // Saves a trained stand-in with optimizer state; returns the file's bytes.
 std::string saveSample(const std::string& path, StandIn& model) {

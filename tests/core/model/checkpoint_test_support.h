@@ -14,6 +14,8 @@
 
 namespace relay::checkpoint_fixture {
 
+inline const torch::Device kCpu(torch::kCPU);
+
 struct StandInImpl : torch::nn::Module {
     explicit StandInImpl(std::int64_t width = 8, std::int64_t vocabularySize = 11)
         : embedding(register_module("embedding", torch::nn::Embedding(vocabularySize, width))),

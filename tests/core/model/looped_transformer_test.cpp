@@ -13,11 +13,11 @@
 namespace relay {
 namespace {
 
-constexpr std::int64_t kVocabulary = 20;
+constexpr std::int64_t kLoopedVocabulary = 20;
 
 ModelConfig tinyConfig(PositionEncoding encoding = PositionEncoding::Rope) {
     ModelConfig config;
-    config.vocabularySize = kVocabulary;
+    config.vocabularySize = kLoopedVocabulary;
     config.hiddenSize = 16;
     config.layers = 2;
     config.heads = 2;
@@ -48,8 +48,8 @@ TEST(LoopedTransformer, ShapesOfEveryOutput) {
     LoopedTransformer model(tinyConfig());
     HandBatch batch;
     auto output = model->forward(batch.inputIds, batch.widths, batch.iterations, everything());
-    EXPECT_EQ(output.stepLogits.sizes(), torch::IntArrayRef({3, 3, 7, kVocabulary}));
-    EXPECT_EQ(output.answerLogits.sizes(), torch::IntArrayRef({3, kVocabulary}));
+    EXPECT_EQ(output.stepLogits.sizes(), torch::IntArrayRef({3, 3, 7, kLoopedVocabulary}));
+    EXPECT_EQ(output.answerLogits.sizes(), torch::IntArrayRef({3, kLoopedVocabulary}));
     EXPECT_EQ(output.hiddenStates.sizes(), torch::IntArrayRef({3, 3, 7, 16}));
     ASSERT_EQ(output.tokenConfidence.sizes(), torch::IntArrayRef({3, 3, 7}));
     // The top-1 probability of each read-out position, as the viewer shows it.
@@ -221,9 +221,9 @@ TEST(LoopedTransformer, GradientReachesEveryParameter) {
         model->train();
         HandBatch batch;
         auto output = model->forward(batch.inputIds, batch.widths, batch.iterations);
-        auto targets = torch::randint(kVocabulary, {3, 3, 7}, torch::kLong);
+        auto targets = torch::randint(kLoopedVocabulary, {3, 3, 7}, torch::kLong);
         auto loss =
-            torch::cross_entropy_loss(output.stepLogits.reshape({-1, kVocabulary}),
+            torch::cross_entropy_loss(output.stepLogits.reshape({-1, kLoopedVocabulary}),
                                       targets.reshape({-1})) +
             torch::cross_entropy_loss(output.answerLogits, torch::tensor({1, 2, 3}, torch::kLong));
         loss.backward();

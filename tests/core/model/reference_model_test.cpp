@@ -28,8 +28,8 @@ namespace {
 using torch::Tensor;
 using Parameters = std::map<std::string, Tensor>;
 
-constexpr std::int64_t kHidden = 32;
-constexpr std::int64_t kHeads = 4;
+constexpr std::int64_t kReferenceHidden = 32;
+constexpr std::int64_t kReferenceHeads = 4;
 constexpr std::int64_t kLayers = 2;
 
 // Mixed tasks and lengths: ARI (input longest) and LIS with n < 10 (its 11-token steps are wider
@@ -46,8 +46,8 @@ std::vector<Problem> mixedProblems() {
     return problems;
 }
 
-ModelConfig smallConfig(const Vocabulary& vocabulary) {
-    return test::smallModelConfig(vocabulary, kHidden, kLayers, kHeads);
+ModelConfig referenceConfig(const Vocabulary& vocabulary) {
+    return test::smallModelConfig(vocabulary, kReferenceHidden, kLayers, kReferenceHeads);
 }
 
 Parameters doubleCopies(torch::nn::Module& module) {
@@ -90,12 +90,12 @@ Tensor exactGelu(const Tensor& x) {
 // One pre-LN layer on [N, D]; `causal` for the AR model, full attention for the looped one.
 Tensor layer(Tensor x, const Parameters& p, const std::string& prefix, bool causal) {
     const auto length = x.size(0);
-    const auto headSize = kHidden / kHeads;
+    const auto headSize = kReferenceHidden / kReferenceHeads;
     auto projected = linear(layerNorm(x, p, prefix + "attention_norm"), p,
                             prefix + "attention.project_in"); // [N, 3D]: q | k | v, head-major
     auto heads = [&](int which) {
-        return projected.narrow(1, which * kHidden, kHidden)
-            .view({length, kHeads, headSize})
+        return projected.narrow(1, which * kReferenceHidden, kReferenceHidden)
+            .view({length, kReferenceHeads, headSize})
             .permute({1, 0, 2});
     };
     auto scores = rotate(heads(0)).matmul(rotate(heads(1)).transpose(1, 2)) /
@@ -104,7 +104,7 @@ Tensor layer(Tensor x, const Parameters& p, const std::string& prefix, bool caus
         scores = scores.masked_fill(torch::ones({length, length}, torch::kBool).triu(1),
                                     -std::numeric_limits<double>::infinity());
     auto attended =
-        scores.softmax(-1).matmul(heads(2)).permute({1, 0, 2}).reshape({length, kHidden});
+        scores.softmax(-1).matmul(heads(2)).permute({1, 0, 2}).reshape({length, kReferenceHidden});
     x = x + linear(attended, p, prefix + "attention.project_out");
     auto expanded =
         exactGelu(linear(layerNorm(x, p, prefix + "feed_forward_norm"), p, prefix + "expand"));
@@ -208,7 +208,7 @@ void expectSameGradients(torch::nn::Module& module, const Parameters& reference)
 TEST(ReferenceModel, LoopedLossAndGradientsEqualAPerExampleReimplementation) {
     torch::manual_seed(5);
     const Vocabulary vocabulary(300);
-    LoopedTransformer model(smallConfig(vocabulary));
+    LoopedTransformer model(referenceConfig(vocabulary));
     const auto problems = mixedProblems();
     auto reference = doubleCopies(*model);
     auto expected = referenceRelayLoss(problems, vocabulary, reference);
@@ -228,7 +228,7 @@ TEST(ReferenceModel, LoopedLossAndGradientsEqualAPerExampleReimplementation) {
 TEST(ReferenceModel, ArLossAndGradientsEqualAPerExampleReimplementation) {
     torch::manual_seed(6);
     const Vocabulary vocabulary(300);
-    ArTransformer model(smallConfig(vocabulary));
+    ArTransformer model(referenceConfig(vocabulary));
     const auto problems = mixedProblems();
     auto reference = doubleCopies(*model);
     auto expected = referenceArLoss(problems, vocabulary, reference);

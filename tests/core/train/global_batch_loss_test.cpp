@@ -23,7 +23,7 @@ std::vector<Problem> mixedLengths(int count) {
     return test::mixedArithmetic(count, 9);
 }
 
-ModelConfig tinyConfig(const Vocabulary& vocabulary) {
+ModelConfig oneLayerConfig(const Vocabulary& vocabulary) {
     return test::smallModelConfig(vocabulary, 16, 1, 2);
 }
 
@@ -77,7 +77,7 @@ TEST(GlobalBatchLoss, LoopedSharesOfTwoSlicesAddUpToTheWholeBatchLoss) {
         std::vector<Problem> second(problems.begin() + 4, problems.end());
         ASSERT_LT(second.front().iterations(), first.front().iterations());
         torch::manual_seed(2);
-        LoopedTransformer model(tinyConfig(vocabulary));
+        LoopedTransformer model(oneLayerConfig(vocabulary));
 
         auto whole = loopedLoss(model, problems, vocabulary, everyPad);
         model->zero_grad();
@@ -119,7 +119,7 @@ TEST(GlobalBatchLoss, ArSharesOfTwoSlicesAddUpToTheWholeBatchLoss) {
     const std::vector<Problem> first(problems.begin(), problems.begin() + 5);
     const std::vector<Problem> second(problems.begin() + 5, problems.end());
     torch::manual_seed(3);
-    ArTransformer model(tinyConfig(vocabulary));
+    ArTransformer model(oneLayerConfig(vocabulary));
     auto loss = [&](const std::vector<Problem>& slice, ArBatchTensors& batch) {
         batch = toTensors(makeArBatch(slice, vocabulary), torch::kCPU);
         ArForwardOptions forward;

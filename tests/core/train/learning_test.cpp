@@ -28,7 +28,7 @@ std::vector<Problem> arithmeticProblems() {
     return problems;
 }
 
-ModelConfig tinyConfig(const Vocabulary& vocabulary) {
+ModelConfig learningConfig(const Vocabulary& vocabulary) {
     return test::smallModelConfig(vocabulary, 64, 2, 4);
 }
 
@@ -73,7 +73,7 @@ TEST(Learning, LoopedModelLearnsArithmeticChains) {
     const auto problems = arithmeticProblems();
     const Vocabulary vocabulary = Vocabulary::forLargestNumber(10);
     const auto batch = toTensors(makeLoopedBatch(problems, vocabulary), torch::kCPU);
-    LoopedTransformer model(tinyConfig(vocabulary));
+    LoopedTransformer model(learningConfig(vocabulary));
     torch::optim::AdamW optimizer(model->parameters(),
                                   torch::optim::AdamWOptions(2e-3).weight_decay(0.01));
     LoopedForwardOptions options;
@@ -128,7 +128,7 @@ TEST(Learning, ArModelLearnsArithmeticChains) {
     const auto problems = arithmeticProblems();
     const Vocabulary vocabulary = Vocabulary::forLargestNumber(10);
     const auto batch = toTensors(makeArBatch(problems, vocabulary), torch::kCPU);
-    ArTransformer model(tinyConfig(vocabulary));
+    ArTransformer model(learningConfig(vocabulary));
     torch::optim::AdamW optimizer(model->parameters(),
                                   torch::optim::AdamWOptions(2e-3).weight_decay(0.01));
     ArForwardOptions options;

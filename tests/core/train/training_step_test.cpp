@@ -57,11 +57,11 @@ private:
     at::CallbackHandle m_handle;
 };
 
-std::vector<Problem> mixedLengths(int count) {
+std::vector<Problem> mixedStepProblems(int count) {
     return test::mixedArithmetic(count, 3);
 }
 
-ModelConfig smallConfig(const Vocabulary& vocabulary) {
+ModelConfig stepConfig(const Vocabulary& vocabulary) {
     return test::smallModelConfig(vocabulary, 16, 2, 2);
 }
 
@@ -94,7 +94,7 @@ TEST(TrainingStep, GreedyDecodingReadsTheDeviceOncePerToken) {
     // separately makes two per token and fails. The prompt's setup reads a fixed number.
     const auto vocabulary = Vocabulary::forLargestNumber(10);
     torch::manual_seed(8);
-    ArTransformer model(smallConfig(vocabulary));
+    ArTransformer model(stepConfig(vocabulary));
     model->eval();
     GenerationOptions options;
     options.endToken = -1; // never produced: every row decodes to the limit
@@ -125,7 +125,7 @@ TEST(TrainingStep, UploadedBatchesHoldEachArrayExactly) {
     const auto vocabulary = Vocabulary::forLargestNumber(10);
     BatchOptions options;
     options.weights = {1.0f, 2.0f, 0.5f, 3.0f, 1.0f};
-    const auto problems = mixedLengths(5);
+    const auto problems = mixedStepProblems(5);
     const auto looped = makeLoopedBatch(problems, vocabulary, options);
     const auto tensors = toTensors(looped, torch::kCPU);
     const auto b = looped.batchSize, n = looped.width, t = looped.maxIterations;
@@ -150,7 +150,7 @@ TEST(TrainingStep, ReadOutPlanIsTheMaskedCellsInRowMajorOrder) {
     const auto vocabulary = Vocabulary::forLargestNumber(10);
     BatchOptions options;
     options.weights = {1.0f, 2.0f, 0.5f, 3.0f, 1.0f, 1.5f};
-    auto batch = toTensors(makeLoopedBatch(mixedLengths(6), vocabulary, options), torch::kCPU);
+    auto batch = toTensors(makeLoopedBatch(mixedStepProblems(6), vocabulary, options), torch::kCPU);
     ASSERT_TRUE(batch.readOut.defined());
     auto mask = stepReadOutMask(batch);
     EXPECT_TRUE(torch::equal(batch.readOut.positions, mask.flatten().nonzero().squeeze(1)));
@@ -176,12 +176,12 @@ TEST(TrainingStep, ReadOutPlanIsTheMaskedCellsInRowMajorOrder) {
 TEST(TrainingStep, SortedBatchGivesEachExampleItsUnsortedOutputs) {
     // The sorted batch loops as a prefix (narrow); the given order is permuted around the loop.
     const auto vocabulary = Vocabulary::forLargestNumber(10);
-    auto problems = mixedLengths(9);
+    auto problems = mixedStepProblems(9);
     auto sortedProblems = problems;
     sortLongestFirst(sortedProblems);
     ASSERT_NE(problems.front().iterations(), sortedProblems.front().iterations());
     torch::manual_seed(4);
-    LoopedTransformer model(smallConfig(vocabulary));
+    LoopedTransformer model(stepConfig(vocabulary));
     model->eval();
     auto given = toTensors(makeLoopedBatch(problems, vocabulary), torch::kCPU);
     auto sorted = toTensors(makeLoopedBatch(sortedProblems, vocabulary), torch::kCPU);
@@ -213,13 +213,13 @@ TEST(TrainingStep, SortedBatchGivesEachExampleItsUnsortedOutputs) {
 TEST(TrainingStep, LoopedStepMakesNoHostRead) {
     const auto vocabulary = Vocabulary::forLargestNumber(10);
     torch::manual_seed(5);
-    auto config = smallConfig(vocabulary);
+    auto config = stepConfig(vocabulary);
     config.dropout = 0.1;
     LoopedTransformer model(config);
     torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
     for (bool sort : {true, false}) {
         SCOPED_TRACE(sort ? "sorted by T" : "given order");
-        auto problems = mixedLengths(12);
+        auto problems = mixedStepProblems(12);
         if (sort)
             sortLongestFirst(problems);
         HostReadCounter counter;
