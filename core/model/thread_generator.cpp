@@ -9,6 +9,11 @@ thread_local const at::Generator* t_current = nullptr;
 
 } // namespace
 
+std::mutex& globalGeneratorMutex() {
+    static std::mutex mutex;
+    return mutex;
+}
+
 at::Generator currentCpuGenerator() {
     return t_current != nullptr ? *t_current : at::detail::getDefaultCPUGenerator();
 }

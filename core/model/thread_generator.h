@@ -6,9 +6,18 @@
 
 #include <ATen/core/Generator.h>
 
+#include <mutex>
+
 namespace relay {
 
 at::Generator currentCpuGenerator();
+
+// LibTorch draws a new module's initial weights from its global CPU generator, which a training
+// session seeds, initialises its model from and then clones as its own. Whoever seeds that
+// generator or constructs a module holds this lock: a stage being built while another thread
+// constructs a model to load a checkpoint into (relay pipeline runs stages side by side) would
+// otherwise start from a generator state that depends on the threads' timing.
+std::mutex& globalGeneratorMutex();
 
 // Makes `generator` this thread's current one until the scope ends (scopes nest).
 class CurrentGeneratorScope {

@@ -2,10 +2,13 @@
 
 #include "config/stored_config.h"
 #include "model/checkpoint.h"
+#include "model/thread_generator.h"
 #include "model/torch_device.h"
 #include "train/weight_average.h"
 
 #include <torch/torch.h>
+
+#include <mutex>
 
 namespace relay {
 namespace {
@@ -16,10 +19,15 @@ template <class Holder>
 CheckpointMetadata loadInferenceWeights(Holder& target, const ExperimentConfig& config,
                                         const std::string& path, c10::Device device,
                                         const CheckpointLoadOptions& options) {
+    // Constructing initialises weights from LibTorch's global generator (thread_generator.h).
+    std::unique_lock<std::mutex> constructing(globalGeneratorMutex());
     target = Holder(config.model);
-    if (config.training.emaDecay <= 0)
+    if (config.training.emaDecay <= 0) {
+        constructing.unlock();
         return loadCheckpoint(path, *target, nullptr, device, options);
+    }
     Holder trained(config.model);
+    constructing.unlock();
     AveragedWeights both(trained.ptr(), target.ptr());
     return loadCheckpoint(path, *both, nullptr, device, options);
 }

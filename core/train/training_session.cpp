@@ -1,6 +1,7 @@
 #include "train/training_session.h"
 
 #include "model/device.h"
+#include "model/thread_generator.h"
 #include "model/torch_device.h"
 #include "tasks/dataset_file.h"
 #include "train/run_model.h"
@@ -39,18 +40,13 @@ void buildWeightAverage(Session& session) {
     session.averagedWeights = AveragedWeights(model, average);
 }
 
-// Seeding and initialisation use LibTorch's global generator: one session at a time builds, so
-// stages trained side by side (relay pipeline) still start from their seed's weights.
-std::mutex& sessionBuildMutex() {
-    static std::mutex mutex;
-    return mutex;
-}
-
 } // namespace
 
 void buildSession(Session& session, TrainingEvents& events) {
     const auto& config = session.config;
-    std::lock_guard<std::mutex> lock(sessionBuildMutex());
+    // Seeding and initialisation use LibTorch's global generator: one session at a time builds,
+    // so stages trained side by side (relay pipeline) still start from their seed's weights.
+    std::lock_guard<std::mutex> lock(globalGeneratorMutex());
     auto* workers = WorkerGroup::current();
     setCpuThreads(workers ? workers->threadsPerWorker(config.threads) : config.threads);
     const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
