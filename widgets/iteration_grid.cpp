@@ -14,18 +14,14 @@ namespace {
 constexpr int kMargin = 8;
 constexpr int kSummaryWidth = 120;
 
-bool isPad(const std::string& token) {
-    return token == kPadToken;
-}
-
 QString displayToken(const std::string& token) {
-    return isPad(token) ? QStringLiteral("·") : QString::fromStdString(token);
+    return isPadToken(token) ? QStringLiteral("·") : QString::fromStdString(token);
 }
 
 int leftmostBoundary(const Tokens& row) {
     // The last pad of a right-aligned row, or the row's start when it has none.
     for (int i = static_cast<int>(row.size()) - 1; i >= 0; --i)
-        if (isPad(row[static_cast<std::size_t>(i)]))
+        if (isPadToken(row[static_cast<std::size_t>(i)]))
             return i;
     return 0;
 }

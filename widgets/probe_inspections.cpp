@@ -10,16 +10,8 @@
 
 namespace relay {
 
-namespace {
-
-bool isPad(const std::string& token) {
-    return token == kPadToken;
-}
-
-} // namespace
-
 Tokens claimedStep(const Tokens& row) {
-    auto last = std::find_if(row.rbegin(), row.rend(), isPad);
+    auto last = std::find_if(row.rbegin(), row.rend(), isPadToken);
     return Tokens(last.base(), row.end());
 }
 
@@ -29,7 +21,7 @@ std::vector<TokenMark> markTokens(const Tokens& readOut, const Tokens& target) {
         return marks;
     // The boundary pad is the last pad of the right-aligned target; it is scored too, so a
     // read-out that writes a value there (or drops one) is wrong.
-    auto last = std::find_if(target.rbegin(), target.rend(), isPad);
+    auto last = std::find_if(target.rbegin(), target.rend(), isPadToken);
     std::size_t first = last == target.rend() ? 0 : target.size() - 1 - (last - target.rbegin());
     for (std::size_t i = first; i < readOut.size() && i < target.size(); ++i)
         marks[i] = readOut[i] == target[i] ? TokenMark::Right : TokenMark::Wrong;

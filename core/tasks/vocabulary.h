@@ -51,4 +51,8 @@ inline constexpr const char* kSepToken = "<sep>";
 inline constexpr const char* kBosToken = "<bos>";
 inline constexpr const char* kEosToken = "<eos>";
 
+inline bool isPadToken(const std::string& token) {
+    return token == kPadToken;
+}
+
 } // namespace relay

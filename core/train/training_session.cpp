@@ -44,9 +44,6 @@ void buildWeightAverage(Session& session) {
 
 void buildSession(Session& session, TrainingEvents& events) {
     const auto& config = session.config;
-    // Seeding and initialisation use LibTorch's global generator: one session at a time builds,
-    // so stages trained side by side (relay pipeline) still start from their seed's weights.
-    std::lock_guard<std::mutex> lock(globalGeneratorMutex());
     auto* workers = WorkerGroup::current();
     setCpuThreads(workers ? workers->threadsPerWorker(config.threads) : config.threads);
     const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
@@ -58,7 +55,7 @@ void buildSession(Session& session, TrainingEvents& events) {
                   << " cores; more threads than cores slows every process (threads=0 shares "
                      "the cores out)"
                   << std::endl;
-    torch::manual_seed(config.seed);
+    // The data draws from the tasks' own seeded generators, never from LibTorch's.
     session.data =
         makeMultitaskDatasets(datasetSpecs(config, config.testLengths.min, config.testLengths.max));
     auto& train = session.data.train;
@@ -93,6 +90,11 @@ void buildSession(Session& session, TrainingEvents& events) {
         session.curriculumGate.emplace(config.training.curriculumGate,
                                        config.training.curriculumGateWindow,
                                        config.training.curriculumStart, config.trainLengths.max);
+    // Seeding and initialisation use LibTorch's global generator, which a model constructed
+    // in another thread (relay pipeline runs stages side by side) also draws: the lock covers
+    // seed, initialisation and clone, so each stage starts from its seed's weights.
+    std::unique_lock<std::mutex> seeding(globalGeneratorMutex());
+    torch::manual_seed(config.seed);
     if (isAutoregressive(session.kind)) {
         session.autoregressive = ArTransformer(config.model);
         session.autoregressive->to(session.device);
@@ -105,6 +107,7 @@ void buildSession(Session& session, TrainingEvents& events) {
     // From here the session draws from its own generator, continuing where the seeded
     // initialisation left the global one: alone in a process it draws what it always drew.
     session.generator = at::detail::getDefaultCPUGenerator().clone();
+    seeding.unlock();
     session.generatorScope.emplace(session.generator);
     torch::optim::AdamWOptions options(config.optimizer.learningRate);
     options.betas({config.optimizer.beta1, config.optimizer.beta2});

@@ -52,6 +52,8 @@ QVector<RunRow> handMadeRuns() {
     return rows;
 }
 
+} // namespace
+
 class HistoryColumns : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -77,8 +79,6 @@ protected:
     RunTableModel m_model;
     std::unique_ptr<RunHistoryView> m_history;
 };
-
-} // namespace
 
 TEST_F(HistoryColumns, ChosenKeysBecomeColumnsWithTheStoredValues) {
     const QStringList keys = m_history->availableConfigKeys();

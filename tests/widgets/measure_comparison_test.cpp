@@ -24,6 +24,8 @@ namespace {
 
 constexpr int kLengths = 3;
 
+} // namespace
+
 // The chart by length measured as CoT token accuracy (the paper's Fig. 7): three seeds of one
 // looped config and a run of another config whose last evaluation did not measure token
 // accuracy (stored negative). Every run also has an earlier evaluation (step 10) and an
@@ -133,8 +135,6 @@ protected:
     QTemporaryDir m_folder;
     QString m_path;
 };
-
-} // namespace
 
 TEST_F(MeasureComparison, TokenAccuracyDrawsTheStoredValuesWithTheSeedsBandAndSwitchesBack) {
     ShownComparison shown(m_path);

@@ -25,8 +25,6 @@
 
 using namespace relay;
 
-namespace {
-
 class RunViews : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -51,8 +49,6 @@ protected:
     QTemporaryDir m_folder;
     std::unique_ptr<MainWindow> m_window;
 };
-
-} // namespace
 
 TEST_F(RunViews, RunListShowsTheEngineRuns) {
     QTreeView* list = m_window->runList();

@@ -203,8 +203,6 @@ TEST(SeedGroups, CommonNameIsTheSharedWholeWords) {
     EXPECT_EQ(commonRunName({"alone"}), "alone");
 }
 
-namespace {
-
 // A store with three seeds of one looped config (run 2 lacks step 20) and one run of a deeper
 // config, with hand-made loss curves and answer accuracies at lengths 1-3.
 class SeedComparison : public ::testing::Test {
@@ -257,8 +255,6 @@ protected:
     QTemporaryDir m_folder;
     QString m_path;
 };
-
-} // namespace
 
 TEST_F(SeedComparison, GroupedSeedsDrawTheirMeanWithAMinMaxBandAndExportIt) {
     ShownComparison shown(m_path);

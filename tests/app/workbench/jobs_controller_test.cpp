@@ -12,8 +12,6 @@
 
 using namespace relay;
 
-namespace {
-
 class JobsControllerTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -36,6 +34,8 @@ protected:
     std::unique_ptr<JobRunner> m_runner;
     std::unique_ptr<JobsController> m_controller;
 };
+
+namespace {
 
 QString echoLines(const QStringList& lines) {
     QString script;

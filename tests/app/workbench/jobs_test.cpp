@@ -29,8 +29,6 @@
 
 using namespace relay;
 
-namespace {
-
 class Jobs : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -61,8 +59,6 @@ protected:
     QTemporaryDir m_folder;
     std::unique_ptr<MainWindow> m_window;
 };
-
-} // namespace
 
 TEST_F(Jobs, RunLaunchedFromSetupCompletesAndItsCurvesGrow) {
     setTinyConfig(60);

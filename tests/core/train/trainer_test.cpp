@@ -3,6 +3,7 @@
 #include "model/thread_generator.h"
 #include "tiny_run_support.h"
 #include "train/run_model.h"
+#include "train/training_session.h"
 
 #include <gtest/gtest.h>
 
@@ -190,6 +191,47 @@ TEST_F(TrainerTest, LoadingARunsModelWaitsWhileTheGlobalGeneratorIsInUse) {
     building.unlock();
     reader.join();
     EXPECT_TRUE(loaded.load());
+}
+
+// buildSession holds the generator's lock only from seeding to the clone, so a sibling's model
+// load does not wait while it generates and tokenises its data: that is sound only because the
+// data draws nothing from LibTorch's generator.
+TEST_F(TrainerTest, GeneratingAndTokenisingTheDataDrawNothingFromLibTorchsGenerator) {
+    auto config = tinyConfig({{"tasks", {{{"task", "ari"}}, {{"task", "ed"}}, {{"task", "lis"}}}}});
+    auto global = at::detail::getDefaultCPUGenerator();
+    torch::manual_seed(12);
+    const auto seeded = global.get_state();
+    const auto data = makeMultitaskDatasets(datasetSpecs(config, 1, 3));
+    const auto vocabulary = Vocabulary::ofSize(config.model.vocabularySize);
+    for (const auto& example : data.train)
+        tokenizeProblem(example.problem, vocabulary, data.multitask);
+    ASSERT_FALSE(data.train.empty());
+    EXPECT_TRUE(torch::equal(global.get_state(), seeded));
+}
+
+// The weights a run starts from are the ones a model constructed right after seeding LibTorch
+// with the run's seed gets, whatever the session builds before them.
+TEST_F(TrainerTest, ASessionStartsFromTheWeightsItsSeedGives) {
+    auto config = tinyConfig({{"seed", 23}});
+    RunStore store(storeFile());
+    SilentEvents silent;
+    for (auto kind : {RunKind::Looped, RunKind::Ar}) {
+        SCOPED_TRACE(textOf(kind));
+        torch::manual_seed(99); // whatever the generator held before
+        Session session(store, 0, config, kind);
+        buildSession(session, silent);
+        torch::manual_seed(23);
+        std::shared_ptr<torch::nn::Module> reference;
+        if (kind == RunKind::Ar)
+            reference = ArTransformer(config.model).ptr();
+        else
+            reference = LoopedTransformer(config.model).ptr();
+        const auto expected = reference->named_parameters();
+        const auto built = session.module().named_parameters();
+        ASSERT_EQ(built.size(), expected.size());
+        for (const auto& item : expected)
+            EXPECT_TRUE(torch::equal(built[item.key()], item.value())) << item.key();
+    }
 }
 
 TEST_F(TrainerTest, TwoStoresInOneFolderKeepTheirCheckpointsApart) {
