@@ -2,6 +2,7 @@
 
 #include "config/stored_config.h"
 
+#include <optional>
 #include <set>
 
 namespace relay {
@@ -18,6 +19,14 @@ void flattenInto(const nlohmann::json& node, const std::string& prefix,
     } else {
         leaves[prefix] = node;
     }
+}
+
+// The path an absolute-path JSON string value names; "" for any other value.
+std::string absolutePathIn(const std::string& value) {
+    if (value.size() < 3 || value.front() != '"' || value[1] != '/')
+        return {};
+    const auto parsed = nlohmann::json::parse(value, nullptr, false);
+    return parsed.is_string() ? parsed.get<std::string>() : std::string();
 }
 
 } // namespace
@@ -60,6 +69,34 @@ std::vector<ConfigDiffRow> diffConfigs(const std::vector<nlohmann::json>& config
         rows.push_back(std::move(row));
     }
     return rows;
+}
+
+std::vector<std::string> shownValues(const ConfigDiffRow& row) {
+    // The longest folder (ending in '/') every path in the row starts with.
+    std::optional<std::string> shared;
+    for (const auto& value : row.values) {
+        const auto path = absolutePathIn(value);
+        if (path.empty())
+            continue;
+        const std::string folder = path.substr(0, path.rfind('/') + 1);
+        if (!shared) {
+            shared = folder;
+            continue;
+        }
+        std::size_t common = 0;
+        while (common < shared->size() && common < folder.size() &&
+               (*shared)[common] == folder[common])
+            ++common;
+        shared = shared->substr(0, shared->rfind('/', common == 0 ? 0 : common - 1) + 1);
+    }
+    std::vector<std::string> shown;
+    for (const auto& value : row.values) {
+        const auto path = absolutePathIn(value);
+        shown.push_back(path.empty() || !shared || shared->size() <= 1
+                            ? value
+                            : nlohmann::json("…/" + path.substr(shared->size())).dump());
+    }
+    return shown;
 }
 
 } // namespace relay

@@ -29,4 +29,9 @@ struct ConfigDiffRow {
 // Every key of any config, sorted; differs when not all configs hold the same value.
 std::vector<ConfigDiffRow> diffConfigs(const std::vector<nlohmann::json>& configs);
 
+// A row's values as the diff table shows them: absolute paths (a Stage II fine-tune's
+// data.train_file) lose the folder they all share, written "…/", so the part that differs
+// shows rather than the machine's folder; other values as they are.
+std::vector<std::string> shownValues(const ConfigDiffRow& row);
+
 } // namespace relay

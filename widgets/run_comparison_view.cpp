@@ -449,8 +449,11 @@ void RunComparisonView::drawDiff() {
         const int index = m_diff->rowCount();
         m_diff->insertRow(index);
         m_diff->setItem(index, 0, new QTableWidgetItem(QString::fromStdString(row.key)));
+        const auto shown = shownValues(row);
         for (std::size_t i = 0; i < row.values.size(); ++i) {
-            auto* item = new QTableWidgetItem(QString::fromStdString(row.values[i]));
+            auto* item = new QTableWidgetItem(QString::fromStdString(shown[i]));
+            if (shown[i] != row.values[i])
+                item->setToolTip(QString::fromStdString(row.values[i]));
             if (row.differs)
                 item->setFont([&] {
                     QFont bold = item->font();
