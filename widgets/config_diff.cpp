@@ -72,10 +72,12 @@ std::vector<ConfigDiffRow> diffConfigs(const std::vector<nlohmann::json>& config
 }
 
 std::vector<std::string> shownValues(const ConfigDiffRow& row) {
+    std::vector<std::string> paths;
+    for (const auto& value : row.values)
+        paths.push_back(absolutePathIn(value));
     // The longest folder (ending in '/') every path in the row starts with.
     std::optional<std::string> shared;
-    for (const auto& value : row.values) {
-        const auto path = absolutePathIn(value);
+    for (const auto& path : paths) {
         if (path.empty())
             continue;
         const std::string folder = path.substr(0, path.rfind('/') + 1);
@@ -89,13 +91,12 @@ std::vector<std::string> shownValues(const ConfigDiffRow& row) {
             ++common;
         shared = shared->substr(0, shared->rfind('/', common == 0 ? 0 : common - 1) + 1);
     }
-    std::vector<std::string> shown;
-    for (const auto& value : row.values) {
-        const auto path = absolutePathIn(value);
-        shown.push_back(path.empty() || !shared || shared->size() <= 1
-                            ? value
-                            : nlohmann::json("…/" + path.substr(shared->size())).dump());
-    }
+    auto shown = row.values;
+    if (!shared || shared->size() <= 1)
+        return shown; // no paths, or only the root in common
+    for (std::size_t i = 0; i < paths.size(); ++i)
+        if (!paths[i].empty())
+            shown[i] = nlohmann::json("…/" + paths[i].substr(shared->size())).dump();
     return shown;
 }
 
