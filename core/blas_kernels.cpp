@@ -1,6 +1,9 @@
 #include "blas_kernels.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
+#include <dlfcn.h>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -23,14 +26,59 @@ const char* blasCoreTypeForFlags(const char* flagsLine) {
     return "";
 }
 
-void preferFastBlasKernels(char** argv) {
-    if (std::getenv("OPENBLAS_CORETYPE") || std::getenv("RELAY_KEEP_BLAS_KERNELS"))
-        return;
+namespace {
+
+std::string cpuFlagsLine() {
     std::ifstream cpuinfo("/proc/cpuinfo");
     std::string line;
     while (std::getline(cpuinfo, line))
         if (line.rfind("flags", 0) == 0)
-            break;
+            return line;
+    return {};
+}
+
+bool sameCoreType(std::string a, std::string b) {
+    auto lower = [](std::string& text) {
+        std::transform(text.begin(), text.end(), text.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    };
+    lower(a);
+    lower(b);
+    return a == b;
+}
+
+} // namespace
+
+std::string blasKernelsInUse() {
+    // Looked up rather than linked: LibTorch reaches OpenBLAS through the system's libblas,
+    // which may be another BLAS, and the workbench links no BLAS at all.
+    using CoreName = char* (*)();
+    auto* name = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+    return name != nullptr && name() != nullptr ? std::string(name()) : std::string();
+}
+
+std::string blasKernelsLine(const std::string& inUse, const std::string& forThisCpu,
+                            const char* setCoreType) {
+    if (inUse.empty())
+        return "blas not OpenBLAS";
+    std::string line = "blas OpenBLAS " + inUse + " kernels";
+    if (setCoreType != nullptr && *setCoreType && !forThisCpu.empty() &&
+        !sameCoreType(setCoreType, forThisCpu))
+        line += std::string(" (OPENBLAS_CORETYPE=") + setCoreType +
+                " in the environment; this CPU runs the " + forThisCpu +
+                " kernels: unset it and relay chooses them)";
+    return line;
+}
+
+std::string blasKernelsLine() {
+    return blasKernelsLine(blasKernelsInUse(), blasCoreTypeForFlags(cpuFlagsLine().c_str()),
+                           std::getenv("OPENBLAS_CORETYPE"));
+}
+
+void preferFastBlasKernels(char** argv) {
+    if (std::getenv("OPENBLAS_CORETYPE") || std::getenv("RELAY_KEEP_BLAS_KERNELS"))
+        return;
+    const std::string line = cpuFlagsLine();
     const char* coreType = blasCoreTypeForFlags(line.c_str());
     if (!*coreType)
         return;                               // OpenBLAS's own detection is all there is

@@ -1,5 +1,6 @@
 // `relay bench`: the engine's speed on this machine (see core/train/engine_bench.h).
 #include "bench_training.h"
+#include "blas_kernels.h"
 #include "closed_set_option.h"
 #include "commands.h"
 
@@ -89,6 +90,7 @@ void addBenchCommands(CLI::App& app) {
         const std::string device = resolveDevice(options->device).name();
         if (!*json) {
             std::printf("device %s\n", device.c_str());
+            std::printf("%s\n", blasKernelsLine().c_str());
             std::printf("%-54s %12s %-9s %8s %10s\n", "case", "per second", "", "GFLOP/s",
                         "s/iter");
         }

@@ -20,3 +20,21 @@ TEST(BlasKernelsTest, ChoosesByCpuFeatures) {
     // Whole words only: "avx2x" is not avx2.
     EXPECT_EQ(std::string(blasCoreTypeForFlags("flags : avx2x fmaa")), "");
 }
+
+// The benchmark's kernel line names what to change only when the environment's
+// OPENBLAS_CORETYPE holds OpenBLAS off the kernels this CPU's flags call for.
+TEST(BlasKernelsTest, NamesAnEnvironmentChoiceThatHoldsTheCpuBack) {
+    using relay::blasKernelsLine;
+    EXPECT_EQ(blasKernelsLine("Haswell", "SkylakeX", "Haswell"),
+              "blas OpenBLAS Haswell kernels (OPENBLAS_CORETYPE=Haswell in the environment; this "
+              "CPU runs the SkylakeX kernels: unset it and relay chooses them)");
+    // relay's own choice (its re-executed process sees the variable it set), in any case.
+    EXPECT_EQ(blasKernelsLine("SkylakeX", "SkylakeX", "skylakex"),
+              "blas OpenBLAS SkylakeX kernels");
+    // Unset or empty: OpenBLAS chose (or relay's re-exec was turned off); nothing to change.
+    EXPECT_EQ(blasKernelsLine("Haswell", "SkylakeX", nullptr), "blas OpenBLAS Haswell kernels");
+    EXPECT_EQ(blasKernelsLine("Haswell", "SkylakeX", ""), "blas OpenBLAS Haswell kernels");
+    // A CPU without AVX2 + FMA: relay has no better choice to offer.
+    EXPECT_EQ(blasKernelsLine("Prescott", "", "Prescott"), "blas OpenBLAS Prescott kernels");
+    EXPECT_EQ(blasKernelsLine("", "SkylakeX", "Haswell"), "blas not OpenBLAS");
+}
