@@ -51,10 +51,11 @@ bool sameCoreType(std::string a, std::string b) {
 
 std::string blasKernelsInUse() {
     // Looked up rather than linked: LibTorch reaches OpenBLAS through the system's libblas,
-    // which may be another BLAS, and the workbench links no BLAS at all.
+    // which may be another BLAS.
     using CoreName = char* (*)();
     auto* name = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
-    return name != nullptr && name() != nullptr ? std::string(name()) : std::string();
+    const char* core = name != nullptr ? name() : nullptr;
+    return core != nullptr ? std::string(core) : std::string();
 }
 
 std::string blasKernelsLine(const std::string& inUse, const std::string& forThisCpu,
