@@ -101,9 +101,15 @@ int RunStore::schemaVersion() {
 
 // The file's schema version, one this relay can migrate from. A version above ours is a newer
 // relay's store; a negative one no relay writes (SQLite's user_version is any 32-bit integer,
-// and a crafted file indexed the migrations before their start with it).
+// and a crafted file indexed the migrations before their start with it); version 0 with tables
+// is some other program's SQLite file. Version and tables are read in one statement, so at one
+// moment: between two reads, another process can finish creating a new store's tables.
 int RunStore::migratableSchemaVersion() {
-    const int version = schemaVersion();
+    auto query = m_database.prepare("SELECT (SELECT user_version FROM pragma_user_version), "
+                                    "(SELECT count(*) FROM sqlite_master)");
+    query.step();
+    const int version = static_cast<int>(query.integer(0));
+    const bool hasTables = query.integer(1) > 0;
     if (version > currentSchemaVersion())
         throw StoreError("run store " + path() + ": schema version " + std::to_string(version) +
                          " is newer than this relay understands (" +
@@ -111,25 +117,20 @@ int RunStore::migratableSchemaVersion() {
     if (version < 0)
         throw StoreError("run store " + path() + ": schema version " + std::to_string(version) +
                          " is not one relay writes; the file was left untouched");
+    if (version == 0 && hasTables)
+        throw StoreError("run store " + path() +
+                         ": this SQLite file is not a RELAY run store (it has other "
+                         "tables); the file was left untouched");
     return version;
 }
 
 void RunStore::migrate() {
-    int version = migratableSchemaVersion();
-    if (version == 0) {
-        auto tables = m_database.prepare("SELECT count(*) FROM sqlite_master");
-        tables.step();
-        if (tables.integer(0) > 0)
-            throw StoreError("run store " + path() +
-                             ": this SQLite file is not a RELAY run store (it has other "
-                             "tables); the file was left untouched");
-    }
-    if (version == currentSchemaVersion()) {
-        m_database.execute("PRAGMA journal_mode = WAL");
+    // Checked before the switch to WAL, which would change another program's file.
+    migratableSchemaVersion();
+    // Outside the migration's transaction: WAL cannot be switched on inside one.
+    m_database.useWriteAheadLog();
+    if (migratableSchemaVersion() == currentSchemaVersion())
         return;
-    }
-    // WAL must be switched on outside a transaction; it persists in the file.
-    m_database.execute("PRAGMA journal_mode = WAL");
     m_database.transaction([&] {
         // Re-read under the write lock: another process may have migrated meanwhile.
         int current = migratableSchemaVersion();

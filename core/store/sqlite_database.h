@@ -76,6 +76,9 @@ public:
     // another process holds the write lock too long; rolls back and rethrows on any error.
     void transaction(const std::function<void()>& body);
 
+    // Puts the file in write-ahead-log mode (it persists in the file); outside a transaction.
+    void useWriteAheadLog();
+
 private:
     sqlite3* m_database = nullptr;
     std::string m_path;

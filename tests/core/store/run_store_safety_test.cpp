@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sys/wait.h>
@@ -256,6 +257,55 @@ TEST_F(RunStoreSafety, AHeldWriteLockEndsInAClearErrorWithinSeconds) {
     sqlite3_close(holder);
     store.rename(run, "y"); // the lock released, writing works again
     EXPECT_EQ(store.run(run).name, "y");
+}
+
+// Processes that open one new store at the same moment all get it: each switches the file to
+// WAL, and SQLite refuses one of two such switches at once without waiting (each holds a read
+// lock the other's switch needs), so a refused switch must be tried again.
+TEST_F(RunStoreSafety, ProcessesOpeningOneNewStoreTogetherAllSucceed) {
+    constexpr int kFiles = 12;
+    constexpr int kProcesses = 6;
+    int failed = 0;
+    for (int round = 0; round < kFiles; ++round) {
+        const std::string path = file("new-" + std::to_string(round) + ".db");
+        int pipes[2];
+        ASSERT_EQ(pipe(pipes), 0);
+        std::vector<pid_t> openers;
+        for (int index = 0; index < kProcesses; ++index) {
+            pid_t child = fork();
+            if (child == 0) {
+                char go = 0;
+                close(pipes[1]);
+                if (read(pipes[0], &go, 1) != 1) // all start together
+                    _exit(3);
+                try {
+                    RunStore store(path);
+                    store.createRun(runOf(RunStatus::Finished));
+                    _exit(0);
+                } catch (const std::exception& error) {
+                    std::fprintf(stderr, "%s\n", error.what()); // names the refused step
+                    _exit(1);
+                }
+            }
+            openers.push_back(child);
+        }
+        close(pipes[0]);
+        const std::string go(kProcesses, 'g');
+        ASSERT_EQ(write(pipes[1], go.data(), go.size()), static_cast<ssize_t>(go.size()));
+        close(pipes[1]);
+        std::size_t failedHere = 0;
+        for (pid_t opener : openers) {
+            int status = 0;
+            waitpid(opener, &status, 0);
+            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                ++failedHere;
+        }
+        failed += static_cast<int>(failedHere);
+        // Every process that reported success left its run.
+        RunStore store(path);
+        EXPECT_EQ(store.runs().size() + failedHere, static_cast<std::size_t>(kProcesses)) << path;
+    }
+    EXPECT_EQ(failed, 0) << "processes that could not open a new store opened together";
 }
 
 } // namespace

@@ -287,12 +287,15 @@ TEST_F(RunStoreTest, ForeignSqliteDatabaseIsRefused) {
     sqlite3_open(path.c_str(), &raw);
     sqlite3_exec(raw, "CREATE TABLE recipes (name TEXT)", nullptr, nullptr, nullptr);
     sqlite3_close(raw);
+    const std::string before = readAll(path);
     try {
         RunStore store(path);
         FAIL();
     } catch (const StoreError& error) {
         EXPECT_NE(std::string(error.what()).find("not a RELAY run store"), std::string::npos);
     }
+    // Refused before anything was written: not even switched to WAL (a header change).
+    EXPECT_EQ(readAll(path), before);
 }
 
 // Found by fuzzing the store opener with real stores: a run kind or status this version does
