@@ -50,6 +50,10 @@ void benchTrainerProcesses(int processes, int threads, double seconds, bool json
                 request.config =
                     resolveConfig("", "cpu-quick-ari",
                                   {"training.steps=" + std::to_string(steps),
+                                   // Every training length from the first step (1-4
+                                   // operators, as many problems of each as its number
+                                   // of operators), not the curriculum's short start.
+                                   "training.curriculum=false",
                                    // Training only: little data to build,
                                    // a token final evaluation.
                                    "data.train_samples=4000", "data.test_samples_per_length=1",
@@ -66,8 +70,8 @@ void benchTrainerProcesses(int processes, int threads, double seconds, bool json
     // Threads 0 shares the cores out among the processes (WorkerGroup::threadsPerWorker).
     const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     const int perProcess = threads > 0 ? threads : std::max(1, cores / processes);
-    std::string name = "trainer looped cpu-quick-ari, " + std::to_string(processes) + " proc x " +
-                       std::to_string(perProcess) + " thr";
+    std::string name = "trainer looped cpu-quick-ari 1-4 ops, " + std::to_string(processes) +
+                       " proc x " + std::to_string(perProcess) + " thr";
     if (json)
         std::cout << nlohmann::json{{"name", name},
                                     {"unit", "examples"},

@@ -3,6 +3,7 @@
 // 1: a failed run), never as a signal or a library's raw backtrace.
 #include "blas_kernels.h"
 #include "commands.h"
+#include "freed_memory.h"
 #include "version.h"
 
 #include <CLI/CLI.hpp>
@@ -11,6 +12,7 @@
 
 int main(int argc, char** argv) {
     relay::preferFastBlasKernels(argv);
+    relay::keepFreedMemoryForReuse();
     CLI::App app{"relay: RELAY engine for CoT-aligned looped transformers (arXiv 2502.08482)"};
     app.require_subcommand(1);
     app.set_version_flag("--version", [] {

@@ -16,10 +16,10 @@ expect_output "train AR d=64" "bench times AR training"
 # The list ends with the trainer at the default parallelism: one process per core while each
 # keeps 32 of the preset's 64 examples.
 processes=$(( $(nproc) >= 2 ? 2 : 1 ))
-expect_output "trainer looped cpu-quick-ari, $processes proc" "bench times the default trainer"
+expect_output "trainer looped cpu-quick-ari 1-4 ops, $processes proc" "bench times the default trainer"
 # Its threads share the cores out whatever --threads says: never more threads than cores.
 threads=$(( $(nproc) / processes ))
-grep -Eq "trainer looped cpu-quick-ari, $processes proc x $threads thr +[1-9][0-9]*\.[0-9] examples" <<<"$output" ||
+grep -Eq "trainer looped cpu-quick-ari 1-4 ops, $processes proc x $threads thr +[1-9][0-9]*\.[0-9] examples" <<<"$output" ||
     fail "the default trainer's rate is missing or zero: $output"
 
 # CUDA: runs where there is a GPU, and is refused with the reason everywhere else.
