@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,6 +50,32 @@ protected:
         return child;
     }
 
+    // Forks `count` processes that each run `body` (its value is the exit status) once all of
+    // them exist, so that they start at the same moment; returns their ids.
+    static std::vector<pid_t> startTogether(int count, const std::function<int()>& body) {
+        int pipes[2];
+        if (pipe(pipes) != 0)
+            return {};
+        std::vector<pid_t> children;
+        for (int index = 0; index < count; ++index) {
+            pid_t child = fork();
+            if (child == 0) {
+                char go = 0;
+                close(pipes[1]);
+                if (read(pipes[0], &go, 1) != 1)
+                    _exit(3);
+                _exit(body());
+            }
+            children.push_back(child);
+        }
+        close(pipes[0]);
+        const std::string go(static_cast<std::size_t>(count), 'g');
+        if (write(pipes[1], go.data(), go.size()) != static_cast<ssize_t>(go.size()))
+            children.clear();
+        close(pipes[1]);
+        return children;
+    }
+
     fs::path m_folder;
     std::vector<pid_t> m_children;
 };
@@ -72,32 +99,19 @@ TEST_F(RunStoreSafety, OfTwoConcurrentResumesExactlyOneProceeds) {
         RunStore store(path);
         run = store.createRun(runOf(RunStatus::Interrupted));
     }
-    int pipes[2];
-    ASSERT_EQ(pipe(pipes), 0);
-    std::vector<pid_t> claimants;
-    for (int index = 0; index < 2; ++index) {
-        pid_t child = fork();
-        if (child == 0) {
-            char go = 0;
-            close(pipes[1]);
-            if (read(pipes[0], &go, 1) != 1) // both start together
-                _exit(3);
-            try {
-                RunStore store(path);
-                store.claimRunForResume(run);
-                pause(); // stay alive, as a training process would
-                _exit(0);
-            } catch (const std::invalid_argument&) {
-                _exit(1);
-            } catch (...) {
-                _exit(2);
-            }
+    const auto claimants = startTogether(2, [&] {
+        try {
+            RunStore store(path);
+            store.claimRunForResume(run);
+            pause(); // stay alive, as a training process would
+            return 0;
+        } catch (const std::invalid_argument&) {
+            return 1;
+        } catch (...) {
+            return 2;
         }
-        claimants.push_back(child);
-    }
-    close(pipes[0]);
-    ASSERT_EQ(write(pipes[1], "gg", 2), 2);
-    close(pipes[1]);
+    });
+    ASSERT_EQ(claimants.size(), 2u);
     // The loser exits 1 (refused); the winner keeps running with the run claimed.
     int status = 0;
     pid_t ended = wait(&status);
@@ -268,31 +282,17 @@ TEST_F(RunStoreSafety, ProcessesOpeningOneNewStoreTogetherAllSucceed) {
     int failed = 0;
     for (int round = 0; round < kFiles; ++round) {
         const std::string path = file("new-" + std::to_string(round) + ".db");
-        int pipes[2];
-        ASSERT_EQ(pipe(pipes), 0);
-        std::vector<pid_t> openers;
-        for (int index = 0; index < kProcesses; ++index) {
-            pid_t child = fork();
-            if (child == 0) {
-                char go = 0;
-                close(pipes[1]);
-                if (read(pipes[0], &go, 1) != 1) // all start together
-                    _exit(3);
-                try {
-                    RunStore store(path);
-                    store.createRun(runOf(RunStatus::Finished));
-                    _exit(0);
-                } catch (const std::exception& error) {
-                    std::fprintf(stderr, "%s\n", error.what()); // names the refused step
-                    _exit(1);
-                }
+        const auto openers = startTogether(kProcesses, [&] {
+            try {
+                RunStore store(path);
+                store.createRun(runOf(RunStatus::Finished));
+                return 0;
+            } catch (const std::exception& error) {
+                std::fprintf(stderr, "%s\n", error.what()); // names the refused step
+                return 1;
             }
-            openers.push_back(child);
-        }
-        close(pipes[0]);
-        const std::string go(kProcesses, 'g');
-        ASSERT_EQ(write(pipes[1], go.data(), go.size()), static_cast<ssize_t>(go.size()));
-        close(pipes[1]);
+        });
+        ASSERT_EQ(openers.size(), static_cast<std::size_t>(kProcesses));
         std::size_t failedHere = 0;
         for (pid_t opener : openers) {
             int status = 0;
