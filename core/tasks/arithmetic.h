@@ -15,7 +15,7 @@ public:
     std::string name() const override { return "ari"; }
     std::string taskToken() const override { return "[ARI]"; }
 
-    Problem generate(int complexity, std::mt19937_64& random) const override;
+    Tokens drawInput(int complexity, std::mt19937_64& random) const override;
     Problem solve(const Tokens& input) const override;
     Tokens parseInput(const std::string& text) const override;
     Verdict verify(const Tokens& input, const std::vector<Tokens>& steps,

@@ -71,31 +71,43 @@ std::uint64_t streamSeed(std::uint64_t seed, const std::string& task, int length
     return mix(value ^ (split == DatasetSplit::Train ? 0x7261696eULL : 0x74657374ULL));
 }
 
+std::vector<Tokens> drawDistinctInputs(const Task& task, int length, int count, std::uint64_t seed,
+                                       DatasetSplit split, const InputSet* excluded,
+                                       LengthReport& report, InputSet* accepted) {
+    report = LengthReport{task.name(), length, split, count, 0, 0};
+    std::mt19937_64 random(streamSeed(seed, task.name(), length, split));
+    const auto wanted = static_cast<std::size_t>(std::max(count, 0));
+    InputSet seen;
+    seen.reserve(wanted);
+    std::vector<Tokens> inputs;
+    inputs.reserve(wanted);
+    const long long maximumAttempts =
+        static_cast<long long>(count) * kAttemptsPerExample + kExtraAttempts;
+    while (inputs.size() < wanted && report.attempts < maximumAttempts) {
+        ++report.attempts;
+        Tokens input = task.drawInput(length, random);
+        if (seen.contains(input) || (excluded && excluded->contains(input)))
+            continue;
+        seen.insert(input);
+        if (accepted)
+            accepted->insert(input);
+        inputs.push_back(std::move(input));
+    }
+    report.produced = static_cast<int>(inputs.size());
+    return inputs;
+}
+
 std::vector<DatasetExample> generateLength(const Task& task, const TaskOptions& options, int length,
                                            int count, std::uint64_t seed, DatasetSplit split,
                                            const InputSet* excluded, LengthReport& report,
                                            InputSet* accepted) {
-    report = LengthReport{task.name(), length, split, count, 0, 0};
-    std::mt19937_64 random(streamSeed(seed, task.name(), length, split));
-    InputSet seen;
-    std::vector<DatasetExample> examples;
-    examples.reserve(static_cast<std::size_t>(std::max(count, 0)));
-    const long long maximumAttempts =
-        static_cast<long long>(count) * kAttemptsPerExample + kExtraAttempts;
-    while (static_cast<int>(examples.size()) < count && report.attempts < maximumAttempts) {
-        ++report.attempts;
-        Problem problem = task.generate(length, random);
-        if (seen.contains(problem.input) || (excluded && excluded->contains(problem.input)))
-            continue;
-        seen.insert(problem.input);
-        if (accepted)
-            accepted->insert(problem.input);
-        DatasetExample example;
-        example.problem = std::move(problem);
-        example.options = options;
-        examples.push_back(std::move(example));
+    const auto inputs =
+        drawDistinctInputs(task, length, count, seed, split, excluded, report, accepted);
+    std::vector<DatasetExample> examples(inputs.size());
+    for (std::size_t index = 0; index < inputs.size(); ++index) {
+        examples[index].problem = task.solve(inputs[index]);
+        examples[index].options = options;
     }
-    report.produced = static_cast<int>(examples.size());
     return examples;
 }
 
@@ -104,8 +116,17 @@ Datasets makeDatasets(const DatasetSpec& spec) {
     Datasets datasets;
     InputSet trainInputs;
     const auto counts = proportionalCounts(spec.trainCount, spec.maximumTrainLength);
+    trainInputs.reserve(static_cast<std::size_t>(std::max(spec.trainCount, 0)));
+    if (spec.keepTraining)
+        datasets.train.reserve(static_cast<std::size_t>(std::max(spec.trainCount, 0)));
     for (int length = 1; length <= spec.maximumTrainLength; ++length) {
         LengthReport report;
+        if (!spec.keepTraining) {
+            drawDistinctInputs(*task, length, counts[length - 1], spec.seed, DatasetSplit::Train,
+                               nullptr, report, &trainInputs);
+            datasets.reports.push_back(report);
+            continue;
+        }
         auto examples = generateLength(*task, spec.options, length, counts[length - 1], spec.seed,
                                        DatasetSplit::Train, nullptr, report, &trainInputs);
         // A length with fewer distinct problems than its share (one-operator ARI mod 11 has
@@ -141,6 +162,10 @@ Datasets makeMultitaskDatasets(const std::vector<DatasetSpec>& specs) {
     Datasets mixed;
     for (const auto& spec : specs) {
         Datasets one = makeDatasets(spec);
+        if (&spec == &specs.front()) {
+            mixed = std::move(one); // the first task's sets as they are, without copying
+            continue;
+        }
         std::move(one.train.begin(), one.train.end(), std::back_inserter(mixed.train));
         std::move(one.test.begin(), one.test.end(), std::back_inserter(mixed.test));
         mixed.reports.insert(mixed.reports.end(), one.reports.begin(), one.reports.end());

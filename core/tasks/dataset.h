@@ -26,6 +26,9 @@ struct DatasetSpec {
     std::vector<int> testLengths; // one test set per length (may overlap 1..K)
     int testCountPerLength = 100;
     std::uint64_t seed = 0;
+    // False: the training inputs are still drawn, so the test sets exclude them exactly as
+    // before, but not solved or kept (a run given its training file needs only the test sets).
+    bool keepTraining = true;
 };
 
 // What one (task, length, split) produced: fewer than requested when the length has fewer
@@ -60,6 +63,7 @@ struct Datasets {
 class InputSet {
 public:
     void insert(const Tokens& input) { m_hashes.insert(hashOf(input)); }
+    void reserve(std::size_t count) { m_hashes.reserve(count); }
     bool contains(const Tokens& input) const { return m_hashes.count(hashOf(input)) > 0; }
     std::size_t size() const { return m_hashes.size(); }
 
@@ -76,9 +80,15 @@ std::vector<int> proportionalCounts(int total, int maximumLength);
 std::uint64_t streamSeed(std::uint64_t seed, const std::string& task, int length,
                          DatasetSplit split);
 
-// Draws up to `count` problems of one length with distinct inputs, none in `excluded`, from the
-// stream streamSeed(seed, task, length, split); stops after 20 * count + 200 draws. Adds the
-// accepted inputs to `accepted` when given.
+// Draws up to `count` distinct inputs of one length, none in `excluded`, from the stream
+// streamSeed(seed, task, length, split); stops after 20 * count + 200 draws. Adds the accepted
+// inputs to `accepted` when given. Inputs are drawn without their chains: a repeat costs a draw,
+// not a solve.
+std::vector<Tokens> drawDistinctInputs(const Task& task, int length, int count, std::uint64_t seed,
+                                       DatasetSplit split, const InputSet* excluded,
+                                       LengthReport& report, InputSet* accepted = nullptr);
+
+// drawDistinctInputs, each input solved into its problem with its canonical chain.
 std::vector<DatasetExample> generateLength(const Task& task, const TaskOptions& options, int length,
                                            int count, std::uint64_t seed, DatasetSplit split,
                                            const InputSet* excluded, LengthReport& report,

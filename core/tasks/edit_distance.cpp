@@ -233,11 +233,11 @@ std::string describeRowError(int step, int token, const Tokens& expected, const 
 
 EditDistanceTask::EditDistanceTask(const TaskOptions& /*options*/) {}
 
-Problem EditDistanceTask::generate(int complexity, std::mt19937_64& random) const {
+Tokens EditDistanceTask::drawInput(int complexity, std::mt19937_64& random) const {
     if (complexity < 1)
         throw std::invalid_argument("ed: complexity must be at least 1, got " +
                                     std::to_string(complexity));
-    return solve(inputTokens(drawPair(complexity, random)));
+    return inputTokens(drawPair(complexity, random));
 }
 
 Problem EditDistanceTask::solve(const Tokens& input) const {

@@ -28,7 +28,7 @@ public:
     std::string taskToken() const override { return "[ED]"; }
 
     // Throws std::invalid_argument when complexity < 1.
-    Problem generate(int complexity, std::mt19937_64& random) const override;
+    Tokens drawInput(int complexity, std::mt19937_64& random) const override;
     Problem solve(const Tokens& input) const override;
     Tokens parseInput(const std::string& text) const override;
     Verdict verify(const Tokens& input, const std::vector<Tokens>& steps,

@@ -169,7 +169,7 @@ LongestIncreasingSubsequenceTask::LongestIncreasingSubsequenceTask(const TaskOpt
 // distinct values sorted increasingly, put at sorted random positions; every other position
 // gets a random value. All values lie in (n, valueRange). Where CoT_benchmark would fail (a
 // run longer than the values available), the run is shortened to fit.
-Problem LongestIncreasingSubsequenceTask::generate(int complexity, std::mt19937_64& random) const {
+Tokens LongestIncreasingSubsequenceTask::drawInput(int complexity, std::mt19937_64& random) const {
     if (complexity < 1 || complexity > m_valueRange - 2)
         throw std::invalid_argument("lis: complexity must be in 1.." +
                                     std::to_string(m_valueRange - 2) + " (values lie between n " +
@@ -198,7 +198,7 @@ Problem LongestIncreasingSubsequenceTask::generate(int complexity, std::mt19937_
     for (int value : values)
         input.push_back(std::to_string(value));
     input.emplace_back(kSepToken);
-    return solve(input);
+    return input;
 }
 
 Problem LongestIncreasingSubsequenceTask::solve(const Tokens& input) const {

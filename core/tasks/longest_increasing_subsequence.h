@@ -25,7 +25,7 @@ public:
 
     // Throws std::invalid_argument when complexity < 1 or complexity > valueRange - 2 (the
     // generated values must lie strictly between n and valueRange).
-    Problem generate(int complexity, std::mt19937_64& random) const override;
+    Tokens drawInput(int complexity, std::mt19937_64& random) const override;
     Problem solve(const Tokens& input) const override;
     Tokens parseInput(const std::string& text) const override;
     Verdict verify(const Tokens& input, const std::vector<Tokens>& steps,

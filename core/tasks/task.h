@@ -46,8 +46,15 @@ public:
     virtual std::string name() const = 0;      // "ari", "ed", "lis"
     virtual std::string taskToken() const = 0; // "[ARI]", "[ED]", "[LIS]"
 
-    // A random problem of the given complexity, as CoT_benchmark's generator makes them.
-    virtual Problem generate(int complexity, std::mt19937_64& random) const = 0;
+    // The input of a random problem of the given complexity, drawn as CoT_benchmark's
+    // generator draws it. Apart from solve: a dataset rejects most draws of a short length as
+    // repeats (one-operator ARI mod 11 has 473 problems), and a rejected draw needs no chain.
+    virtual Tokens drawInput(int complexity, std::mt19937_64& random) const = 0;
+
+    // A random problem of the given complexity: a drawn input with its canonical chain.
+    Problem generate(int complexity, std::mt19937_64& random) const {
+        return solve(drawInput(complexity, random));
+    }
 
     // The canonical chain and answer for an input; throws ParseError on a malformed input.
     virtual Problem solve(const Tokens& input) const = 0;

@@ -70,8 +70,8 @@ RunModel loadRunModel(RunStore& store, std::int64_t run, std::optional<std::int6
     return model;
 }
 
-std::vector<DatasetSpec> datasetSpecs(const ExperimentConfig& config, int lengthMin,
-                                      int lengthMax) {
+std::vector<DatasetSpec> datasetSpecs(const ExperimentConfig& config, int lengthMin, int lengthMax,
+                                      bool keepTraining) {
     std::vector<DatasetSpec> specs;
     for (const auto& entry : config.tasks) {
         DatasetSpec spec;
@@ -84,13 +84,14 @@ std::vector<DatasetSpec> datasetSpecs(const ExperimentConfig& config, int length
             spec.testLengths.push_back(length);
         spec.testCountPerLength = config.data.testSamplesPerLength;
         spec.seed = config.seed;
+        spec.keepTraining = keepTraining;
         specs.push_back(spec);
     }
     return specs;
 }
 
 std::vector<TestSet> runTestSets(const ExperimentConfig& config, int lengthMin, int lengthMax) {
-    return makeMultitaskDatasets(datasetSpecs(config, lengthMin, lengthMax)).test;
+    return makeMultitaskDatasets(datasetSpecs(config, lengthMin, lengthMax, false)).test;
 }
 
 } // namespace relay

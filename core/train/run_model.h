@@ -32,8 +32,10 @@ struct RunModel {
 RunModel loadRunModel(RunStore& store, std::int64_t run, std::optional<std::int64_t> step = {},
                       const std::string& deviceName = "");
 
-// The dataset specs of a config's tasks, with test sets over lengthMin..lengthMax.
-std::vector<DatasetSpec> datasetSpecs(const ExperimentConfig& config, int lengthMin, int lengthMax);
+// The dataset specs of a config's tasks, with test sets over lengthMin..lengthMax; with
+// keepTraining false the training sets are drawn (the test sets exclude them) but not kept.
+std::vector<DatasetSpec> datasetSpecs(const ExperimentConfig& config, int lengthMin, int lengthMax,
+                                      bool keepTraining = true);
 
 // The run's test sets as its config defines them, optionally over other lengths.
 std::vector<TestSet> runTestSets(const ExperimentConfig& config, int lengthMin, int lengthMax);

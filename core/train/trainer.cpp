@@ -182,16 +182,26 @@ void loadTrainingState(Session& session, const std::string& state) {
                                           session.optimizer.get(), session.device, options));
 }
 
-// Rank 0 of several workers hands the run to the others: they start from its state and step.
-void shareWithWorkers(Session& session) {
+// Rank 0 of several workers tells the others which run comes, before building its own session:
+// they build theirs meanwhile instead of after it.
+void announceToWorkers(Session& session) {
     auto* workers = WorkerGroup::current();
-    if (!workers || workers->worldSize() == 1 || session.group)
+    if (!workers || workers->worldSize() == 1 || session.group || session.announcement)
         return;
     nlohmann::json job = {{"config", experimentConfigToJson(session.config)},
                           {"kind", textOf(session.kind)},
-                          {"run", session.run},
-                          {"step", session.completedSteps}};
-    session.group = workers->announceJob(job.dump(), trainingState(session));
+                          {"run", session.run}};
+    session.announcement.emplace(workers->announceJob(job.dump()));
+}
+
+// ... and hands them the state to start from once it is ready: all ranks step from there.
+void shareWithWorkers(Session& session) {
+    announceToWorkers(session);
+    if (!session.announcement)
+        return;
+    const nlohmann::json start = {{"step", session.completedSteps}};
+    session.group = session.announcement->start(start.dump(), trainingState(session));
+    session.announcement.reset();
 }
 
 TrainingOutcome trainSession(Session& session, TrainingEvents& events,
@@ -406,6 +416,7 @@ TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request, Tra
         Session session(store, run, config, request.kind);
         session.checkpointFolder = request.checkpointFolder.empty() ? store.checkpointFolder(run)
                                                                     : request.checkpointFolder;
+        announceToWorkers(session);
         buildSession(session, events);
         if (request.parentRun)
             initialiseFromParent(session, *request.parentRun);
@@ -428,6 +439,7 @@ TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& eve
                                        ? store.checkpointFolder(run)
                                        : fs::path(checkpoints.back().path).parent_path().string();
         removeStaleTemporaries(session.checkpointFolder); // a killed run's half-written one
+        announceToWorkers(session);
         buildSession(session, events);
         if (!checkpoints.empty()) {
             auto metadata = loadCheckpoint(checkpoints.back().path, session.checkpointModule(),
@@ -443,7 +455,7 @@ TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& eve
     });
 }
 
-void followTrainingJob(WorkerGroup::Job job) {
+void followTrainingJob(WorkerGroup& workers, const WorkerGroup::Job& job) {
     auto description = nlohmann::json::parse(job.description);
     RunStore unused(":memory:"); // rank 0 alone records the run
     SilentEvents events;
@@ -451,9 +463,12 @@ void followTrainingJob(WorkerGroup::Job job) {
                     experimentConfigFromJson(description["config"]),
                     parseClosedSet<RunKind>(description["kind"].get<std::string>()));
     buildSession(session, events);
-    loadTrainingState(session, job.state);
-    session.completedSteps = description["step"].get<std::int64_t>();
-    session.group = std::move(job.group);
+    auto started = workers.awaitStart(job);
+    if (!started)
+        return; // rank 0's run failed before it started
+    loadTrainingState(session, started->state);
+    session.completedSteps = nlohmann::json::parse(started->start)["step"].get<std::int64_t>();
+    session.group = std::move(started->group);
     // Dropout and randomised positions: this rank's own draws, not rank 0's again.
     session.generator.set_current_seed(session.config.seed +
                                        7919 * static_cast<std::uint64_t>(session.group->rank()) +

@@ -48,8 +48,9 @@ TrainingOutcome trainNewRun(RunStore& store, const TrainingRequest& request, Tra
 TrainingOutcome resumeRun(RunStore& store, std::int64_t run, TrainingEvents& events,
                           const std::atomic<bool>& cancel);
 
-// A data-parallel worker other than rank 0: trains its slices of a run rank 0 handed out, from
-// rank 0's state, writing nothing (no store, checkpoints or events).
-void followTrainingJob(WorkerGroup::Job job);
+// A data-parallel worker other than rank 0: builds the run rank 0 announced while rank 0 builds
+// its own, then trains its slices from rank 0's state, writing nothing (no store, checkpoints or
+// events). Returns without training when rank 0 abandons the job.
+void followTrainingJob(WorkerGroup& workers, const WorkerGroup::Job& job);
 
 } // namespace relay

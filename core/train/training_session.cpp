@@ -56,10 +56,11 @@ void buildSession(Session& session, TrainingEvents& events) {
                      "the cores out)"
                   << std::endl;
     // The data draws from the tasks' own seeded generators, never from LibTorch's.
-    session.data =
-        makeMultitaskDatasets(datasetSpecs(config, config.testLengths.min, config.testLengths.max));
+    const bool givenTraining = !config.data.trainFile.empty();
+    session.data = makeMultitaskDatasets(
+        datasetSpecs(config, config.testLengths.min, config.testLengths.max, !givenTraining));
     auto& train = session.data.train;
-    if (!config.data.trainFile.empty()) {
+    if (givenTraining) {
         // A given training set (e.g. a Stage II fine-tuning set); test sets stay generated.
         train = readDatasetFile(config.data.trainFile, detectDatasetFormat(config.data.trainFile));
         checkTokensKnown(train, session.vocabulary, config.data.trainFile);

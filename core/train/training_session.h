@@ -57,6 +57,8 @@ struct Session {
     std::string checkpointFolder;
     std::int64_t completedSteps = 0;
     std::unique_ptr<TrainingGroup> group; // data-parallel workers; null: this process alone
+    // Rank 0 of several workers, until training starts: the run they are building meanwhile.
+    std::optional<WorkerGroup::Announcement> announcement;
     // Dropout, randomised positions and checkpoints draw from and save this session's own
     // generator (model/thread_generator.h), current on the thread that built the session.
     at::Generator generator;

@@ -13,9 +13,9 @@ void followRankZero(WorkerGroup& workers) {
     WorkerGroup::setCurrent(&workers); // the trainer shares this node's cores out by it
     std::vector<std::thread> jobs;
     while (auto job = workers.nextJob())
-        jobs.emplace_back([job = std::move(*job)]() mutable {
+        jobs.emplace_back([&workers, job = std::move(*job)] {
             try {
-                followTrainingJob(std::move(job));
+                followTrainingJob(workers, job);
             } catch (const std::exception& error) {
                 // Rank 0 waits for this worker in its next collective: leaving at once ends
                 // the run there (interrupted) instead of leaving it waiting.

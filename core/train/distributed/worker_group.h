@@ -64,20 +64,29 @@ public:
     int localProcesses() const { return m_address.localProcesses; }
     int port() const; // the store's port (rank 0 picked it when asked for port 0)
 
+    // What rank 0 announced: the others build their session from it while rank 0 builds its
+    // own (generating a training set takes seconds), then wait for its start.
     struct Job {
-        Job();
-        Job(Job&&) noexcept;
-        ~Job();
+        std::int64_t id = 0;
         std::string description; // what to train (JSON written by the trainer)
-        std::string state;       // the model and optimizer state to start from
+    };
+    // What rank 0 sent when its session was ready.
+    struct JobStart {
+        JobStart();
+        JobStart(JobStart&&) noexcept;
+        ~JobStart();
+        std::string start; // where training starts (JSON written by the trainer)
+        std::string state; // the model and optimizer state to start from
         std::unique_ptr<TrainingGroup> group;
     };
+    class Announcement;
 
-    // Rank 0: hands a job to every other rank and returns its group.
-    std::unique_ptr<TrainingGroup> announceJob(const std::string& description,
-                                               const std::string& state);
+    // Rank 0: tells every other rank about a job; start it with Announcement::start.
+    Announcement announceJob(const std::string& description);
     // Other ranks: the next job rank 0 announced (waits for it); nullopt once rank 0 is done.
     std::optional<Job> nextJob();
+    // Other ranks: waits until rank 0 starts the job; nullopt when it abandoned it.
+    std::optional<JobStart> awaitStart(const Job& job);
     // Rank 0: there will be no more jobs.
     void finish();
 
@@ -89,12 +98,32 @@ public:
     static void setCurrent(WorkerGroup* group);
 
 private:
-    std::unique_ptr<TrainingGroup> joinJob(std::int64_t job);
+    struct Store; // a connection to the c10d rendezvous store, kept out of this header
+    std::unique_ptr<TrainingGroup> joinJob(std::int64_t job, const Store& store);
+    void setJobStart(std::int64_t job, const std::string& start, const std::string& state);
 
     WorkerAddress m_address;
-    struct Store; // the c10d rendezvous store, kept out of this header
     std::unique_ptr<Store> m_store;
     std::int64_t m_nextJob = 0;
+};
+
+// Rank 0's announced job until it starts. Dropped unstarted (its run failed while building),
+// it tells the other ranks to abandon the job rather than wait for it forever.
+class WorkerGroup::Announcement {
+public:
+    Announcement(WorkerGroup& workers, std::int64_t job) : m_workers(&workers), m_job(job) {}
+    Announcement(Announcement&& other) noexcept
+        : m_workers(std::exchange(other.m_workers, nullptr)), m_job(other.m_job) {}
+    Announcement& operator=(Announcement&&) = delete;
+    ~Announcement();
+
+    // Hands every other rank where training starts and the state to start from; returns this
+    // rank's group.
+    std::unique_ptr<TrainingGroup> start(const std::string& start, const std::string& state);
+
+private:
+    WorkerGroup* m_workers; // null once started (or moved from)
+    std::int64_t m_job;
 };
 
 } // namespace relay

@@ -106,6 +106,29 @@ TEST(Dataset, TestSetsAreDisjointFromTraining) {
     }
 }
 
+TEST(Dataset, TestSetsWithoutKeptTrainingAreTheSameAndStillExcludeIt) {
+    // A run given its training file keeps only the test sets; they must still leave out the
+    // generated training inputs (lengths 1-4 overlap the training range here).
+    for (const char* task : {"ari", "ed", "lis"}) {
+        DatasetSpec spec = smallSpec(task);
+        spec.testLengths = {1, 2, 3, 4, 5};
+        const Datasets full = makeDatasets(spec);
+        spec.keepTraining = false;
+        const Datasets testOnly = makeDatasets(spec);
+        EXPECT_TRUE(testOnly.train.empty()) << task;
+        ASSERT_EQ(testOnly.test.size(), full.test.size()) << task;
+        std::set<Tokens> train;
+        for (const auto& input : inputsOf(full.train))
+            train.insert(input);
+        for (std::size_t index = 0; index < full.test.size(); ++index) {
+            const auto inputs = inputsOf(testOnly.test[index].examples);
+            EXPECT_EQ(inputs, inputsOf(full.test[index].examples)) << task << " set " << index;
+            for (const auto& input : inputs)
+                EXPECT_EQ(train.count(input), 0u) << task << ": " << joinTokens(input);
+        }
+    }
+}
+
 TEST(Dataset, StopsWhenALengthRunsOutOfDistinctProblems) {
     // One-operator ARI mod 3 has only a few dozen of distinct problems.
     TaskOptions options;
@@ -119,6 +142,56 @@ TEST(Dataset, StopsWhenALengthRunsOutOfDistinctProblems) {
     EXPECT_EQ(report.produced, static_cast<int>(examples.size()));
     EXPECT_LT(report.produced, 50);
     EXPECT_LE(report.attempts, 5000 * 20 + 200);
+}
+
+// generateLength solves only the draws it keeps; what it keeps must be what drawing whole
+// problems and skipping repeats (a std::set of token lists, no hashing) keeps, in order, with
+// each chain the canonical one. Lengths that run out of distinct problems reject most draws.
+TEST(Dataset, KeepsTheDrawsThatWholeProblemGenerationWouldKeep) {
+    struct Case {
+        std::string task;
+        int length;
+        int count;
+    };
+    for (const Case& c :
+         {Case{"ari", 1, 600}, Case{"ari", 2, 3000}, Case{"ari", 4, 500}, Case{"ed", 1, 200},
+          Case{"ed", 5, 300}, Case{"lis", 2, 2000}, Case{"lis", 9, 300}}) {
+        TaskOptions options;
+        options.lisValueRange = 12; // short LIS lengths run out too
+        auto task = makeTask(c.task, options);
+        InputSet excluded;
+        std::set<Tokens> excludedReference;
+        {
+            std::mt19937_64 other(99);
+            for (int index = 0; index < 50; ++index) {
+                const Tokens input = task->generate(c.length, other).input;
+                excluded.insert(input);
+                excludedReference.insert(input);
+            }
+        }
+        std::mt19937_64 random(streamSeed(5, task->name(), c.length, DatasetSplit::Test));
+        std::set<Tokens> seen;
+        std::vector<Problem> expected;
+        for (long long attempt = 0;
+             static_cast<int>(expected.size()) < c.count && attempt < c.count * 20LL + 200;
+             ++attempt) {
+            Problem problem = task->generate(c.length, random);
+            if (excludedReference.count(problem.input) || !seen.insert(problem.input).second)
+                continue;
+            expected.push_back(std::move(problem));
+        }
+        LengthReport report;
+        const auto examples = generateLength(*task, options, c.length, c.count, 5,
+                                             DatasetSplit::Test, &excluded, report);
+        ASSERT_EQ(examples.size(), expected.size()) << c.task << " length " << c.length;
+        for (std::size_t index = 0; index < expected.size(); ++index) {
+            const Problem& problem = examples[index].problem;
+            ASSERT_EQ(problem.input, expected[index].input) << c.task << " #" << index;
+            EXPECT_EQ(problem.steps, expected[index].steps) << c.task << " #" << index;
+            EXPECT_EQ(problem.answer, expected[index].answer) << c.task << " #" << index;
+            EXPECT_EQ(problem.complexity, c.length);
+        }
+    }
 }
 
 TEST(Dataset, TrainingLengthShortOfDistinctProblemsRepeatsThemToKeepItsShare) {
