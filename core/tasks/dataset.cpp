@@ -4,6 +4,7 @@
 #include <numeric>
 #include <random>
 #include <stdexcept>
+#include <string_view>
 
 namespace relay {
 namespace {
@@ -21,7 +22,7 @@ std::uint64_t mix(std::uint64_t value) {
 }
 
 // FNV-1a: stable across platforms and standard libraries (std::hash is not).
-std::uint64_t hashText(const std::string& text, std::uint64_t hash = 0xcbf29ce484222325ULL) {
+std::uint64_t hashText(std::string_view text, std::uint64_t hash = 0xcbf29ce484222325ULL) {
     for (unsigned char character : text) {
         hash ^= character;
         hash *= 0x100000001b3ULL;
@@ -34,8 +35,48 @@ std::uint64_t hashText(const std::string& text, std::uint64_t hash = 0xcbf29ce48
 std::uint64_t InputSet::hashOf(const Tokens& input) {
     std::uint64_t hash = 0xcbf29ce484222325ULL;
     for (const auto& token : input)
-        hash = hashText(token + " ", hash);
-    return mix(hash);
+        hash = hashText(" ", hashText(token, hash)); // each token and a space, FNV-1a
+    return std::max<std::uint64_t>(mix(hash), 1);    // 0 marks an empty slot
+}
+
+std::size_t InputSet::slotOf(std::uint64_t key) const {
+    // The hashes are mixed: their low bits index the table as well as any.
+    const std::size_t mask = m_slots.size() - 1;
+    std::size_t slot = static_cast<std::size_t>(key) & mask;
+    while (m_slots[slot] != 0 && m_slots[slot] != key)
+        slot = (slot + 1) & mask;
+    return slot;
+}
+
+void InputSet::rehash(std::size_t capacity) {
+    std::vector<std::uint64_t> old(capacity, 0);
+    old.swap(m_slots);
+    for (std::uint64_t key : old)
+        if (key != 0)
+            m_slots[slotOf(key)] = key;
+}
+
+void InputSet::reserve(std::size_t count) {
+    std::size_t capacity = 16;
+    while (capacity < 2 * count) // at most half full: probes stay short
+        capacity *= 2;
+    if (capacity > m_slots.size())
+        rehash(capacity);
+}
+
+void InputSet::insert(const Tokens& input) {
+    if (2 * (m_size + 1) > m_slots.size())
+        rehash(std::max<std::size_t>(16, 2 * m_slots.size()));
+    const std::uint64_t key = hashOf(input);
+    const std::size_t slot = slotOf(key);
+    if (m_slots[slot] == 0) {
+        m_slots[slot] = key;
+        ++m_size;
+    }
+}
+
+bool InputSet::contains(const Tokens& input) const {
+    return m_size > 0 && m_slots[slotOf(hashOf(input))] != 0;
 }
 
 std::vector<int> proportionalCounts(int total, int maximumLength) {

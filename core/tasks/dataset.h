@@ -10,7 +10,6 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 namespace relay {
@@ -59,17 +58,22 @@ struct Datasets {
 };
 
 // Input fingerprints: a set of 64-bit hashes, small enough for paper-scale (1M) datasets. A hash
-// collision can only reject a fresh problem, never let a duplicate through.
+// collision can only reject a fresh problem, never let a duplicate through. Open addressing in
+// one flat table: a dataset asks it twice per draw, and a node per hash cost a malloc each.
 class InputSet {
 public:
-    void insert(const Tokens& input) { m_hashes.insert(hashOf(input)); }
-    void reserve(std::size_t count) { m_hashes.reserve(count); }
-    bool contains(const Tokens& input) const { return m_hashes.count(hashOf(input)) > 0; }
-    std::size_t size() const { return m_hashes.size(); }
+    void insert(const Tokens& input);
+    bool contains(const Tokens& input) const;
+    void reserve(std::size_t count);
+    std::size_t size() const { return m_size; }
 
 private:
     static std::uint64_t hashOf(const Tokens& input);
-    std::unordered_set<std::uint64_t> m_hashes;
+    std::size_t slotOf(std::uint64_t key) const; // the key's slot, or the empty one it would take
+    void rehash(std::size_t capacity);
+
+    std::vector<std::uint64_t> m_slots; // 0: empty (a hash of 0 is kept as 1)
+    std::size_t m_size = 0;
 };
 
 // Counts for lengths 1..maximumLength proportional to the length and summing to total

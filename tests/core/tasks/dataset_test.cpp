@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <random>
 #include <set>
 
 namespace relay {
@@ -47,6 +48,35 @@ TEST(Dataset, ProportionalCountsSumToTheTotalWithinRounding) {
         }
     }
     EXPECT_EQ(proportionalCounts(10, 4), (std::vector<int>{1, 2, 3, 4}));
+}
+
+TEST(InputSet, AnswersAsAnExactSetDoesThroughGrowthAndReserve) {
+    // Short inputs over a small alphabet: many repeats, as a short length's draws have.
+    std::mt19937_64 random(5);
+    std::set<Tokens> exact;
+    InputSet fingerprints;
+    for (int draw = 0; draw < 60000; ++draw) {
+        if (draw == 20000)
+            fingerprints.reserve(100000); // a rehash with entries in it
+        Tokens input;
+        const int size = 1 + static_cast<int>(random() % 4);
+        for (int token = 0; token < size; ++token)
+            input.push_back(std::to_string(random() % 12));
+        const bool known = exact.count(input) > 0;
+        ASSERT_EQ(fingerprints.contains(input), known) << "draw " << draw;
+        if (random() % 2 == 0) {
+            exact.insert(input);
+            fingerprints.insert(input);
+            ASSERT_TRUE(fingerprints.contains(input)) << "draw " << draw;
+        }
+        ASSERT_EQ(fingerprints.size(), exact.size()) << "draw " << draw;
+    }
+    EXPECT_GT(exact.size(), 5000u); // the table grew many times
+    // Token boundaries count: "1 12" is not "11 2".
+    InputSet split;
+    split.insert({"1", "12"});
+    EXPECT_FALSE(split.contains({"11", "2"}));
+    EXPECT_FALSE(InputSet().contains({"1"}));
 }
 
 TEST(Dataset, TrainingLengthsFollowTheProportions) {
