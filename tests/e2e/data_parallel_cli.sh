@@ -157,4 +157,25 @@ second=$(resumes "$work/resume2.log")
 run "$relay" runs show "$killed" --db "$db"
 expect_output '"status": "cancelled"' "Ctrl-C cancels a data-parallel run"
 grep -q '"event":"checkpoint"' "$work/resume2.log" || fail "no checkpoint on Ctrl-C"
+# 6. A pipeline over two processes: its stages start side by side, so rank 0 hands out several
+# jobs at once and the worker builds and joins them together. (Joining them one by one on one
+# store connection deadlocked, about one pipeline in two here: each side waited on a job the
+# other was not joining yet.) A few seconds each, so three times.
+pipeline=(--set tasks.0.modulus=5 --set train_lengths.max=2 --set test_lengths.max=4
+          --set data.train_samples=64 --set data.test_samples_per_length=8
+          --set model.hidden_size=16 --set model.layers=1 --set model.heads=2
+          --set training.batch_size=8 --set training.steps=6 --set eval.every=3
+          --set checkpoint.every=3 --set device=cpu --set threads=1
+          --set pipeline.vanilla_steps=6 --set pipeline.ar_steps=6
+          --set stage2.generated_samples=20 --set stage2.steps=4 --set stage2.rounds=0)
+for attempt in 1 2 3; do
+    pipeline_db="$work/pipeline-$attempt.db"
+    run timeout -s KILL 300 "$relay" pipeline --db "$pipeline_db" "${pipeline[@]}" --nproc 2
+    expect_status 0 "pipeline --nproc 2 (attempt $attempt)"
+    [[ $(sqlite3 "$pipeline_db" "SELECT count(*) FROM runs WHERE status = 'finished' AND
+                                 json_extract(config, '$.processes') = 2") == 6 ]] ||
+        fail "pipeline --nproc 2: not 6 finished runs of 2 processes: $(sqlite3 "$pipeline_db" \
+            "SELECT id, kind, status FROM runs")"
+done
+echo "pipeline over 2 processes: 3 x 6 runs finished"
 echo "data_parallel_cli: all checks passed"
