@@ -32,7 +32,7 @@ std::uint64_t hashText(std::string_view text, std::uint64_t hash = 0xcbf29ce4842
 
 } // namespace
 
-std::uint64_t InputSet::hashOf(const Tokens& input) {
+std::uint64_t InputSet::fingerprintOf(const Tokens& input) {
     std::uint64_t hash = 0xcbf29ce484222325ULL;
     for (const auto& token : input)
         hash = hashText(" ", hashText(token, hash)); // each token and a space, FNV-1a
@@ -64,19 +64,18 @@ void InputSet::reserve(std::size_t count) {
         rehash(capacity);
 }
 
-void InputSet::insert(const Tokens& input) {
+void InputSet::insert(std::uint64_t fingerprint) {
     if (2 * (m_size + 1) > m_slots.size())
         rehash(std::max<std::size_t>(16, 2 * m_slots.size()));
-    const std::uint64_t key = hashOf(input);
-    const std::size_t slot = slotOf(key);
+    const std::size_t slot = slotOf(fingerprint);
     if (m_slots[slot] == 0) {
-        m_slots[slot] = key;
+        m_slots[slot] = fingerprint;
         ++m_size;
     }
 }
 
-bool InputSet::contains(const Tokens& input) const {
-    return m_size > 0 && m_slots[slotOf(hashOf(input))] != 0;
+bool InputSet::contains(std::uint64_t fingerprint) const {
+    return m_size > 0 && m_slots[slotOf(fingerprint)] != 0;
 }
 
 std::vector<int> proportionalCounts(int total, int maximumLength) {
@@ -127,11 +126,12 @@ std::vector<Tokens> drawDistinctInputs(const Task& task, int length, int count, 
     while (inputs.size() < wanted && report.attempts < maximumAttempts) {
         ++report.attempts;
         Tokens input = task.drawInput(length, random);
-        if (seen.contains(input) || (excluded && excluded->contains(input)))
+        const std::uint64_t fingerprint = InputSet::fingerprintOf(input);
+        if (seen.contains(fingerprint) || (excluded && excluded->contains(fingerprint)))
             continue;
-        seen.insert(input);
+        seen.insert(fingerprint);
         if (accepted)
-            accepted->insert(input);
+            accepted->insert(fingerprint);
         inputs.push_back(std::move(input));
     }
     report.produced = static_cast<int>(inputs.size());

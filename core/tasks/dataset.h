@@ -62,13 +62,17 @@ struct Datasets {
 // one flat table: a dataset asks it twice per draw, and a node per hash cost a malloc each.
 class InputSet {
 public:
-    void insert(const Tokens& input);
-    bool contains(const Tokens& input) const;
+    // An input's fingerprint: a draw checked against several sets is hashed once.
+    static std::uint64_t fingerprintOf(const Tokens& input);
+
+    void insert(std::uint64_t fingerprint);
+    bool contains(std::uint64_t fingerprint) const;
+    void insert(const Tokens& input) { insert(fingerprintOf(input)); }
+    bool contains(const Tokens& input) const { return contains(fingerprintOf(input)); }
     void reserve(std::size_t count);
     std::size_t size() const { return m_size; }
 
 private:
-    static std::uint64_t hashOf(const Tokens& input);
     std::size_t slotOf(std::uint64_t key) const; // the key's slot, or the empty one it would take
     void rehash(std::size_t capacity);
 
