@@ -13,7 +13,8 @@ namespace relay {
 // This machine's host name ("" when it cannot be read).
 std::string hostName();
 
-// Whether a process with this id exists on this machine (one of another user counts).
+// Whether a process with this id is alive on this machine (one of another user counts; an
+// ended one not yet reaped by its parent does not).
 bool processAlive(std::int64_t processId);
 
 // The process id of this process.

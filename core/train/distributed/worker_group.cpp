@@ -87,7 +87,8 @@ int WorkerGroup::port() const {
 std::unique_ptr<TrainingGroup> WorkerGroup::joinJob(std::int64_t job, const Store& store) {
     auto prefixed = c10::make_intrusive<c10d::PrefixStore>(jobKey(job) + "/group", store.store);
     return std::make_unique<TrainingGroup>(prefixed, m_address.rank, m_address.worldSize,
-                                           isLoopback(m_address.masterAddress));
+                                           isLoopback(m_address.masterAddress),
+                                           m_address.localProcesses == m_address.worldSize);
 }
 
 WorkerGroup::Announcement WorkerGroup::announceJob(const std::string& description) {
