@@ -19,6 +19,7 @@
 #include <mutex>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 namespace relay {
@@ -177,6 +178,22 @@ std::string defaultPipelineFolder(const std::string& storePath, const std::strin
 
 namespace {
 
+// Stage II and the self-chain baseline write chains for the lengths above training; a config
+// without any would fail only after Stage I trained, so the pipeline refuses it before its first
+// run. (`relay train` alone may test within the training lengths.)
+void checkStageTwoLengths(const ExperimentConfig& config) {
+    // An explicit stage2.lengths_max at or below training fails the config's own check.
+    if (config.stageTwoLengthsMax() > config.trainLengths.max)
+        return;
+    throw std::invalid_argument(
+        "config key 'test_lengths.max': a pipeline writes Stage II chains for lengths above "
+        "train_lengths.max (" +
+        std::to_string(config.trainLengths.max) +
+        ") up to stage2.lengths_max, which defaults to test_lengths.max (" +
+        std::to_string(config.testLengths.max) +
+        "); raise test_lengths.max or set stage2.lengths_max");
+}
+
 // One pipeline from its first stage to its report, one member function per stage of the method;
 // each stage records its run and stops the ones after it when it does not finish.
 class PipelineJob {
@@ -184,6 +201,7 @@ public:
     PipelineJob(RunStore& store, const PipelineRequest& request, TrainingEvents& outerEvents,
                 const std::atomic<bool>& cancel)
         : m_store(store), m_events(outerEvents), m_cancel(cancel), m_config(request.config) {
+        checkStageTwoLengths(m_config);
         // On CUDA, stages side by side would share the device's one default generator and
         // stream: their random draws would interleave by timing, and the GPU is busy with one.
         const bool onCuda = resolveDevice(m_config.device).kind == DeviceKind::Cuda;
