@@ -12,6 +12,7 @@
 #include "tasks/batching.h"
 #include "train/chain_generation.h"
 #include "train/evaluation.h"
+#include "train/fused_adamw.h"
 #include "train/objectives.h"
 
 #include <torch/torch.h>
@@ -112,7 +113,7 @@ BenchResult loopedTraining(const std::string& name, const BenchCase& size, doubl
     auto config = benchConfig(size, vocabulary);
     LoopedTransformer model(config);
     model->to(on.device);
-    torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(5e-4));
+    FusedAdamW optimizer(model->parameters(), torch::optim::AdamWOptions(5e-4));
     const auto options = relayForwardOptions(batch);
     double perStep = timeIt(seconds, on.device, [&] {
         optimizer.zero_grad();
@@ -141,7 +142,7 @@ BenchResult arTraining(const std::string& name, const BenchCase& size, double se
     auto config = benchConfig(size, vocabulary);
     ArTransformer model(config);
     model->to(on.device);
-    torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(5e-4));
+    FusedAdamW optimizer(model->parameters(), torch::optim::AdamWOptions(5e-4));
     ArForwardOptions options;
     options.logits = false;
     options.readOutMask = arReadOutMask(batch);

@@ -15,6 +15,7 @@
 #include "train/batch_sampler.h"
 #include "train/distributed/worker_group.h"
 #include "train/evaluation.h"
+#include "train/gradient_clip.h"
 #include "train/learning_rate_schedule.h"
 #include "train/run_evaluation.h"
 #include "train/run_model.h"
@@ -39,24 +40,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::int64_t kMetricFlushEvery = 50;
 constexpr double kStepEventSeconds = 0.2;
-
-// The same clipping as torch::nn::utils::clip_grad_norm_ (L2; a factor of exactly 1 below the
-// limit), but the norm stays a tensor: LibTorch's returns a double, a host sync per step.
-torch::Tensor clipGradientNorm(const std::vector<torch::Tensor>& parameters, double limit) {
-    std::vector<torch::Tensor> norms, gradients;
-    for (const auto& parameter : parameters)
-        if (parameter.grad().defined()) {
-            gradients.push_back(parameter.grad());
-            norms.push_back(parameter.grad().norm(2));
-        }
-    if (norms.empty())
-        return torch::zeros({});
-    auto total = norms.size() == 1 ? norms[0] : torch::stack(norms).norm(2);
-    auto factor = torch::clamp(limit / (total + 1e-6), c10::nullopt, 1.0);
-    for (auto& gradient : gradients)
-        gradient.mul_(factor);
-    return total;
-}
 
 // The metric name of StepLosses::terms[index].
 std::string termName(std::size_t index) {

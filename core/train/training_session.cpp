@@ -4,6 +4,7 @@
 #include "model/thread_generator.h"
 #include "model/torch_device.h"
 #include "tasks/dataset_file.h"
+#include "train/fused_adamw.h"
 #include "train/run_model.h"
 
 #include <algorithm>
@@ -114,8 +115,7 @@ void buildSession(Session& session, TrainingEvents& events) {
     options.betas({config.optimizer.beta1, config.optimizer.beta2});
     options.eps(config.optimizer.epsilon);
     options.weight_decay(config.optimizer.weightDecay);
-    session.optimizer =
-        std::make_unique<torch::optim::AdamW>(session.module().parameters(), options);
+    session.optimizer = std::make_unique<FusedAdamW>(session.module().parameters(), options);
     session.schedule =
         LearningRateSchedule::fromConfig(config.optimizer.learningRate, config.schedule.warmupRatio,
                                          config.schedule.warmupSteps, config.totalSteps());
