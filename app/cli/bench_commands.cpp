@@ -57,8 +57,9 @@ void addBenchCommands(CLI::App& app) {
                        "Training forward passes on CUDA (default bf16-autocast)");
     bench->add_flag("--json", *json, "One JSON object per result");
     bench->add_option("--nproc", *processes,
-                      "Only the trainer on the cpu-quick-ari preset with this many data-parallel "
-                      "processes of --threads threads each");
+                      "Only the trainer, with this many data-parallel processes of --threads "
+                      "threads each: on the cpu-quick-ari preset, or on the case the options "
+                      "below describe (its problems' lengths drawn as the trainer draws them)");
     // Any of these measures one training case of the user's choosing instead of the standard
     // list; the ones not given keep the cpu-quick case's values.
     std::vector<CLI::Option*> custom{
@@ -75,17 +76,18 @@ void addBenchCommands(CLI::App& app) {
         bench->add_option("--batch", size->batchSize, "Examples per step (default 64)")
             ->check(CLI::PositiveNumber)};
     bench->callback([options, json, quick, processes, size, complexity, custom] {
-        if (*processes > 0) {
-            benchTrainerProcesses(*processes, options->threads, options->secondsPerCase, *json);
-            return;
-        }
-        options->paperSize = !*quick;
         if (std::any_of(custom.begin(), custom.end(),
                         [](const CLI::Option* option) { return option->count() > 0; })) {
             if (!complexity->empty())
                 parseComplexity(*complexity, *size);
             options->custom = *size;
         }
+        if (*processes > 0) {
+            benchTrainerProcesses(*processes, options->threads, options->secondsPerCase, *json,
+                                  options->custom);
+            return;
+        }
+        options->paperSize = !*quick;
         // Refused before anything runs when this machine lacks the device (says why).
         const std::string device = resolveDevice(options->device).name();
         if (!*json) {

@@ -22,6 +22,18 @@ threads=$(( $(nproc) / processes ))
 grep -Eq "trainer looped cpu-quick-ari 1-4 ops, $processes proc x $threads thr +[1-9][0-9]*\.[0-9] examples" <<<"$output" ||
     fail "the default trainer's rate is missing or zero: $output"
 
+# The trainer on a case of the user's choosing: it trains for --seconds and stops (the step
+# count is open-ended, so a stop that never came would hang here), and the case reaches the
+# trained config (a width the heads do not divide is the config's error).
+run timeout 120 "$relay" bench --nproc "$processes" --threads 1 --case ar --hidden 32 --heads 2 \
+    --layers 1 --complexity 2-3 --batch 16 --seconds 1
+expect_status 0 "bench --nproc on a chosen case"
+grep -Eq "trainer ar d=32 L=1 H=2 ARI 2-3 ops B=16, $processes proc x 1 thr +[1-9][0-9]*\.[0-9] examples" <<<"$output" ||
+    fail "the chosen case's trainer rate is missing or zero: $output"
+run timeout 120 "$relay" bench --nproc 1 --threads 1 --hidden 32 --heads 3 --seconds 1
+expect_status 2 "bench --nproc on a case the config refuses"
+expect_output "model.heads: hidden_size 32 is not divisible by 3 heads" "the case reaches the config"
+
 # CUDA: runs where there is a GPU, and is refused with the reason everywhere else.
 run "$relay" bench "${quick[@]}" --device cuda
 if [[ "$status" == 0 ]]; then
