@@ -208,6 +208,7 @@ public:
         m_parallel = m_config.pipeline.parallelStages && !onCuda;
         if (m_parallel)
             m_config.threads = 1; // one core per stage; LibTorch's thread count is process-wide
+        m_aloneThreads = request.config.threads;
         const std::string name = pipelineName(request);
         m_report.key = pipelineKey(m_config, name);
         m_folder = !request.folder.empty() ? request.folder
@@ -307,6 +308,10 @@ private:
                       {{"reason", "already generated"}});
             return;
         }
+        // The generation runs alone between the stages side by side: every core the config
+        // gives, not one stage's share (chain writing is 1.3x faster on two threads here).
+        if (m_parallel)
+            setCpuThreads(m_aloneThreads);
         m_report.stageTwo =
             generateStageTwo(m_store, runOf(stageOf(RunKind::Looped)), m_folder, m_events);
         writeFileAtomically(resultFile, stageTwoResultToJson(*m_report.stageTwo).dump(2));
@@ -407,6 +412,7 @@ private:
     const std::atomic<bool>& m_cancel;
     ExperimentConfig m_config;
     bool m_parallel = false;
+    int m_aloneThreads = 0; // the config's threads key, for a stage that runs alone
     std::string m_folder;
     StageContext m_context;
     PipelineReport m_report;

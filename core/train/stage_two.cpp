@@ -1,6 +1,7 @@
 #include "train/stage_two.h"
 
 #include "config/experiment_config.h"
+#include "model/device.h"
 #include "tasks/atomic_file.h"
 #include "tasks/dataset.h"
 #include "tasks/dataset_file.h"
@@ -125,7 +126,8 @@ StageTwoResult generateStageTwo(RunStore& store, std::int64_t generatorRun,
                  {"stage", "generate"},
                  {"state", "started"},
                  {"lengths", {lengthMin, lengthMax}},
-                 {"samples_per_length", counts}});
+                 {"samples_per_length", counts},
+                 {"threads", cpuThreads()}});
     auto problems = stageTwoProblems(config, lengthMin, counts);
     auto chains =
         writeLoopedChains(generator.looped, generator.vocabulary, problems, config.iterations,
