@@ -46,6 +46,18 @@ void expectClose(const std::vector<torch::Tensor>& actual,
             << (actual[index] - expected[index]).abs().max().item<float>();
 }
 
+// Steps `steps` from `first` on: the same gradients to both sets, then each optimizer's step.
+void stepBoth(std::vector<torch::Tensor>& reference, torch::optim::Optimizer& referenceOptimizer,
+              std::vector<torch::Tensor>& fused, torch::optim::Optimizer& fusedOptimizer, int first,
+              int steps) {
+    for (int step = first; step < first + steps; ++step) {
+        setGradients(reference, step);
+        setGradients(fused, step);
+        referenceOptimizer.step();
+        fusedOptimizer.step();
+    }
+}
+
 TEST(FusedAdamW, StepsAsLibTorchsAdamW) {
     auto reference = freshParameters();
     auto fused = copies(reference);
@@ -53,10 +65,7 @@ TEST(FusedAdamW, StepsAsLibTorchsAdamW) {
     torch::optim::AdamW referenceOptimizer(reference, options());
     FusedAdamW fusedOptimizer(fused, options());
     for (int step = 0; step < 6; ++step) {
-        setGradients(reference, step);
-        setGradients(fused, step);
-        referenceOptimizer.step();
-        fusedOptimizer.step();
+        stepBoth(reference, referenceOptimizer, fused, fusedOptimizer, step, 1);
         expectClose(fused, reference);
     }
     // The parameter without a gradient moved in neither (no weight decay without a gradient).
@@ -78,10 +87,7 @@ TEST(FusedAdamW, ContinuesFromTheStateAdamWSaved) {
     torch::load(fusedOptimizer, saved);
     // Fresh moments instead of the loaded ones would move the parameters differently here.
     for (int step = 3; step < 5; ++step) {
-        setGradients(reference, step);
-        setGradients(fused, step);
-        referenceOptimizer.step();
-        fusedOptimizer.step();
+        stepBoth(reference, referenceOptimizer, fused, fusedOptimizer, step, 1);
         expectClose(fused, reference);
     }
 }
@@ -93,12 +99,7 @@ TEST(FusedAdamW, DoubleParametersTakeAdamWsStep) {
     auto fused = copies(reference);
     torch::optim::AdamW referenceOptimizer(reference, options());
     FusedAdamW fusedOptimizer(fused, options());
-    for (int step = 0; step < 2; ++step) {
-        setGradients(reference, step);
-        setGradients(fused, step);
-        referenceOptimizer.step();
-        fusedOptimizer.step();
-    }
+    stepBoth(reference, referenceOptimizer, fused, fusedOptimizer, 0, 2);
     for (std::size_t index = 0; index < fused.size(); ++index)
         EXPECT_TRUE(torch::equal(fused[index], reference[index])) << index;
 }
