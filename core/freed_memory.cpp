@@ -1,10 +1,15 @@
 #include "freed_memory.h"
 
+#include <cstddef>
 #include <cstdlib> // defines __GLIBC__ where the C library is glibc
 
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+
+// Declared weak: it resolves only where tcmalloc is in the process, and is otherwise null.
+extern "C" int MallocExtension_GetNumericProperty(const char* property, std::size_t* value)
+    __attribute__((weak));
 
 namespace relay {
 
@@ -20,6 +25,19 @@ bool keepFreedMemoryForReuse() {
            mallopt(M_TRIM_THRESHOLD, kTrimThreshold) == 1;
 #else
     return false;
+#endif
+}
+
+std::string allocatorInUse() {
+    if (&MallocExtension_GetNumericProperty != nullptr) {
+        std::size_t bytes = 0; // answered only by the allocator that serves this process
+        if (MallocExtension_GetNumericProperty("generic.current_allocated_bytes", &bytes) == 1)
+            return "tcmalloc";
+    }
+#if defined(__GLIBC__)
+    return "glibc malloc";
+#else
+    return "malloc";
 #endif
 }
 

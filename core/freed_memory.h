@@ -6,7 +6,11 @@
 // 500-1,180 problems/s, varying from run to run with the heap's history; kept in the process
 // they ran at 1,170-1,360 and 1,070-1,460. The cost: the process keeps the memory of its
 // largest step until it exits, as PyTorch's own caching allocator on a GPU does.
+// The `relay` engine links tcmalloc where it is installed (cmake/Allocator.cmake); tcmalloc
+// keeps freed spans for reuse by itself and accepts these settings without acting on them.
 #pragma once
+
+#include <string>
 
 namespace relay {
 
@@ -14,5 +18,9 @@ namespace relay {
 // thread starts. Returns false where the allocator is not glibc's or ignores the settings (a
 // sanitizer's, for one), and then changes nothing.
 bool keepFreedMemoryForReuse();
+
+// The allocator malloc resolves to in this process: "tcmalloc" (linked or preloaded) or
+// "glibc malloc"; benchmark figures depend on it, so `relay bench` and --version name it.
+std::string allocatorInUse();
 
 } // namespace relay

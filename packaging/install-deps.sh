@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     build-essential cmake ninja-build ccache pkg-config git
-    libtorch-dev libgloo-dev libopenblas0-openmp
+    libtorch-dev libgloo-dev libopenblas0-openmp libgoogle-perftools-dev
     libsqlite3-dev sqlite3 nlohmann-json3-dev libcli11-dev
     libgtest-dev libgmock-dev libbenchmark-dev
     qt6-base-dev libqcustomplot-dev libgl-dev

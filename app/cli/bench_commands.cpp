@@ -3,6 +3,7 @@
 #include "blas_kernels.h"
 #include "closed_set_option.h"
 #include "commands.h"
+#include "freed_memory.h"
 
 #include "model/autocast.h"
 #include "model/device.h"
@@ -93,6 +94,7 @@ void addBenchCommands(CLI::App& app) {
         if (!*json) {
             std::printf("device %s\n", device.c_str());
             std::printf("%s\n", blasKernelsLine().c_str());
+            std::printf("allocator %s\n", allocatorInUse().c_str());
             std::printf("%-54s %12s %-9s %8s %10s\n", "case", "per second", "", "GFLOP/s",
                         "s/iter");
         }

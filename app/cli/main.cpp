@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.set_version_flag("--version", [] {
         return "relay " + relay::engineVersion() + " (commit " + relay::engineCommit() +
-               ", LibTorch " + relay::torchVersion() + ", SQLite " + relay::sqliteVersion() + ")";
+               ", LibTorch " + relay::torchVersion() + ", SQLite " + relay::sqliteVersion() + ", " +
+               relay::allocatorInUse() + ")";
     });
     bool verbose = false;
     app.add_flag("--verbose", verbose, "Errors keep the library's full text (backtraces)")

@@ -59,3 +59,9 @@ TEST(FreedMemoryTest, RepeatedStepsReuseTheirPages) {
         << faults << " page faults over 4 steps writing " << pages << " pages";
 #endif
 }
+
+// The allocator is the one this test binary was linked with (tests/CMakeLists.txt): a link that
+// lost tcmalloc, or a check that cannot tell the two apart, fails here.
+TEST(FreedMemoryTest, NamesTheAllocatorInUse) {
+    EXPECT_EQ(relay::allocatorInUse(), RELAY_EXPECTED_ALLOCATOR);
+}

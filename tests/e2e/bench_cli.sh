@@ -11,6 +11,11 @@ quick=(--quick --seconds 0.01 --threads 1)
 run "$relay" bench "${quick[@]}"
 expect_status 0 "bench on the default device"
 expect_output "device cpu" "bench says it runs on the CPU by default"
+# The allocator the build linked (ctest passes it; cmake/Allocator.cmake): a link that lost
+# tcmalloc would print "glibc malloc" here.
+if [[ -n "${RELAY_ALLOCATOR:-}" ]]; then
+    expect_output "allocator $RELAY_ALLOCATOR" "bench names the allocator the build linked"
+fi
 expect_output "train looped d=64" "bench times looped training"
 expect_output "train AR d=64" "bench times AR training"
 # The list ends with the trainer at the default parallelism: one process per core while each
