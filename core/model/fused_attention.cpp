@@ -39,21 +39,22 @@ Layout layoutOf(const torch::Tensor& projected, std::int64_t heads, bool maskPer
     return layout;
 }
 
-// The operands of one (example, head): queries and keys rotated, and values, [N, headSize]
-// row-major, keys and values also transposed ([headSize, stride], zero past N). With the
-// transposes every product below is an axpy over contiguous floats, which the compiler
-// vectorizes without reassociating sums.
+// The operands of one (example, head), [N, headSize] row-major or transposed ([headSize,
+// stride], zero past N): queries and keys rotated, and values. Forward reads the queries and the
+// keys' columns, backward the queries, the keys' rows and the values' columns; each loads only
+// those. With the transposes every product below is an axpy over contiguous floats, which the
+// compiler vectorizes without reassociating sums.
 struct HeadOperands {
-    std::vector<float> queries, keys, keysByColumn, values, valuesByColumn;
+    std::vector<float> queries, keys, keysByColumn, valuesByColumn;
 
     explicit HeadOperands(const Layout& layout)
         : queries(static_cast<std::size_t>(layout.length * layout.headSize)), keys(queries.size()),
           keysByColumn(static_cast<std::size_t>(layout.stride * layout.headSize), 0.0f),
-          values(queries.size()), valuesByColumn(keysByColumn.size(), 0.0f) {}
+          valuesByColumn(keysByColumn.size(), 0.0f) {}
 
     // RoPE pairs (c, c + half): out = x * cosine + roll(x, half) * sine (see rotary.h).
-    static void rotate(const float* x, const float* cosine, const float* sine, std::int64_t size,
-                       float* out) {
+    static void rotate(const float* __restrict x, const float* __restrict cosine,
+                       const float* __restrict sine, std::int64_t size, float* __restrict out) {
         const std::int64_t half = size / 2;
         for (std::int64_t c = 0; c < half; ++c)
             out[c] = x[c] * cosine[c] + x[c + half] * sine[c];
@@ -61,30 +62,48 @@ struct HeadOperands {
             out[c] = x[c] * cosine[c] + x[c - half] * sine[c];
     }
 
-    void load(const float* projected, const float* cosine, const float* sine, const Layout& layout,
-              std::int64_t example, std::int64_t head) {
-        const auto n = layout.length;
+    // Row i's query and key (rotated where there are tables) into `query` and `key`.
+    static void queryAndKey(const float* projected, const float* cosine, const float* sine,
+                            const Layout& layout, std::int64_t example, std::int64_t head,
+                            std::int64_t i, float* query, float* key) {
         const auto size = layout.headSize;
-        for (std::int64_t i = 0; i < n; ++i) {
-            const float* row = projected + (example * n + i) * 3 * layout.hidden + head * size;
-            float* query = queries.data() + i * size;
-            float* key = keys.data() + i * size;
-            if (cosine != nullptr) {
-                const float* rowCosine = cosine + (example * n + i) * size;
-                const float* rowSine = sine + (example * n + i) * size;
-                rotate(row, rowCosine, rowSine, size, query);
-                rotate(row + layout.hidden, rowCosine, rowSine, size, key);
-            } else {
-                std::copy(row, row + size, query);
-                std::copy(row + layout.hidden, row + layout.hidden + size, key);
-            }
-            std::copy(row + 2 * layout.hidden, row + 2 * layout.hidden + size,
-                      values.data() + i * size);
-            for (std::int64_t c = 0; c < size; ++c) {
+        const float* row =
+            projected + (example * layout.length + i) * 3 * layout.hidden + head * size;
+        if (cosine != nullptr) {
+            const float* rowCosine = cosine + (example * layout.length + i) * size;
+            const float* rowSine = sine + (example * layout.length + i) * size;
+            rotate(row, rowCosine, rowSine, size, query);
+            rotate(row + layout.hidden, rowCosine, rowSine, size, key);
+        } else {
+            std::copy(row, row + size, query);
+            std::copy(row + layout.hidden, row + layout.hidden + size, key);
+        }
+    }
+
+    // The queries and the keys' columns.
+    void loadForScores(const float* projected, const float* cosine, const float* sine,
+                       const Layout& layout, std::int64_t example, std::int64_t head) {
+        const auto size = layout.headSize;
+        for (std::int64_t i = 0; i < layout.length; ++i) {
+            float* key = keys.data(); // row 0 as scratch: forward never reads the keys' rows
+            queryAndKey(projected, cosine, sine, layout, example, head, i,
+                        queries.data() + i * size, key);
+            for (std::int64_t c = 0; c < size; ++c)
                 keysByColumn[static_cast<std::size_t>(c * layout.stride + i)] = key[c];
-                valuesByColumn[static_cast<std::size_t>(c * layout.stride + i)] =
-                    values[i * size + c];
-            }
+        }
+    }
+
+    // The queries, the keys' rows and the values' columns.
+    void loadForBackward(const float* projected, const float* cosine, const float* sine,
+                         const Layout& layout, std::int64_t example, std::int64_t head) {
+        const auto size = layout.headSize;
+        for (std::int64_t i = 0; i < layout.length; ++i) {
+            queryAndKey(projected, cosine, sine, layout, example, head, i,
+                        queries.data() + i * size, keys.data() + i * size);
+            const float* value = projected + (example * layout.length + i) * 3 * layout.hidden +
+                                 2 * layout.hidden + head * size;
+            for (std::int64_t c = 0; c < size; ++c)
+                valuesByColumn[static_cast<std::size_t>(c * layout.stride + i)] = value[c];
         }
     }
 };
@@ -166,7 +185,7 @@ void scorePairs(const Layout& layout, const Operands& data, std::int64_t first, 
     for (std::int64_t pair = first; pair < last; ++pair) {
         const auto example = pair / layout.heads;
         const auto head = pair % layout.heads;
-        operands.load(data.projected, data.cosine, data.sine, layout, example, head);
+        operands.loadForScores(data.projected, data.cosine, data.sine, layout, example, head);
         const float* __restrict pairMask = maskOf(data.mask, layout, example, head);
         const auto stride = layout.stride;
         for (std::int64_t i = 0; i < n; ++i) {
@@ -245,7 +264,7 @@ void backwardPairs(const Layout& layout, const Operands& data, std::int64_t firs
     for (std::int64_t pair = first; pair < last; ++pair) {
         const auto example = pair / layout.heads;
         const auto head = pair % layout.heads;
-        operands.load(data.projected, data.cosine, data.sine, layout, example, head);
+        operands.loadForBackward(data.projected, data.cosine, data.sine, layout, example, head);
         std::fill(gradQueries.begin(), gradQueries.end(), 0.0f);
         std::fill(gradKeys.begin(), gradKeys.end(), 0.0f);
         std::fill(gradValues.begin(), gradValues.end(), 0.0f);
