@@ -32,23 +32,6 @@ bool countersApply(const torch::Tensor& x, double p) {
     return x.device().is_cpu() && x.scalar_type() == torch::kFloat32 && p < 1.0;
 }
 
-// The keep mask of `dropout` for `count` elements: 1 / (1 - p) or 0. Each 64-bit word serves two
-// elements, one per half. `visit(index, factor)` sees every element once, in parallel.
-template <typename Visit>
-void forEachFactor(const CounterDropout& dropout, std::int64_t count, const Visit& visit) {
-    const float scale = dropout.scale();
-    const std::int64_t pairs = (count + 1) / 2;
-    at::parallel_for(0, pairs, 16384, [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t pair = begin; pair < end; ++pair) {
-            const std::uint64_t word = dropout.word(static_cast<std::uint64_t>(pair));
-            const std::int64_t first = 2 * pair;
-            visit(first, dropout.keepsHalf(word & 0xffffffffULL) ? scale : 0.0f);
-            if (first + 1 < count)
-                visit(first + 1, dropout.keepsHalf(word >> 32) ? scale : 0.0f);
-        }
-    });
-}
-
 // out = residual + branch * mask with the mask kept for backward: d residual = g, d branch =
 // g * mask, as autograd gives for the composition.
 struct AddDroppedFunction : torch::autograd::Function<AddDroppedFunction> {
@@ -63,10 +46,10 @@ struct AddDroppedFunction : torch::autograd::Function<AddDroppedFunction> {
         const float* a = branch.data_ptr<float>();
         float* m = mask.data_ptr<float>();
         float* y = out.data_ptr<float>();
-        forEachFactor(dropout, out.numel(), [&](std::int64_t i, float factor) {
-            m[i] = factor;
-            const float dropped = a[i] * factor; // rounded here, as the composition rounds it
-            y[i] = x[i] + dropped;
+        const auto count = out.numel();
+        at::parallel_for(0, count, 32768, [&](std::int64_t begin, std::int64_t end) {
+            pairedKeepFactors(dropout, begin, end - begin, m + begin);
+            addScaled(x + begin, a + begin, m + begin, end - begin, y + begin);
         });
         context->saved_data["mask"] = mask;
         return out;
@@ -89,7 +72,9 @@ torch::Tensor applyDropout(const torch::Tensor& x, double p, bool training) {
     const CounterDropout dropout(p);
     auto mask = torch::empty(x.sizes(), x.options().requires_grad(false));
     float* values = mask.data_ptr<float>();
-    forEachFactor(dropout, mask.numel(), [&](std::int64_t i, float factor) { values[i] = factor; });
+    at::parallel_for(0, mask.numel(), 32768, [&](std::int64_t begin, std::int64_t end) {
+        pairedKeepFactors(dropout, begin, end - begin, values + begin);
+    });
     return x * mask;
 }
 

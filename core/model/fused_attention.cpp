@@ -228,12 +228,11 @@ void weighPairs(const Layout& layout, const Operands& data, const CounterDropout
                 row[j] *= inverse;
             float* __restrict keep =
                 data.keep != nullptr ? data.keep + (pair * n + i) * stride : nullptr;
-            if (keep != nullptr) // element (pair, i, j) of the unpadded weights' counter
-                for (std::int64_t j = 0; j < stride; ++j)
-                    keep[j] =
-                        j < n && dropout->keeps(static_cast<std::uint64_t>((pair * n + i) * n + j))
-                            ? dropout->scale()
-                            : 0.0f;
+            if (keep != nullptr) { // element (pair, i, j) of the unpadded weights' counter
+                elementKeepFactors(*dropout, static_cast<std::uint64_t>((pair * n + i) * n), n,
+                                   keep);
+                std::fill(keep + n, keep + stride, 0.0f);
+            }
             float* __restrict result =
                 data.output + (example * n + i) * layout.hidden + head * size;
             if (keep != nullptr)

@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 namespace relay {
 namespace {
@@ -116,6 +119,35 @@ TEST(Dropout, CounterWordsAreSplitMix64) {
     EXPECT_FALSE(quarter.keeps(0)); // 0xe220a839 >= 2^30
     EXPECT_FALSE(quarter.keeps(1)); // 0x6e789e6a >= 2^30
     EXPECT_TRUE(quarter.keeps(2));  // 0x06c45d18 < 2^30
+}
+
+// The vectorized mask loops against the counter's definition, element by element: ranges that
+// start on either half of a word and span several of the loops' blocks (256 words).
+TEST(Dropout, MaskLoopsDrawWhatTheCounterDefines) {
+    const CounterDropout dropout(0.3, 12345);
+    auto paired = [&](std::int64_t element) {
+        const auto word = dropout.word(static_cast<std::uint64_t>(element / 2));
+        const auto half = element % 2 == 0 ? word & 0xffffffffULL : word >> 32;
+        return dropout.keepsHalf(half) ? dropout.scale() : 0.0f;
+    };
+    for (const auto& [first, count] : std::vector<std::pair<std::int64_t, std::int64_t>>{
+             {0, 1}, {1, 1}, {0, 513}, {7, 1100}, {1000001, 2}, {4, 0}}) {
+        std::vector<float> factors(static_cast<std::size_t>(count), -1.0f);
+        pairedKeepFactors(dropout, first, count, factors.data());
+        for (std::int64_t k = 0; k < count; ++k)
+            ASSERT_EQ(factors[static_cast<std::size_t>(k)], paired(first + k))
+                << "paired, element " << first + k;
+        elementKeepFactors(dropout, static_cast<std::uint64_t>(first), count, factors.data());
+        for (std::int64_t k = 0; k < count; ++k)
+            ASSERT_EQ(factors[static_cast<std::size_t>(k)],
+                      dropout.keeps(static_cast<std::uint64_t>(first + k)) ? dropout.scale() : 0.0f)
+                << "one word each, element " << first + k;
+    }
+    // About 1 - p of them kept: a loop that wrote one factor for all would fail here.
+    std::vector<float> many(10000);
+    pairedKeepFactors(dropout, 3, 10000, many.data());
+    const auto kept = std::count(many.begin(), many.end(), dropout.scale());
+    EXPECT_NEAR(static_cast<double>(kept) / 10000.0, 0.7, 0.03);
 }
 
 } // namespace
