@@ -258,15 +258,15 @@ void backwardPairs(const Layout& layout, const Operands& data, std::int64_t firs
     const auto stride = layout.stride;
     HeadOperands operands(layout);
     std::vector<float> gradQueries(operands.queries.size()), gradKeys(gradQueries.size()),
-        gradValues(gradQueries.size()), gradWeights(static_cast<std::size_t>(stride)),
-        gradScores(static_cast<std::size_t>(n));
+        gradWeights(static_cast<std::size_t>(stride)), gradScores(static_cast<std::size_t>(n));
+    // Column j of the weights after dropout and of dS, [N, N]: dV_j and dK_j are then row
+    // vectors times matrices, summed in registers rather than in memory one query at a time.
+    std::vector<float> usedByColumn(static_cast<std::size_t>(n * n)),
+        gradScoresByColumn(usedByColumn.size());
     for (std::int64_t pair = first; pair < last; ++pair) {
         const auto example = pair / layout.heads;
         const auto head = pair % layout.heads;
         operands.loadForBackward(data.projected, data.cosine, data.sine, layout, example, head);
-        std::fill(gradQueries.begin(), gradQueries.end(), 0.0f);
-        std::fill(gradKeys.begin(), gradKeys.end(), 0.0f);
-        std::fill(gradValues.begin(), gradValues.end(), 0.0f);
         for (std::int64_t i = 0; i < n; ++i) {
             const float* __restrict row = data.weights + (pair * n + i) * stride;
             const float* __restrict keep =
@@ -283,25 +283,28 @@ void backwardPairs(const Layout& layout, const Operands& data, std::int64_t firs
             float weighted = 0.0f;
             for (std::int64_t j = 0; j < stride; ++j)
                 weighted += row[j] * gradWeights[static_cast<std::size_t>(j)];
-            const float* __restrict query = operands.queries.data() + i * size;
+            // A masked key has weight 0, so 0 for its dS and its share of dV.
             for (std::int64_t j = 0; j < n; ++j) {
                 const float weight = row[j];
                 const float gradScore =
                     weight * (gradWeights[static_cast<std::size_t>(j)] - weighted) * layout.scale;
                 gradScores[static_cast<std::size_t>(j)] = gradScore;
-                if (weight == 0.0f) // a masked key: no gradient flows through it
-                    continue;
-                const float used = keep != nullptr ? weight * keep[j] : weight;
-                float* __restrict gradValue = gradValues.data() + j * size;
-                float* __restrict gradKey = gradKeys.data() + j * size;
-                for (std::int64_t c = 0; c < size; ++c) {
-                    gradValue[c] += used * gradResult[c];
-                    gradKey[c] += gradScore * query[c];
-                }
+                gradScoresByColumn[static_cast<std::size_t>(j * n + i)] = gradScore;
+                usedByColumn[static_cast<std::size_t>(j * n + i)] =
+                    keep != nullptr ? weight * keep[j] : weight;
             }
             // dQ_i = scale dS_i K: the scores' gradient times the keys' rows.
             rowTimesMatrix(gradScores.data(), operands.keys.data(), size, n, size,
                            gradQueries.data() + i * size);
+        }
+        // dV_j = sum_i P_ij dO_i, written in place; dK_j = scale sum_i dS_ij Q_i.
+        const float* gradOutputs = data.gradOutput + example * n * layout.hidden + head * size;
+        for (std::int64_t j = 0; j < n; ++j) {
+            rowTimesMatrix(usedByColumn.data() + j * n, gradOutputs, layout.hidden, n, size,
+                           data.gradProjected + (example * n + j) * 3 * layout.hidden +
+                               2 * layout.hidden + head * size);
+            rowTimesMatrix(gradScoresByColumn.data() + j * n, operands.queries.data(), size, n,
+                           size, gradKeys.data() + j * size);
         }
         // The rotation's transpose: each component pairs with its partner's sine entry, which
         // carries the opposite sign (the rotation by the negated angle).
@@ -325,8 +328,6 @@ void backwardPairs(const Layout& layout, const Operands& data, std::int64_t firs
                 std::copy(gradQuery, gradQuery + size, row);
                 std::copy(gradKey, gradKey + size, row + layout.hidden);
             }
-            const float* __restrict gradValue = gradValues.data() + i * size;
-            std::copy(gradValue, gradValue + size, row + 2 * layout.hidden);
         }
     }
 }
