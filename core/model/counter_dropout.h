@@ -9,7 +9,7 @@ namespace relay {
 
 // The counter-based keep mask, for kernels that drop inside their own loops (the fused
 // attention): one seed per call from LibTorch's default CPU generator, then element `index`
-// is kept when keptByCounter(seed, index, threshold).
+// is kept when keeps(index) (or, two elements to a word, by keepsHalf of either half).
 class CounterDropout {
 public:
     // Draws the seed (from LibTorch's generator: defined in dropout.cpp); p in [0, 1).

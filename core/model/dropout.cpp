@@ -28,6 +28,9 @@ CounterDropout::CounterDropout(double p, std::uint64_t seed)
 
 namespace {
 
+// Mask elements per parallel task: the grain the mask loops were measured with.
+constexpr std::int64_t kElementsPerTask = 32768;
+
 bool countersApply(const torch::Tensor& x, double p) {
     return x.device().is_cpu() && x.scalar_type() == torch::kFloat32 && p < 1.0;
 }
@@ -47,7 +50,7 @@ struct AddDroppedFunction : torch::autograd::Function<AddDroppedFunction> {
         float* m = mask.data_ptr<float>();
         float* y = out.data_ptr<float>();
         const auto count = out.numel();
-        at::parallel_for(0, count, 32768, [&](std::int64_t begin, std::int64_t end) {
+        at::parallel_for(0, count, kElementsPerTask, [&](std::int64_t begin, std::int64_t end) {
             pairedKeepFactors(dropout, begin, end - begin, m + begin);
             addScaled(x + begin, a + begin, m + begin, end - begin, y + begin);
         });
@@ -72,7 +75,7 @@ torch::Tensor applyDropout(const torch::Tensor& x, double p, bool training) {
     const CounterDropout dropout(p);
     auto mask = torch::empty(x.sizes(), x.options().requires_grad(false));
     float* values = mask.data_ptr<float>();
-    at::parallel_for(0, mask.numel(), 32768, [&](std::int64_t begin, std::int64_t end) {
+    at::parallel_for(0, mask.numel(), kElementsPerTask, [&](std::int64_t begin, std::int64_t end) {
         pairedKeepFactors(dropout, begin, end - begin, values + begin);
     });
     return x * mask;
