@@ -4,7 +4,11 @@
 // with this object.
 #pragma once
 
+#include "store/run_store.h"
+
 #include <filesystem>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <unistd.h>
 
@@ -27,5 +31,17 @@ public:
 private:
     std::filesystem::path m_folder;
 };
+
+// The demo's run of one pipeline stage ("looped", "looped-vanilla", ...), found by the stage tag
+// the pipeline gives it: run ids follow the order the side-by-side stages happened to start in.
+inline std::int64_t demoStageRun(RunStore& store, const std::string& stage) {
+    for (const auto& run : store.runs()) {
+        std::stringstream tags(run.tags);
+        for (std::string tag; std::getline(tags, tag, ',');)
+            if (tag == "stage:" + stage)
+                return run.id;
+    }
+    throw std::runtime_error("the demo store has no run of stage " + stage);
+}
 
 } // namespace relay::test

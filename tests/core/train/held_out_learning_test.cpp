@@ -20,8 +20,6 @@
 namespace relay {
 namespace {
 
-constexpr std::int64_t kAlignedRun = 1; // the demo's "cpu-quick-ari looped"
-constexpr std::int64_t kVanillaRun = 2; // "cpu-quick-ari looped-vanilla", same data and lengths
 constexpr int kPerLength = 150;
 
 class HeldOutLearning : public ::testing::Test {
@@ -94,7 +92,7 @@ test::DemoStoreCopy* HeldOutLearning::s_demo = nullptr;
 
 TEST_F(HeldOutLearning, AlignedLoopedModelAnswersUnseenProblemsOfTheTrainingLengths) {
     auto store = openStore();
-    auto aligned = loadRunModel(store, kAlignedRun, {}, "cpu");
+    auto aligned = loadRunModel(store, test::demoStageRun(store, "looped"), {}, "cpu");
     ASSERT_EQ(aligned.kind, RunKind::Looped);
     auto sets = heldOutSets(aligned.config);
     // Chance is 1/11 (answers mod 11); the demo's own test sets score 0.99-1.00.
@@ -104,8 +102,8 @@ TEST_F(HeldOutLearning, AlignedLoopedModelAnswersUnseenProblemsOfTheTrainingLeng
 
 TEST_F(HeldOutLearning, AlignedModelBeatsTheVanillaModelOnTheSameUnseenProblems) {
     auto store = openStore();
-    auto aligned = loadRunModel(store, kAlignedRun, {}, "cpu");
-    auto vanilla = loadRunModel(store, kVanillaRun, {}, "cpu");
+    auto aligned = loadRunModel(store, test::demoStageRun(store, "looped"), {}, "cpu");
+    auto vanilla = loadRunModel(store, test::demoStageRun(store, "looped-vanilla"), {}, "cpu");
     ASSERT_EQ(vanilla.kind, RunKind::LoopedVanilla);
     ASSERT_EQ(aligned.config.trainLengths.max, vanilla.config.trainLengths.max);
     auto sets = heldOutSets(aligned.config);

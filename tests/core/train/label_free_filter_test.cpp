@@ -21,7 +21,7 @@ namespace {
 TEST(LabelFreeFilter, KeptChainsAreRightFarMoreOftenThanChainsOverall) {
     test::DemoStoreCopy demo("label-free");
     RunStore store(demo.storeFile());
-    auto model = loadRunModel(store, 1, {}, "cpu");
+    auto model = loadRunModel(store, test::demoStageRun(store, "looped"), {}, "cpu");
     const auto& config = model.config;
     auto problems = stageTwoProblems(config, config.trainLengths.max + 1, {600});
     auto chains = writeLoopedChains(model.looped, model.vocabulary, problems, config.iterations,

@@ -24,7 +24,9 @@ constexpr int kRoundSamples = 300;
 
 // The demo's looped run's config with few chains and originals, so a round takes seconds.
 ExperimentConfig roundConfig(RunStore& store) {
-    auto json = experimentConfigToJson(storedExperimentConfig(store.run(1).configJson, "run 1"));
+    const auto stageOne = test::demoStageRun(store, "looped");
+    auto json = experimentConfigToJson(
+        storedExperimentConfig(store.run(stageOne).configJson, "run " + std::to_string(stageOne)));
     json["stage2"]["original_samples"] = kOriginals;
     json["stage2"]["round_samples"] = kRoundSamples;
     json["stage2"]["round_steps"] = 2;
@@ -45,9 +47,10 @@ TEST(LoopedRounds, TrainingFileHoldsOriginalsAndEveryRoundsKeptChains) {
     ASSERT_EQ(config.trainLengths.max, 4);
     const auto folder = (std::filesystem::path(demo.storeFile()).parent_path() / "rounds").string();
 
+    const auto stageOne = test::demoStageRun(store, "looped");
     std::vector<std::vector<GeneratedChain>> rounds;
     for (int round = 1; round <= 2; ++round) {
-        auto preparation = prepareLoopedRound(store, config, LoopedRound{round, 1, folder});
+        auto preparation = prepareLoopedRound(store, config, LoopedRound{round, stageOne, folder});
         // Round r writes at K_train + r, as many chains as asked.
         ASSERT_EQ(static_cast<int>(preparation.chains.size()), kRoundSamples);
         for (const auto& chain : preparation.chains) {
@@ -61,7 +64,7 @@ TEST(LoopedRounds, TrainingFileHoldsOriginalsAndEveryRoundsKeptChains) {
         const auto& request = preparation.request;
         EXPECT_EQ(request.kind, RunKind::Looped);
         ASSERT_TRUE(request.parentRun);
-        EXPECT_EQ(*request.parentRun, 1);
+        EXPECT_EQ(*request.parentRun, stageOne);
         EXPECT_EQ(request.config.training.steps, 2);
         EXPECT_DOUBLE_EQ(request.config.optimizer.learningRate, 2e-4);
         EXPECT_FALSE(request.config.training.curriculum);
@@ -109,7 +112,8 @@ TEST(LoopedRounds, FineTuneTrainsOnChainsLongerThanItsTraining) {
     RunStore store(demo.storeFile());
     const auto config = roundConfig(store);
     const auto folder = (std::filesystem::path(demo.storeFile()).parent_path() / "rounds").string();
-    auto preparation = prepareLoopedRound(store, config, LoopedRound{1, 1, folder});
+    const auto stageOne = test::demoStageRun(store, "looped");
+    auto preparation = prepareLoopedRound(store, config, LoopedRound{1, stageOne, folder});
     SilentEvents events;
     const std::atomic<bool> cancel{false};
     const auto outcome = trainNewRun(store, preparation.request, events, cancel);
@@ -118,7 +122,7 @@ TEST(LoopedRounds, FineTuneTrainsOnChainsLongerThanItsTraining) {
     const auto run = store.run(outcome.run);
     EXPECT_EQ(run.kind, RunKind::Looped);
     ASSERT_TRUE(run.parentRun);
-    EXPECT_EQ(*run.parentRun, 1);
+    EXPECT_EQ(*run.parentRun, stageOne);
     // Evaluated by length like any run, past the round's chain length too.
     int longest = 0;
     for (const auto& eval : store.evals(outcome.run))
